@@ -1,0 +1,35 @@
+"""One family of errors. Every message says what to do next."""
+
+from __future__ import annotations
+
+
+class SummariseError(Exception):
+    """Base of every error the library raises on purpose; the CLI prints these as ``Error: …``."""
+
+
+class InputError(SummariseError):
+    """The input text cannot be used: empty, binary, undecodable, too large, malformed."""
+
+
+class LanguageError(SummariseError):
+    """The source language is unknown, unsure, or has no model in the registry."""
+
+
+class RegistryError(SummariseError):
+    """``models.toml`` is missing, malformed, or names no such model."""
+
+
+class UnknownModelError(RegistryError):
+    """A model name that the registry does not know."""
+
+
+class ModelLoadError(SummariseError):
+    """A model could not be loaded (missing offline, bad directory, bad revision)."""
+
+
+class OutputError(SummariseError):
+    """An output path cannot be written, or is locked by another run."""
+
+
+class DependencyError(SummariseError):
+    """An optional extra (ctranslate2, ray) is needed but not installed."""
