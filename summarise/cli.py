@@ -1,0 +1,266 @@
+"""The command line: parse, call one library function, render.
+
+Data goes to stdout (or ``--output``); progress, warnings and errors go to stderr.
+Only :class:`SummariseError` becomes ``Error: …``; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import SummariseError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Translate news articles into English and summarise them.")
+models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, locate, download, convert.")
+app.add_typer(models_app, name="models")
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+class Length(str, Enum):
+    short = "short"
+    medium = "medium"
+    long = "long"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Our own errors become one line on stderr and exit 1; nothing else is swallowed."""
+    try:
+        yield
+    except SummariseError as exc:
+        _stderr().print(f"[bold red]Error:[/] {exc}", markup=True)
+        raise typer.Exit(code=1) from None
+
+
+InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html), or - for standard input.", metavar="FILE|-")]
+ModelsOpt = Annotated[Optional[Path], typer.Option("--models", envvar="SUMMARISE_MODELS", help="Registry file (models.toml) to use.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use only models already downloaded (local_files_only).")]
+MtModelOpt = Annotated[Optional[str], typer.Option("--mt-model", help="Translation model for this run: registry name, hub id or local directory.")]
+SumModelOpt = Annotated[Optional[str], typer.Option("--sum-model", help="Summarisation model for this run: registry name, hub id or local directory.")]
+SourceLangOpt = Annotated[str, typer.Option("--source-lang", "-s", help="Source language code, or auto to detect it.")]
+DeviceOpt = Annotated[Device, typer.Option("--device", help="Where models run; auto picks CUDA when there is one (fp16).")]
+BeamsOpt = Annotated[Optional[int], typer.Option("--beams", min=1, max=16, help="Beam size (default: the registry's).")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): about 3x faster, slightly less fluent.")]
+BatchOpt = Annotated[int, typer.Option("--batch-tokens", min=16, help="Source tokens per translation batch, padding included.")]
+ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
+QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="int8: dynamic int8 on CPU (overrides the registry); none: full precision.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
+
+
+@app.command()
+def run(
+    file: InputArg,
+    source_lang: SourceLangOpt = "auto",
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    length: Annotated[Length, typer.Option("--length", help="Summary length, scaled with the article.")] = Length.short,
+    min_tokens: Annotated[Optional[int], typer.Option("--min-tokens", min=0, help="Explicit lower bound of the summary, in tokens.")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Explicit upper bound of the summary, in tokens.")] = None,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+    mt_model: MtModelOpt = None,
+    sum_model: SumModelOpt = None,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = None,
+    fast: FastOpt = False,
+    batch_tokens: BatchOpt = 4096,
+    threads: ThreadsOpt = None,
+    quantization: QuantOpt = None,
+    keep_boilerplate: KeepBpOpt = False,
+    quiet: QuietOpt = False,
+    width: WidthOpt = None,
+) -> None:
+    """Translate an article and summarise it: summary first, then original and English side by side."""
+    with _errors():
+        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens)
+        document = _read(file)
+        with _progress(quiet) as progress:
+            result = summariser.summarise(document, source_lang=source_lang, progress=progress)
+        _emit(result, fmt, output, width)
+
+
+@app.command("translate")
+def translate_command(
+    file: InputArg,
+    source_lang: SourceLangOpt = "auto",
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+    mt_model: MtModelOpt = None,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = None,
+    fast: FastOpt = False,
+    batch_tokens: BatchOpt = 4096,
+    threads: ThreadsOpt = None,
+    quantization: QuantOpt = None,
+    keep_boilerplate: KeepBpOpt = False,
+    quiet: QuietOpt = False,
+    width: WidthOpt = None,
+) -> None:
+    """Translate an article sentence by sentence, without a summary."""
+    with _errors():
+        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate)
+        document = _read(file)
+        with _progress(quiet) as progress:
+            result = summariser.translate(document, source_lang=source_lang, progress=progress)
+        _emit(result, fmt, output, width)
+
+
+@models_app.command("list")
+def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """The models in the registry in force."""
+    from .registry import Registry
+
+    with _errors():
+        registry = Registry.load(models)
+        if as_json:
+            import json
+
+            typer.echo(json.dumps([spec.to_dict() for spec in registry.models.values()], indent=2))
+            return
+        typer.echo(f"# {registry.path}")
+        for spec in registry.models.values():
+            role = spec.task
+            if spec.task == "translation":
+                role = f"{','.join(spec.languages)}->{spec.target}"
+                if spec.name == registry.translation_fallback:
+                    role += " (fallback)"
+            elif spec.name == registry.summariser:
+                role += " (default)"
+            typer.echo(f"{spec.name:<24} {role:<28} {spec.label}  [{spec.backend}{'+' + spec.quantization if spec.quantization else ''}]")
+
+
+@models_app.command("path")
+def models_path(models: ModelsOpt = None) -> None:
+    """Which models.toml is in force (--models, then $SUMMARISE_MODELS, then the shipped one)."""
+    from .registry import resolve_path
+
+    typer.echo(str(resolve_path(models)))
+
+
+@models_app.command("pull")
+def models_pull(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Registry names (default: the summariser and the fr, de, es translators).")] = None,
+    models: ModelsOpt = None,
+    all_models: Annotated[bool, typer.Option("--all", help="Every model in the registry.")] = False,
+) -> None:
+    """Download models into the Hugging Face cache, for later use with --offline."""
+    from .loading import download
+    from .registry import Registry
+
+    with _errors():
+        registry = Registry.load(models)
+        if all_models:
+            chosen = list(registry.models)
+        elif names:
+            chosen = [registry.get(name).name for name in names]
+        else:
+            chosen = [registry.summariser, *(registry.translation_model(lang).name for lang in ("fr", "de", "es"))]
+        for name in chosen:
+            spec = registry.get(name)
+            _stderr().print(f"pulling {spec.source} …")
+            commit = download(spec)
+            typer.echo(f"{name}\t{spec.source}\t{commit}")
+
+
+def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary):
+    from .pipeline import Summariser
+
+    if fast and beams not in (None, 1):
+        raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
+    if quantization is not None and quantization not in ("int8", "none"):
+        raise SummariseError(f"unknown --quantization '{quantization}', expected one of: int8, none")
+    return Summariser(
+        models,
+        device=device.value,
+        local_files_only=offline,
+        mt_model=mt_model,
+        sum_model=sum_model,
+        num_beams=1 if fast else beams,
+        batch_tokens=batch_tokens,
+        threads=threads,
+        quantization=quantization,
+        keep_boilerplate=keep_boilerplate,
+        **summary,
+    )
+
+
+def _read(file: str):
+    from .reading import read_document
+
+    if file == "-":
+        return read_document(sys.stdin.buffer.read(), name="stdin")
+    path = Path(file)
+    if not path.exists():
+        raise SummariseError(f"{file} does not exist: give an article file, or - to read standard input")
+    if path.is_dir():
+        raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
+    return read_document(path)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool):
+    """A progress bar on stderr while sentences are translated; silent when stderr is not a terminal."""
+    console = _stderr()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("translate", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, total=total, advance=done)
+
+        yield advance
+
+
+def _emit(result, fmt: Format, output: Optional[Path], width: Optional[int]) -> None:
+    from .rendering import render
+    from .writing import write_atomic
+
+    text = render(result, fmt.value, width=width or shutil.get_terminal_size((100, 24)).columns)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        _stderr().print(f"wrote {output}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,250 @@
+"""Loading and running seq2seq models: the only module that imports torch and transformers.
+
+An :class:`Engine` wraps one tokenizer and one model behind three calls
+(``count_tokens``, ``generate``, ``max_input_tokens``), so translation and
+summary code never touch torch.  A :class:`ModelCache` holds loaded engines,
+keyed by everything that changes the weights in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .errors import DependencyError, ModelLoadError, SummariseError
+from .registry import ModelSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
+logger = logging.getLogger("summarise")
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything ``generate`` needs besides the texts; a value so it can key caches."""
+
+    num_beams: int = 4
+    max_new_tokens: int = 256
+    min_new_tokens: int = 0
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    length_penalty: float = 1.0
+
+
+@dataclass(frozen=True)
+class Generated:
+    text: str
+    tokens: int
+    hit_limit: bool  # stopped by max_new_tokens, not by an end-of-sequence token
+
+
+class Engine(Protocol):
+    spec: ModelSpec
+    device: str
+
+    @property
+    def max_input_tokens(self) -> int: ...
+
+    def count_tokens(self, texts: list[str]) -> list[int]: ...
+
+    def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]: ...
+
+
+def resolve_device(device: str) -> str:
+    if device not in DEVICES:
+        raise SummariseError(f"unknown device '{device}', expected one of: {', '.join(DEVICES)}")
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise SummariseError("--device cuda asked for, but torch sees no CUDA GPU: use --device cpu or auto")
+    return device
+
+
+def set_threads(threads: int | None) -> None:
+    """Torch threads, set explicitly: Ray and some launchers set OMP_NUM_THREADS to 1 behind our back."""
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+class TransformersEngine:
+    """A Hugging Face tokenizer and seq2seq model on one device."""
+
+    def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
+        import torch
+
+        self.spec = spec
+        self.device = resolve_device(device)
+        self.dtype = torch.float16 if self.device == "cuda" else torch.float32
+        self.tokenizer, self.model = _load_pretrained(spec, self.dtype, local_files_only)
+        if spec.quantization == "int8":
+            if self.device != "cpu":
+                raise SummariseError(f"{spec.name}: quantization = \"int8\" runs on the CPU only: use --device cpu")
+            self.model = quantize_dynamic_int8(self.model)
+        elif spec.quantization not in (None, "none"):
+            raise SummariseError(f"{spec.name}: quantization must be \"int8\" for the transformers backend")
+        self.model.to(self.device).eval()
+        self._lock = threading.Lock()
+
+    @property
+    def max_input_tokens(self) -> int:
+        limit = self.spec.max_input_tokens
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        return min(limit, positions) if positions else limit
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]:
+        import torch
+
+        if not texts:
+            return []
+        # Inputs were sized by the caller to fit; truncation here would only hide a bug.
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
+        if batch["input_ids"].shape[1] > self.max_input_tokens:
+            raise SummariseError(
+                f"internal: input of {batch['input_ids'].shape[1]} tokens exceeds {self.spec.name}'s window "
+                f"of {self.max_input_tokens}; this is a bug, please report it"
+            )
+        batch = {key: value.to(self.device) for key, value in batch.items()}
+        kwargs: dict[str, Any] = {
+            "num_beams": request.num_beams,
+            "max_new_tokens": request.max_new_tokens,
+            "min_new_tokens": request.min_new_tokens or None,
+            "do_sample": False,
+            "early_stopping": True if request.num_beams > 1 else False,
+            "length_penalty": request.length_penalty,
+        }
+        if request.no_repeat_ngram_size:
+            kwargs["no_repeat_ngram_size"] = request.no_repeat_ngram_size
+        if request.repetition_penalty != 1.0:
+            kwargs["repetition_penalty"] = request.repetition_penalty
+        with self._lock, torch.inference_mode():
+            output = self.model.generate(**batch, **kwargs)
+        return self._decode(output, request.max_new_tokens)
+
+    def _decode(self, output: torch.Tensor, max_new_tokens: int) -> list[Generated]:
+        config = self.model.generation_config
+        eos = config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
+        pad = config.pad_token_id
+        start = config.decoder_start_token_id
+        texts = self.tokenizer.batch_decode(output, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        results = []
+        for row, text in zip(output.tolist(), texts):
+            tokens = [t for t in row if t not in (pad, start)]
+            ended = any(t in eos_ids for t in row[1:])
+            produced = len([t for t in tokens if t not in eos_ids])
+            results.append(Generated(text=text.strip(), tokens=produced, hit_limit=not ended and len(row) - 1 >= max_new_tokens))
+        return results
+
+
+def _load_pretrained(spec: ModelSpec, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    common = {"revision": spec.revision, "local_files_only": local_files_only, "trust_remote_code": False}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(spec.source, **common)
+        model = AutoModelForSeq2SeqLM.from_pretrained(spec.source, dtype=dtype, **common)
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(_load_error_message(spec, local_files_only, exc)) from None
+    return tokenizer, model
+
+
+def _load_error_message(spec: ModelSpec, local_files_only: bool, exc: Exception) -> str:
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if spec.is_local:
+        return f"cannot load model '{spec.name}' from {spec.source} ({detail}): point it at a save_pretrained directory"
+    offline = local_files_only or os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True", "YES", "yes")
+    if offline:
+        return (
+            f"model '{spec.name}' ({spec.source}) is not in the local Hugging Face cache and offline mode is on: "
+            f"run `summarise models pull {spec.name}` on a connected machine, or pass --models with local directories"
+        )
+    return (
+        f"cannot load model '{spec.name}' ({spec.label}): {detail}; check the id and revision, your network, "
+        f"or run `summarise models pull {spec.name}` and use --offline"
+    )
+
+
+def quantize_dynamic_int8(model: Any) -> Any:
+    """Dynamic int8 Linear layers: the one place that calls torch's (deprecated) quantisation API."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def download(spec: ModelSpec) -> str:
+    """Fetch a hub model into the normal Hugging Face cache; returns the resolved commit."""
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError as exc:  # pragma: no cover - transformers depends on it
+        raise DependencyError("huggingface_hub is missing: reinstall summarise") from exc
+    if spec.is_local:
+        return "local"
+    try:
+        path = snapshot_download(
+            spec.source,
+            revision=spec.revision,
+            allow_patterns=["*.json", "*.model", "*.spm", "*.txt", "*.safetensors", "vocab*", "merges*", "*.bin"],
+        )
+    except Exception as exc:  # the hub client raises many kinds; all mean the same to a user
+        raise ModelLoadError(f"could not download {spec.label}: {exc}; check your network and the model id") from None
+    return os.path.basename(path)
+
+
+def build_engine(spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> Engine:
+    if spec.backend == "ctranslate2":
+        from .ct2 import CTranslate2Engine
+
+        return CTranslate2Engine(spec, device=device, local_files_only=local_files_only)
+    return TransformersEngine(spec, device=device, local_files_only=local_files_only)
+
+
+class ModelCache:
+    """Loaded engines, keyed by source, revision, backend, quantisation and device.
+
+    An explicit object, not a global: a ``Summariser`` owns one, and two
+    summarisers can share one by passing it in.
+    """
+
+    def __init__(self) -> None:
+        self._engines: dict[tuple, Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> Engine:
+        key = (spec.source, spec.revision, spec.backend, spec.quantization, spec.max_input_tokens, device)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                logger.info("loading %s on %s", spec.label, device)
+                engine = build_engine(spec, device=device, local_files_only=local_files_only)
+                self._engines[key] = engine
+            return engine
+
+    def __len__(self) -> int:
+        return len(self._engines)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._engines.clear()

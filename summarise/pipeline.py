@@ -1,0 +1,399 @@
+"""The public flow: text → sentences → translations → summary → result.
+
+:class:`Summariser` loads models once and serves many calls; ``summarise()``
+and ``translate()`` are one-shot conveniences over it.  Bulk work reuses the
+two halves, :meth:`Summariser.prepare` and :meth:`Summariser.translate_prepared`,
+so that sentences from many articles share batches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .boilerplate import RemovedLine, remove_boilerplate
+from .caching import TranslationCache
+from .detecting import Detection, LanguageDetector, check_language_code
+from .errors import InputError
+from .loading import ModelCache, set_threads
+from .reading import Document, clean_text, read_document
+from .registry import ModelSpec, Registry
+from .splitting import Sentence, split_sentences
+from .summarising import SummarySettings, Summarizer
+from .translating import TranslatedText, TranslationSettings, Translator
+
+ProgressCallback = Callable[[int, int], None]  # (sentences newly done, sentences in this call)
+TARGET_LANG = "en"
+
+
+@dataclass
+class SentencePair:
+    """One source sentence, its offsets in the original, and its English."""
+
+    source: str
+    translation: str
+    start: int
+    end: int
+    paragraph: int
+    pieces: int = 1  # >1 when the sentence was longer than the model's window and was cut
+    flags: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "translation": self.translation,
+            "start": self.start,
+            "end": self.end,
+            "paragraph": self.paragraph,
+        }
+        if self.pieces > 1:
+            data["pieces"] = self.pieces
+        if self.flags:
+            data["flags"] = list(self.flags)
+        return data
+
+
+@dataclass(frozen=True)
+class ModelUsed:
+    role: str
+    name: str
+    source: str
+    revision: str | None
+    backend: str
+    quantization: str | None
+    num_beams: int
+
+    @classmethod
+    def of(cls, role: str, spec: ModelSpec, num_beams: int) -> ModelUsed:
+        return cls(role, spec.name, spec.source, spec.revision, spec.backend, spec.quantization, num_beams)
+
+    @property
+    def label(self) -> str:
+        label = f"{self.source}@{self.revision or 'unpinned'}"
+        if self.backend != "transformers":
+            label += f"+{self.backend}"
+        if self.quantization:
+            label += f"+{self.quantization}"
+        return label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "name": self.name,
+            "id": self.source,
+            "revision": self.revision,
+            "backend": self.backend,
+            "quantization": self.quantization,
+            "num_beams": self.num_beams,
+        }
+
+
+@dataclass
+class Translation:
+    """An article and its sentence-aligned English translation."""
+
+    original: str
+    source_lang: str
+    pairs: list[SentencePair]
+    models: list[ModelUsed]
+    signature: str
+    detection: Detection | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def translation(self) -> str:
+        """The English text, paragraph by paragraph."""
+        return "\n\n".join(english for _, english in self.paragraphs())
+
+    def paragraphs(self) -> list[tuple[str, str]]:
+        """(original paragraph, English paragraph) pairs; line breaks inside a paragraph are kept."""
+        grouped: dict[int, list[SentencePair]] = {}
+        for pair in self.pairs:
+            grouped.setdefault(pair.paragraph, []).append(pair)
+        result = []
+        for members in grouped.values():
+            source_parts, english_parts = [members[0].source], [members[0].translation]
+            for before, pair in zip(members, members[1:]):
+                gap = self.original[before.end : pair.start]
+                joiner = "\n" if "\n" in gap else " "
+                source_parts.append(joiner + pair.source)
+                english_parts.append(joiner + pair.translation)
+            result.append(("".join(source_parts), "".join(english_parts)))
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source_lang": self.source_lang,
+            "detection": self.detection.to_dict() if self.detection else None,
+            "original": self.original,
+            "pairs": [pair.to_dict() for pair in self.pairs],
+            "translation": self.translation,
+            "removed": [line.to_dict() for line in self.removed],
+            "metadata": dict(self.metadata),
+            "models": [model.to_dict() for model in self.models],
+            "timings": {key: round(value, 4) for key, value in self.timings.items()},
+            "signature": self.signature,
+        }
+
+
+@dataclass
+class Summary(Translation):
+    """A translation plus a short English summary."""
+
+    summary: str = ""
+    summary_stages: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["summary"] = self.summary
+        data["summary_stages"] = self.summary_stages
+        return {"summary": data.pop("summary"), **data}
+
+
+@dataclass
+class Prepared:
+    """An article read, language known, split into sentences: ready to translate."""
+
+    document: Document
+    lang: str
+    detection: Detection | None
+    sentences: list[Sentence]
+    removed: list[RemovedLine]
+    seconds: float
+
+
+class Summariser:
+    """Models loaded once, serving many articles.
+
+    Built from a registry (a :class:`Registry`, a path to a ``models.toml``,
+    or ``None`` for the one in force), like ``WhisperModel`` in faster-whisper.
+    """
+
+    def __init__(
+        self,
+        registry: Registry | str | Path | None = None,
+        *,
+        device: str = "auto",
+        local_files_only: bool = False,
+        mt_model: str | None = None,
+        sum_model: str | None = None,
+        num_beams: int | None = None,
+        length: str = "short",
+        min_tokens: int | None = None,
+        max_tokens: int | None = None,
+        batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        threads: int | None = None,
+        quantization: str | None = None,
+        backend: str | None = None,
+        keep_boilerplate: bool = False,
+        cache: TranslationCache | None = None,
+        models: ModelCache | None = None,
+    ) -> None:
+        self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
+        self.device = device
+        self.local_files_only = local_files_only
+        self.num_beams = num_beams
+        self.batch_tokens = batch_tokens
+        self.max_batch_size = max_batch_size
+        self.keep_boilerplate = keep_boilerplate
+        self.cache = cache
+        self.models = models if models is not None else ModelCache()
+        self.detector = LanguageDetector()
+        self._overrides = {k: v for k, v in (("quantization", quantization), ("backend", backend)) if v is not None}
+        self._mt_override = self.registry.resolve(mt_model, "translation", **self._overrides) if mt_model else None
+        summariser_name = sum_model or self.registry.summariser
+        self.sum_spec = self.registry.resolve(summariser_name, "summarisation", **self._overrides) if summariser_name else None
+        self.summary_settings = SummarySettings(
+            length=length,
+            num_beams=num_beams or (self.sum_spec.num_beams if self.sum_spec else 4),
+            min_tokens=min_tokens,
+            max_tokens=max_tokens,
+        )
+        set_threads(threads)
+        self._translators: dict[str, Translator] = {}
+
+    # -- the public calls -------------------------------------------------
+
+    def translate(self, text: str | Document, *, source_lang: str = "auto", progress: ProgressCallback | None = None) -> Translation:
+        return self.translate_prepared([self.prepare(text, source_lang=source_lang)], progress=progress)[0]
+
+    def summarise(self, text: str | Document, *, source_lang: str = "auto", progress: ProgressCallback | None = None) -> Summary:
+        return self.summarise_translation(self.translate(text, source_lang=source_lang, progress=progress))
+
+    # -- the halves that bulk work reuses ----------------------------------
+
+    def prepare(self, text: str | Document, *, source_lang: str = "auto") -> Prepared:
+        started = time.perf_counter()
+        document = text if isinstance(text, Document) else read_document(text)
+        if not document.text.strip():
+            raise InputError("input is empty: nothing to translate")
+        detection = None
+        if source_lang == "auto":
+            detection = self.detector.require(document.text)
+            lang = detection.lang
+        else:
+            lang = check_language_code(source_lang)
+        removed: list[RemovedLine] = []
+        if not self.keep_boilerplate:
+            _, removed = remove_boilerplate(document.text, lang)
+        sentences = [s for s in split_sentences(document.text, lang) if not _inside(s, removed)]
+        if not sentences:
+            raise InputError("input has no text left to translate once boilerplate is set aside: pass --keep-boilerplate")
+        return Prepared(document, lang, detection, sentences, removed, time.perf_counter() - started)
+
+    def translate_prepared(self, items: Iterable[Prepared], progress: ProgressCallback | None = None) -> list[Translation]:
+        """Translate several prepared articles, batching sentences across all of them per language."""
+        items = list(items)
+        by_lang: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            by_lang.setdefault(item.lang, []).append(index)
+        outputs: dict[int, list[TranslatedText]] = {}
+        seconds: dict[int, float] = {}
+        used: dict[str, ModelUsed | None] = {}
+        for lang, indices in by_lang.items():
+            started = time.perf_counter()
+            texts = [s.text for i in indices for s in items[i].sentences]
+            if lang == TARGET_LANG:
+                translated = [TranslatedText(text=t, pieces=1, hit_limit=False) for t in texts]
+                used[lang] = None
+                if progress:
+                    progress(len(texts), len(texts))
+            else:
+                translator = self.translator(lang)
+                used[lang] = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
+                translated = translator.translate(texts, progress=(lambda n: progress(n, len(texts))) if progress else None)
+            elapsed = time.perf_counter() - started
+            position = 0
+            for i in indices:
+                count = len(items[i].sentences)
+                outputs[i] = translated[position : position + count]
+                seconds[i] = elapsed * count / max(1, len(texts))
+                position += count
+        results = []
+        for index, item in enumerate(items):
+            mt = used[item.lang]
+            pairs = [
+                SentencePair(
+                    source=s.text,
+                    translation=t.text,
+                    start=s.start,
+                    end=s.end,
+                    paragraph=s.paragraph,
+                    pieces=t.pieces,
+                    flags=["length_limit"] if t.hit_limit else [],
+                )
+                for s, t in zip(item.sentences, outputs[index])
+            ]
+            models = [mt] if mt else []
+            results.append(
+                Translation(
+                    original=item.document.text,
+                    source_lang=item.lang,
+                    pairs=pairs,
+                    models=models,
+                    signature=self.signature(mt, summary=False),
+                    detection=item.detection,
+                    removed=item.removed,
+                    metadata=_metadata(item.document),
+                    timings={"prepare": item.seconds, "translate": seconds[index]},
+                )
+            )
+        return results
+
+    def summarise_translation(self, translation: Translation) -> Summary:
+        started = time.perf_counter()
+        outcome = self.summarizer().summarise([pair.translation for pair in translation.pairs])
+        timings = dict(translation.timings, summarise=time.perf_counter() - started)
+        mt = next((m for m in translation.models if m.role == "translation"), None)
+        fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
+        fields.update(
+            models=[*translation.models, ModelUsed.of("summarisation", self.sum_spec, self.summary_settings.num_beams)],
+            signature=self.signature(mt, summary=True),
+            timings=timings,
+        )
+        return Summary(**fields, summary=outcome.text, summary_stages=outcome.stages)
+
+    # -- models -----------------------------------------------------------
+
+    def translation_spec(self, lang: str) -> ModelSpec:
+        if self._mt_override is not None:
+            return self._mt_override
+        spec = self.registry.translation_model(lang, TARGET_LANG)
+        return replace(spec, **self._overrides) if self._overrides else spec
+
+    def translator(self, lang: str) -> Translator:
+        spec = self.translation_spec(lang)
+        translator = self._translators.get(spec.source)
+        if translator is None:
+            engine = self.models.get(spec, device=self.device, local_files_only=self.local_files_only)
+            settings = TranslationSettings(
+                num_beams=self.num_beams or spec.num_beams,
+                batch_tokens=self.batch_tokens,
+                max_batch_size=self.max_batch_size,
+            )
+            translator = Translator(engine, settings, cache=self.cache)
+            self._translators[spec.source] = translator
+        return translator
+
+    def summarizer(self) -> Summarizer:
+        if self.sum_spec is None:
+            from .errors import RegistryError
+
+            raise RegistryError(f"{self.registry.path} names no summarisation model: add one, or pass --sum-model")
+        engine = self.models.get(self.sum_spec, device=self.device, local_files_only=self.local_files_only)
+        return Summarizer(engine, self.summary_settings)
+
+    def signature(self, mt: ModelUsed | None, *, summary: bool) -> str:
+        """Every setting that changes the output, in the spirit of sacrebleu's signatures."""
+        parts = [f"mt:{mt.label if mt else 'none'}"]
+        if mt:
+            parts.append(f"beams:{mt.num_beams}")
+        if summary and self.sum_spec:
+            parts.append(f"sum:{ModelUsed.of('summarisation', self.sum_spec, 0).label}")
+            parts.append(self.summary_settings.signature())
+        parts.append(f"bp:{'kept' if self.keep_boilerplate else 'removed'}")
+        parts.append(f"v:{__version__}")
+        return "|".join(parts)
+
+
+def summarise(text: str | Document, *, source_lang: str = "auto", **options: Any) -> Summary:
+    """Translate and summarise one article; ``options`` are :class:`Summariser`'s."""
+    return Summariser(**options).summarise(text, source_lang=source_lang)
+
+
+def translate(text: str | Document, *, source_lang: str = "auto", **options: Any) -> Translation:
+    """Translate one article sentence by sentence; ``options`` are :class:`Summariser`'s."""
+    return Summariser(**options).translate(text, source_lang=source_lang)
+
+
+def _inside(sentence: Sentence, removed: list[RemovedLine]) -> bool:
+    return any(line.start <= sentence.start and sentence.end <= line.end for line in removed)
+
+
+def _metadata(document: Document) -> dict[str, Any]:
+    data = dict(document.metadata)
+    if document.title and "title" not in data:
+        data["title"] = document.title
+    data.setdefault("format", document.format)
+    data.setdefault("encoding", document.encoding)
+    return data
+
+
+__all__ = [
+    "ModelUsed",
+    "Prepared",
+    "SentencePair",
+    "Summariser",
+    "Summary",
+    "Translation",
+    "clean_text",
+    "summarise",
+    "translate",
+]

@@ -1,0 +1,102 @@
+"""Results as text, Markdown or JSON: the summary first, then original and English side by side."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from itertools import zip_longest
+
+from .pipeline import Summary, Translation
+
+FORMATS = ("text", "markdown", "json", "html")
+
+
+def render(result: Translation, fmt: str, *, width: int = 100) -> str:
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    if fmt == "html":
+        from .report import render_html
+
+        return render_html(result)
+    return render_text(result, width=width)
+
+
+def render_json(result: Translation) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(result: Translation, *, width: int = 100) -> str:
+    width = max(40, width)
+    column = (width - 3) // 2
+    lines: list[str] = []
+    if isinstance(result, Summary):
+        lines += ["SUMMARY", ""]
+        lines += textwrap.wrap(result.summary, width) or ["(empty)"]
+        lines.append("")
+    lines.append(_row(f"ORIGINAL ({result.source_lang})", "ENGLISH", column))
+    lines.append("-" * column + "-+-" + "-" * column)
+    for original, english in result.paragraphs():
+        left = _wrap_lines(original, column)
+        right = _wrap_lines(english, column)
+        lines += [_row(a, b, column) for a, b in zip_longest(left, right, fillvalue="")]
+        lines.append(_row("", "", column).rstrip())
+    flagged = [pair for pair in result.pairs if pair.flags]
+    if flagged:
+        lines.append(f"FLAGGED: {len(flagged)} sentence(s)")
+        lines += [f"  [{', '.join(p.flags)}] {p.source}" for p in flagged]
+        lines.append("")
+    if result.removed:
+        lines.append(f"SET ASIDE AS BOILERPLATE: {len(result.removed)} line(s)")
+        lines += [f"  [{line.reason}] {line.text}" for line in result.removed]
+        lines.append("")
+    lines.append(f"signature: {result.signature}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(result: Translation) -> str:
+    out: list[str] = []
+    title = result.metadata.get("title")
+    if title:
+        out += [f"# {_md_inline(title)}", ""]
+    if isinstance(result, Summary):
+        out += ["## Summary", "", _md_inline(result.summary) or "_(empty)_", ""]
+    out += ["## Side by side", "", f"| Original ({result.source_lang}) | English |", "| --- | --- |"]
+    for original, english in result.paragraphs():
+        out.append(f"| {_md_cell(original)} | {_md_cell(english)} |")
+    out.append("")
+    flagged = [pair for pair in result.pairs if pair.flags]
+    if flagged:
+        out += ["## Flagged sentences", ""]
+        out += [f"- **{', '.join(p.flags)}**: {_md_inline(p.source)} → {_md_inline(p.translation)}" for p in flagged]
+        out.append("")
+    if result.removed:
+        out += ["## Set aside as boilerplate", ""]
+        out += [f"- _{line.reason}_: {_md_inline(line.text)}" for line in result.removed]
+        out.append("")
+    out += ["---", "", "Models: " + ", ".join(f"{m.role} `{m.label}`" for m in result.models), "", f"Signature: `{result.signature}`", ""]
+    return "\n".join(out)
+
+
+def _wrap_lines(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines += textwrap.wrap(line, width) or [""]
+    return lines
+
+
+def _row(left: str, right: str, column: int) -> str:
+    return f"{left:<{column}} | {right}".rstrip()
+
+
+def _md_inline(text: str) -> str:
+    """Plain text that Markdown will not read as markup."""
+    escaped = text
+    for char in "\\`*_[]<>|#":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+def _md_cell(text: str) -> str:
+    return "<br>".join(_md_inline(line) for line in text.split("\n"))

@@ -1,0 +1,154 @@
+"""Sentence-level translation in length-sorted, token-budgeted batches.
+
+The unit is the sentence: OPUS-MT and its kin drop or merge sentences when
+fed several at once (fairseq #5108, transformers #24169).  A sentence longer
+than the model's window is cut at clause boundaries, then at word windows,
+and the pieces are translated and joined: nothing is ever truncated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .caching import TranslationCache, cache_key
+from .loading import Engine, Generated, GenerationRequest
+from .splitting import split_long
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class TranslationSettings:
+    """What changes a translation's text (beams) and what only changes its speed (batching)."""
+
+    num_beams: int = 4
+    batch_tokens: int = 4096  # source tokens per batch, padding included
+    max_batch_size: int = 64
+    output_ratio: float = 2.0  # generated tokens allowed per source token, plus a margin
+    output_margin: int = 10
+
+    def signature(self) -> str:
+        return f"beams:{self.num_beams}"
+
+
+@dataclass(frozen=True)
+class TranslatedText:
+    text: str
+    pieces: int  # how many pieces a too-long sentence was cut into (1 when it fitted)
+    hit_limit: bool  # generation stopped at its token budget for some piece
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class _Unit:
+    owner: int  # index of the text it belongs to
+    order: int  # its place among that text's pieces
+    text: str
+    tokens: int
+
+
+class Translator:
+    """Translate many sentences with one engine; reused across documents."""
+
+    def __init__(self, engine: Engine, settings: TranslationSettings | None = None, cache: TranslationCache | None = None):
+        self.engine = engine
+        self.settings = settings or TranslationSettings(num_beams=engine.spec.num_beams)
+        self.cache = cache
+
+    def translate(self, texts: list[str], progress: Progress | None = None) -> list[TranslatedText]:
+        """Translations of ``texts``, in their order; ``progress`` gets the count of texts newly done."""
+        results: list[TranslatedText | None] = [None] * len(texts)
+        keys = [self._key(text) for text in texts]
+        cached = self.cache.get_many(list(dict.fromkeys(keys))) if self.cache is not None else {}
+        todo: dict[str, list[int]] = {}
+        for index, (text, key) in enumerate(zip(texts, keys)):
+            if not text.strip():
+                results[index] = TranslatedText(text="", pieces=1, hit_limit=False)
+            elif key in cached:
+                results[index] = TranslatedText(text=cached[key], pieces=1, hit_limit=False, cached=True)
+            else:
+                todo.setdefault(text, []).append(index)
+        if progress and len(todo) < len(texts):
+            progress(len(texts) - sum(len(v) for v in todo.values()))
+        unique = list(todo)
+        units = self._units(unique)
+        outputs = self._run(units, lambda owner: progress(len(todo[unique[owner]])) if progress else None)
+        fresh: dict[str, str] = {}
+        for owner, text in enumerate(unique):
+            pieces = outputs[owner]
+            joined = TranslatedText(
+                text=" ".join(piece.text for piece in pieces if piece.text).strip(),
+                pieces=len(pieces),
+                hit_limit=any(piece.hit_limit for piece in pieces),
+            )
+            for index in todo[text]:
+                results[index] = joined
+            if not joined.hit_limit:
+                fresh[self._key(text)] = joined.text
+        if self.cache is not None and fresh:
+            self.cache.put_many(fresh)
+        return [result for result in results if result is not None]
+
+    def _key(self, text: str) -> str:
+        spec = self.engine.spec
+        return cache_key(f"{spec.label}|{spec.backend}|{spec.quantization}", self.settings.signature(), text)
+
+    def _units(self, texts: list[str]) -> list[_Unit]:
+        """Cut each text into pieces that fit the window; most texts are one piece."""
+        limit = self.engine.max_input_tokens
+        units: list[_Unit] = []
+        for owner, (text, count) in enumerate(zip(texts, self.engine.count_tokens(texts))):
+            if count <= limit:
+                units.append(_Unit(owner, 0, text, count))
+                continue
+            spans = split_long(text, limit, self.engine.count_tokens)
+            pieces = [text[start:end] for start, end in spans]
+            for order, (piece, tokens) in enumerate(zip(pieces, self.engine.count_tokens(pieces))):
+                units.append(_Unit(owner, order, piece, tokens))
+        return units
+
+    def _run(self, units: list[_Unit], done: Callable[[int], None]) -> dict[int, list[Generated]]:
+        """Generate for all units in length-sorted batches, then put pieces back in order."""
+        remaining = {}
+        for unit in units:
+            remaining[unit.owner] = remaining.get(unit.owner, 0) + 1
+        produced: dict[int, dict[int, Generated]] = {}
+        for batch in self._batches(sorted(units, key=lambda u: u.tokens, reverse=True)):
+            for unit, output in zip(batch, self._generate(batch)):
+                produced.setdefault(unit.owner, {})[unit.order] = output
+                remaining[unit.owner] -= 1
+                if remaining[unit.owner] == 0:
+                    done(unit.owner)
+        return {owner: [pieces[order] for order in sorted(pieces)] for owner, pieces in produced.items()}
+
+    def _batches(self, units: list[_Unit]) -> list[list[_Unit]]:
+        """Batches bounded by padded token count, not only by sentence count."""
+        batches: list[list[_Unit]] = []
+        current: list[_Unit] = []
+        longest = 0
+        for unit in units:
+            widest = max(longest, unit.tokens)
+            if current and (widest * (len(current) + 1) > self.settings.batch_tokens or len(current) >= self.settings.max_batch_size):
+                batches.append(current)
+                current, widest = [], unit.tokens
+            current.append(unit)
+            longest = widest
+        if current:
+            batches.append(current)
+        return batches
+
+    def _budget(self, tokens: int) -> int:
+        return math.ceil(tokens * self.settings.output_ratio) + self.settings.output_margin
+
+    def _generate(self, batch: list[_Unit]) -> list[Generated]:
+        longest = max(unit.tokens for unit in batch)
+        request = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=self._budget(longest))
+        outputs = self.engine.generate([unit.text for unit in batch], request)
+        # A piece that ran out of budget gets one more try alone, with a budget of its own twice as large.
+        for position, (unit, output) in enumerate(zip(batch, outputs)):
+            if output.hit_limit:
+                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=2 * self._budget(unit.tokens))
+                outputs[position] = self.engine.generate([unit.text], retry)[0]
+        return outputs
