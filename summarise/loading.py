@@ -51,6 +51,9 @@ class Engine(Protocol):
     @property
     def max_input_tokens(self) -> int: ...
 
+    @property
+    def max_output_tokens(self) -> int: ...
+
     def count_tokens(self, texts: list[str]) -> list[int]: ...
 
     def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]: ...
@@ -101,6 +104,12 @@ class TransformersEngine:
         positions = getattr(self.model.config, "max_position_embeddings", None)
         return min(limit, positions) if positions else limit
 
+    @property
+    def max_output_tokens(self) -> int:
+        """The decoder's position table bounds what it can write; generating past it crashes."""
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        return positions - 1 if positions else 1024
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
@@ -120,11 +129,15 @@ class TransformersEngine:
                 f"of {self.max_input_tokens}; this is a bug, please report it"
             )
         batch = {key: value.to(self.device) for key, value in batch.items()}
+        max_new_tokens = min(request.max_new_tokens, self.max_output_tokens)
         kwargs: dict[str, Any] = {
             "num_beams": request.num_beams,
-            "max_new_tokens": request.max_new_tokens,
-            "min_new_tokens": request.min_new_tokens or None,
+            "max_new_tokens": max_new_tokens,
+            "min_new_tokens": min(request.min_new_tokens, max_new_tokens) or None,
             "do_sample": False,
+            # max_length/min_length in a model's generation_config would fight our per-batch budget.
+            "max_length": None,
+            "min_length": None,
             "early_stopping": True if request.num_beams > 1 else False,
             "length_penalty": request.length_penalty,
         }
@@ -134,7 +147,7 @@ class TransformersEngine:
             kwargs["repetition_penalty"] = request.repetition_penalty
         with self._lock, torch.inference_mode():
             output = self.model.generate(**batch, **kwargs)
-        return self._decode(output, request.max_new_tokens)
+        return self._decode(output, max_new_tokens)
 
     def _decode(self, output: torch.Tensor, max_new_tokens: int) -> list[Generated]:
         config = self.model.generation_config

@@ -140,7 +140,8 @@ class Translator:
         return batches
 
     def _budget(self, tokens: int) -> int:
-        return math.ceil(tokens * self.settings.output_ratio) + self.settings.output_margin
+        wanted = math.ceil(tokens * self.settings.output_ratio) + self.settings.output_margin
+        return min(wanted, self.engine.max_output_tokens)
 
     def _generate(self, batch: list[_Unit]) -> list[Generated]:
         longest = max(unit.tokens for unit in batch)
@@ -148,7 +149,8 @@ class Translator:
         outputs = self.engine.generate([unit.text for unit in batch], request)
         # A piece that ran out of budget gets one more try alone, with a budget of its own twice as large.
         for position, (unit, output) in enumerate(zip(batch, outputs)):
-            if output.hit_limit:
-                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=2 * self._budget(unit.tokens))
+            larger = min(2 * self._budget(unit.tokens), self.engine.max_output_tokens)
+            if output.hit_limit and larger > output.tokens:
+                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=larger)
                 outputs[position] = self.engine.generate([unit.text], retry)[0]
         return outputs

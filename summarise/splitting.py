@@ -1,0 +1,532 @@
+"""Paragraph and sentence splitting with offsets, and cutting of over-long text.
+
+Pure text logic: nothing heavy is imported at module import. The per-language Moses
+non-breaking-prefix lists come from ``sacremoses`` and are loaded on first use of a language
+(:func:`_prefixes` is cached).
+
+Contract of :func:`split_sentences`: every sentence satisfies ``text[s.start:s.end] == s.text``,
+sentences are in order and do not overlap, no sentence starts or ends with whitespace, and every
+non-whitespace character of the input lies in exactly one sentence.  "Whitespace" means
+``str.isspace()`` plus the byte-order mark and the zero-width space / word joiner (see
+:func:`is_space`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+__all__ = ["Paragraph", "Sentence", "is_space", "split_long", "split_paragraphs", "split_sentences"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # == original[start:end], no surrounding whitespace
+    start: int  # char offset into the ORIGINAL text
+    end: int
+    paragraph: int  # 0-based index of the blank-line-separated block
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int  # text[start:end] is the paragraph, without surrounding blank lines or whitespace
+    end: int
+    index: int
+
+
+# --------------------------------------------------------------------------------------------
+# Characters
+
+#: Invisible characters that are not ``str.isspace()`` but are treated as whitespace.
+_EXTRA_SPACE = frozenset("\ufeff\u200b\u2060")
+#: Line breaks (the same set as ``str.splitlines``), CRLF first so it counts as one break.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: Spaces that may sit between a terminator and a closing quote: « Bonjour ! »
+_INLINE_SPACE = frozenset(" \t\u00a0\u202f\u2009\u200a\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u3000")
+
+#: Terminators that end a sentence only before whitespace and a sentence start.
+_WEAK_STOPS = frozenset(".!?…‽⁇⁈⁉")
+#: Unambiguous terminators: end a sentence even with no following space (CJK, Arabic, Urdu,
+#: Devanagari, Ethiopic, Myanmar, Armenian).
+_STRONG_STOPS = frozenset("。！？｡．︒؟۔।॥።။։")
+_STOPS = _WEAK_STOPS | _STRONG_STOPS
+_ELLIPSIS = frozenset("….")
+
+#: Closing quotes/brackets accepted right after a terminator (no space between).  Includes the
+#: German/Danish closers “ ‘ « ‹ (which open quotes in other languages) and CJK closers.
+_CLOSERS_ATTACHED = frozenset("\"'»«”“’‘›‹)]}」』）》〉】〕〗〙〛＂＇］｝")
+#: Closers accepted after a (no-break) space, French style: « Bonjour ! »
+_CLOSERS_SPACED = frozenset("\"»›”)]）")
+#: Characters that may open a sentence after the whitespace following a terminator.
+_OPENERS = frozenset("«»‹›\"“‘'„‚([{¿¡「『（《〈【〔")  # » › open quotes in German/Danish
+_DASHES = frozenset("—–-―")
+#: After a CJK stop and a closing quote, these continue the sentence (quotative particles, commas).
+_QUOTE_CONTINUES = frozenset("とっ、，,")
+
+
+def is_space(char: str) -> bool:
+    """Whitespace for this module: ``str.isspace()`` plus BOM, zero-width space and word joiner."""
+    return char.isspace() or char in _EXTRA_SPACE
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and is_space(text[start]):
+        start += 1
+    while end > start and is_space(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line, line break excluded, whitespace stripped (may be empty)."""
+    position = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield _strip(text, position, match.start())
+        position = match.end()
+    yield _strip(text, position, len(text))
+
+
+def _content_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """(paragraph index, start, end) of every non-blank line, stripped."""
+    paragraph = -1
+    previous_blank = True
+    for start, end in _lines(text):
+        if start == end:
+            previous_blank = True
+            continue
+        if previous_blank:
+            paragraph += 1
+            previous_blank = False
+        yield paragraph, start, end
+
+
+# --------------------------------------------------------------------------------------------
+# Paragraphs
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Blocks of non-blank lines separated by one or more blank (empty or whitespace-only) lines."""
+    spans: list[list[int]] = []
+    current = -1
+    for index, start, end in _content_lines(text):
+        if index != current:
+            spans.append([start, end])
+            current = index
+        else:
+            spans[-1][1] = end
+    return [Paragraph(start, end, index) for index, (start, end) in enumerate(spans)]
+
+
+# --------------------------------------------------------------------------------------------
+# Non-breaking prefixes
+
+
+@dataclass(frozen=True)
+class _Prefixes:
+    plain: frozenset[str]  # never end a sentence when followed by a period
+    numeric: frozenset[str]  # only when the next word starts with a digit
+
+
+#: Small additions the Moses lists lack (value: True = only before a digit).
+#: Applied to every language: page/figure/volume/article/number abbreviations before a number.
+_EXTRA_ALL: dict[str, bool] = {
+    "p": True, "pp": True, "art": True, "fig": True, "vol": True, "no": True, "nr": True, "n": True,
+}
+_EXTRA_BY_LANG: dict[str, dict[str, bool]] = {
+    # French titles (usually written without a period, but "Mme." occurs), company and month
+    # abbreviations; the Moses fr list has M, MM, art, av, etc. but none of these.
+    "fr": {
+        "Mme": False, "Mmes": False, "Mlle": False, "Mlles": False, "Dr": False, "Pr": False,
+        "Mgr": False, "Me": False, "St": False, "Ste": False, "Cie": False, "Sté": False, "Vve": False,
+        "janv": True, "févr": True, "juil": True, "sept": True, "oct": True, "nov": True, "déc": True,
+    },
+    "en": {"Jr": False, "Mt": False, "Ft": False, "Sept": True},
+    "es": {"Sres": False, "Dña": False, "Mons": False},
+}
+
+
+@functools.cache
+def _prefixes(lang: str) -> _Prefixes:
+    """Moses non-breaking prefixes for ``lang`` (English when sacremoses has no list for it)."""
+    from sacremoses.corpus import NonbreakingPrefixes  # lazy: sacremoses pulls in joblib
+
+    source = NonbreakingPrefixes()
+    code = lang if lang in source.available_langs else "en"
+    plain: set[str] = set()
+    numeric: set[str] = set()
+    for line in source.words(code):
+        word, marker, _ = line.partition("#NUMERIC_ONLY#")
+        word = word.strip()
+        if not word:
+            continue
+        (numeric if marker else plain).add(word)
+    extras = {**_EXTRA_ALL, **_EXTRA_BY_LANG.get(lang, {})}
+    for word, only_numeric in extras.items():
+        if word not in plain:
+            (numeric if only_numeric else plain).add(word)
+    return _Prefixes(frozenset(plain), frozenset(numeric))
+
+
+def _normalise_lang(lang: str) -> str:
+    """"fr-FR", "FR", "zh_Hant" -> "fr", "fr", "zh"; empty -> "en"."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    return code or "en"
+
+
+_PREFIX_TAIL = re.compile(r"[\w.\-]*$")  # Moses: the prefix is the [\w.-]* run before the period
+_ACRONYM_PART = re.compile(r"[.\-]")
+
+
+def _is_nonbreaking(text: str, line_start: int, period: int, next_char: str, prefixes: _Prefixes) -> bool:
+    """Whether the word before the period at ``period`` is an abbreviation/initial/acronym."""
+    token_start = period
+    while token_start > line_start and not is_space(text[token_start - 1]):
+        token_start -= 1
+    token = text[token_start:period]
+    if "@" in token or "/" in token or token.lower().startswith("www."):
+        return False  # URL or e-mail address at the end of a sentence
+    match = _PREFIX_TAIL.search(token)
+    prefix = match.group(0) if match else ""
+    if not prefix:
+        return False
+    if len(prefix) == 1 and prefix.islower() and _number_before(text, line_start, token_start):
+        return False  # a unit after a number, "prévu à 18 h. Il", is no abbreviation like "p. 5"
+    candidates = [prefix]
+    if prefix[0].isupper() and len(prefix) > 1:
+        # Sentence-initial capitalised form of a lowercase entry: "Art. 4", "Cf. ..."
+        candidates.append(prefix[0].lower() + prefix[1:])
+    for candidate in candidates:
+        if candidate in prefixes.plain:
+            return True
+        if next_char.isdigit() and candidate in prefixes.numeric:
+            return True
+    if len(prefix) == 1 and prefix.isupper():
+        return True  # initial: J. Dupont, M. Dupont (any script)
+    if "." in prefix and any(c.isalpha() for c in prefix):
+        # Dotted acronyms and initials: U.S., J.-P., z.B., p.ex. (every part at most 2 chars,
+        # so that domain names like euronews.com still end a sentence).
+        parts = [part for part in _ACRONYM_PART.split(prefix) if part]
+        if parts and all(len(part) <= 2 for part in parts):
+            return True
+    return False
+
+
+def _number_before(text: str, line_start: int, token_start: int) -> bool:
+    """Whether the word before the one starting at ``token_start`` ends with a digit."""
+    i = token_start
+    while i > line_start and is_space(text[i - 1]):
+        i -= 1
+    return i > line_start and i < token_start and text[i - 1].isdigit()
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+
+
+def _starts_sentence(text: str, index: int, end: int) -> bool:
+    """Whether the character at ``index`` can begin a sentence."""
+    char = text[index]
+    if char.isdigit() or char.isupper() or char.istitle():
+        return True
+    if char.isalpha():
+        return not char.islower()  # uncased scripts: Arabic, Hebrew, CJK, Devanagari, ...
+    if char in _OPENERS:
+        return True
+    if char in _DASHES:  # dialogue dash: "— Bonjour."
+        following = index + 1
+        while following < end and is_space(text[following]):
+            following += 1
+        return following < end and text[following] not in _DASHES and _starts_sentence(text, following, end)
+    return False
+
+
+def _consume_closers(text: str, position: int, end: int) -> int:
+    """Skip closing quotes/brackets after a terminator: ``."``, ``.»)``, ``! »`` (French)."""
+    while position < end:
+        if text[position] in _CLOSERS_ATTACHED:
+            position += 1
+            continue
+        ahead = position
+        while ahead < end and text[ahead] in _INLINE_SPACE:
+            ahead += 1
+        if ahead == position or ahead >= end or text[ahead] not in _CLOSERS_SPACED:
+            break
+        # After a space the closer must not be glued to a following word, else it opens a quote:
+        # 'Il a dit. "Bonjour"' or German/Danish '»Hallo«'.
+        after = ahead + 1
+        if after < end and (text[after].isalnum() or text[after] in _OPENERS):
+            break
+        position = after
+    return position
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xAC00 <= code <= 0xD7AF  # Hangul
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int]:
+    """Offsets (exclusive ends) after which a sentence ends inside one stripped line."""
+    cuts: list[int] = []
+    i = start
+    while i < end:
+        char = text[i]
+        if char not in _STOPS:
+            i += 1
+            continue
+        run_end = i + 1
+        while run_end < end and text[run_end] in _STOPS:
+            run_end += 1
+        run = text[i:run_end]
+        after = _consume_closers(text, run_end, end)
+        if after >= end:
+            break  # the line ends here anyway
+        if any(c in _STRONG_STOPS for c in run):
+            # 3．5 (fullwidth decimal point) is not a stop.
+            if run == "．" and i > start and text[i - 1].isdigit() and text[run_end].isdigit():
+                i = run_end
+                continue
+            # A closed quotation that goes on: Japanese 「行きます。」と言った, Chinese “好。”，他说.
+            if after > run_end and text[after] in _QUOTE_CONTINUES:
+                i = after
+                continue
+            cuts.append(after)
+            i = after
+            continue
+        # Omission marker inside a quotation: "[…]", "(...)".
+        if all(c in _ELLIPSIS for c in run) and i > start and text[i - 1] in "[(":
+            i = run_end
+            continue
+        if not is_space(text[after]):
+            # "3.5", "www.euronews.com", "e.g.,"; but Japanese "すごい!本当?" has no spaces.
+            if set(run) <= set("!?") and _is_cjk(text[after]):
+                cuts.append(after)
+            i = max(after, run_end)
+            continue
+        following = after
+        while following < end and is_space(text[following]):
+            following += 1
+        if not _starts_sentence(text, following, end):
+            i = after  # "Hein… et puis", "« Bonjour ! » a-t-il dit", "etc. et"
+            continue
+        if run == "." and after == run_end and _is_nonbreaking(text, start, i, text[following], prefixes):
+            i = after
+            continue
+        cuts.append(after)
+        i = after
+    return cuts
+
+
+def split_sentences(text: str, lang: str) -> list[Sentence]:
+    """Sentences with offsets into ``text``.
+
+    Every non-blank line is split on its own (a line break always ends a sentence: headlines,
+    bylines, list items); ``paragraph`` is the index of the blank-line-separated block.
+    """
+    prefixes = _prefixes(_normalise_lang(lang))
+    sentences: list[Sentence] = []
+    for paragraph, line_start, line_end in _content_lines(text):
+        position = line_start
+        for cut in [*_line_cuts(text, line_start, line_end, prefixes), line_end]:
+            start, end = _strip(text, position, cut)
+            if start < end:
+                sentences.append(Sentence(text[start:end], start, end, paragraph))
+            position = cut
+    return sentences
+
+
+# --------------------------------------------------------------------------------------------
+# Cutting over-long text
+
+#: Clause separators, most preferred first: (need whitespace after, cut anywhere).
+_CLAUSE_LEVELS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset(";؛"), frozenset("；")),
+    (frozenset(":"), frozenset("：")),
+    (frozenset(",،"), frozenset("，、")),
+)
+_CLAUSE_DASHES = frozenset("—–")  # only with whitespace on both sides
+_CHAR_SEARCH_WIDTH = 16  # candidate lengths per tokenizer call when cutting inside a word
+
+
+class _Counter:
+    """Batched, memoised token counts of spans of one text."""
+
+    def __init__(self, text: str, count_tokens: Callable[[list[str]], Sequence[int]]) -> None:
+        self.text = text
+        self.count_tokens = count_tokens
+        self.memo: dict[tuple[int, int], int] = {}
+        self._overhead: int | None = None
+
+    def __call__(self, spans: Sequence[tuple[int, int]]) -> list[int]:
+        missing = list(dict.fromkeys(span for span in spans if span not in self.memo))
+        if missing:
+            counts = list(self.count_tokens([self.text[start:end] for start, end in missing]))
+            if len(counts) != len(missing):
+                raise ValueError(f"count_tokens returned {len(counts)} counts for {len(missing)} texts")
+            for span, count in zip(missing, counts):
+                self.memo[span] = int(count)
+        return [self.memo[span] for span in spans]
+
+    def overhead(self) -> int:
+        """Tokens every call adds whatever the text (special tokens such as ``</s>``)."""
+        if self._overhead is None:
+            self._overhead = max(0, int(list(self.count_tokens([""]))[0]))
+        return self._overhead
+
+
+def split_long(text: str, max_tokens: int, count_tokens: Callable[[list[str]], Sequence[int]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` that each count at most ``max_tokens`` tokens where at all possible.
+
+    The spans are in order, stripped of whitespace, and together hold every non-whitespace
+    character of ``text``.  Cuts fall at clause boundaries (``;`` then ``:`` then ``,`` then a
+    spaced dash, the punctuation staying on the left), then between words, and only for a
+    single word longer than the budget inside the word.  ``count_tokens`` is called with lists.
+    """
+    if max_tokens < 1:
+        raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
+    start, end = _strip(text, 0, len(text))
+    if start == end:
+        return []
+    counter = _Counter(text, count_tokens)
+    if counter([(start, end)])[0] <= max_tokens:
+        return [(start, end)]
+    return _cut(text, start, end, 0, max_tokens, counter)
+
+
+def _clause_units(text: str, start: int, end: int, level: int) -> list[tuple[int, int]]:
+    """Stripped pieces of ``text[start:end]`` cut after the separators of ``level``."""
+    cuts: list[int] = []
+    if level < len(_CLAUSE_LEVELS):
+        spaced, anywhere = _CLAUSE_LEVELS[level]
+        for i in range(start, end - 1):
+            char = text[i]
+            if char in anywhere or (char in spaced and is_space(text[i + 1])):
+                cuts.append(i + 1)
+    elif level == len(_CLAUSE_LEVELS):
+        for i in range(start + 1, end - 1):
+            if text[i] in _CLAUSE_DASHES and is_space(text[i - 1]) and is_space(text[i + 1]):
+                cuts.append(i + 1)
+    else:  # words
+        units, i = [], start
+        while i < end:
+            while i < end and is_space(text[i]):
+                i += 1
+            j = i
+            while j < end and not is_space(text[j]):
+                j += 1
+            if j > i:
+                units.append((i, j))
+            i = j
+        return units
+    units = []
+    position = start
+    for cut in [*cuts, end]:
+        piece = _strip(text, position, cut)
+        if piece[0] < piece[1]:
+            units.append(piece)
+        position = cut
+    return units
+
+
+_WORD_LEVEL = len(_CLAUSE_LEVELS) + 1
+
+
+def _cut(text: str, start: int, end: int, level: int, budget: int, counter: _Counter) -> list[tuple[int, int]]:
+    """Cut a span known to be over budget, trying separator levels from ``level`` on."""
+    for current in range(level, _WORD_LEVEL + 1):
+        units = _clause_units(text, start, end, current)
+        if len(units) > 1:
+            return _pack(text, units, current + 1, budget, counter)
+    return _char_windows(text, start, end, budget, counter)
+
+
+def _pack(text: str, units: list[tuple[int, int]], next_level: int, budget: int, counter: _Counter) -> list[tuple[int, int]]:
+    """Greedily join consecutive units into pieces within budget; cut units that alone are over."""
+    counts = counter(units)
+    overhead = min(counter.overhead(), min(counts))
+    groups: list[tuple[int, int]] = []  # unit index ranges, inclusive
+    i = 0
+    while i < len(units):
+        j, total = i, counts[i]
+        if total <= budget:
+            while j + 1 < len(units) and counts[j + 1] <= budget and total + counts[j + 1] - overhead <= budget:
+                j += 1
+                total += counts[j] - overhead
+        groups.append((i, j))
+        i = j + 1
+    # Token counts are nearly additive across whitespace; check the joined groups in one call.
+    joined = [(units[i][0], units[j][1]) for i, j in groups if j > i]
+    counter(joined)
+    spans: list[tuple[int, int]] = []
+    for i, j in groups:
+        span = (units[i][0], units[j][1])
+        if i == j and counts[i] > budget:
+            spans.extend(_cut(text, span[0], span[1], next_level, budget, counter))
+        elif counter([span])[0] <= budget:
+            spans.append(span)
+        else:
+            spans.extend(_pack_exact(units[i : j + 1], budget, counter))
+    return spans
+
+
+def _pack_exact(units: list[tuple[int, int]], budget: int, counter: _Counter) -> list[tuple[int, int]]:
+    """Slow path when the additive estimate was wrong: largest fitting prefix by real counts."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        low, high = i, len(units) - 1  # units[i..low] fits (a single unit fits here)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if counter([(units[i][0], units[middle][1])])[0] <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        spans.append((units[i][0], units[low][1]))
+        i = low + 1
+    return spans
+
+
+def _char_windows(text: str, start: int, end: int, budget: int, counter: _Counter) -> list[tuple[int, int]]:
+    """Cut one over-long word into the longest windows that fit.
+
+    Galloping then k-ary search on the window length, each step one batched call; the search
+    starts near the previous window's length so that a huge word is not re-tokenised whole.
+    """
+    spans: list[tuple[int, int]] = []
+    position = start
+    guess = max(16, 4 * budget)
+    while position < end:
+        low, upper = 0, end - position  # length ``low`` fits (0 trivially); above ``upper`` does not
+        bound = min(upper, guess)  # search (low, bound] first, widen while everything fits
+        while low < upper:
+            step = max(1, (bound - low) // _CHAR_SEARCH_WIDTH)
+            lengths = list(range(low + step, bound + 1, step))
+            if lengths[-1] != bound:
+                lengths.append(bound)
+            counts = counter([(position, position + length) for length in lengths])
+            low = max([length for length, count in zip(lengths, counts) if count <= budget], default=low)
+            failing = [length for length, count in zip(lengths, counts) if count > budget and length > low]
+            upper = min(failing, default=upper + 1) - 1
+            bound = min(bound, upper)
+            if low == bound:
+                if bound >= upper:
+                    break
+                bound = min(upper, bound * 4)
+        length = max(low, 1)  # not even one character fits: take one anyway
+        # Do not separate a combining mark from its base character.
+        while length > 1 and position + length < end and unicodedata.combining(text[position + length]):
+            length -= 1
+        spans.append((position, position + length))
+        position += length
+        guess = max(16, 2 * length)
+    return spans

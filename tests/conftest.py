@@ -1,0 +1,89 @@
+"""Shared fixtures: self-built tiny models, a registry that points at them, and no network.
+
+Models are real ``save_pretrained`` directories loaded through the real
+``from_pretrained`` path; nothing is mocked.  They are built once per session.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before torch is imported anywhere: busy-waiting OpenMP threads starve each other on 2 cores.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.pop("SUMMARISE_MODELS", None)
+
+from pathlib import Path
+
+import pytest
+
+from tests import tinymodels
+
+# The copy model reads at most this many tokens; longer sentences must be re-split, never cut.
+COPY_WINDOW = 32
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    """No test sees the user's registry or Hugging Face cache, and none reaches the network."""
+    home = tmp_path_factory.getbasetemp() / "hf-home"
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("SUMMARISE_MODELS", raising=False)
+
+
+@pytest.fixture(scope="session")
+def model_dirs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "copy": tinymodels.train_copy_marian(root / "copy-marian"),
+        "marian": tinymodels.build_random_marian(root / "random-marian"),
+        "bart": tinymodels.build_random_bart(root / "random-bart"),
+    }
+
+
+def write_registry(path: Path, model_dirs: dict[str, Path], *, fr_model: str = "copy", extra: str = "") -> Path:
+    path.write_text(
+        f"""
+[defaults]
+summariser = "tiny-bart"
+translation_fallback = "tiny-random"
+
+[models.tiny-copy]
+task = "translation"
+source = "{model_dirs[fr_model]}"
+languages = ["fr"]
+max_input_tokens = {COPY_WINDOW}
+num_beams = 2
+
+[models.tiny-random]
+task = "translation"
+source = "{model_dirs['marian']}"
+languages = ["*"]
+max_input_tokens = 64
+num_beams = 2
+
+[models.tiny-bart]
+task = "summarisation"
+source = "{model_dirs['bart']}"
+max_input_tokens = 64
+num_beams = 2
+min_new_tokens = 4
+max_new_tokens = 24
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def registry_path(tmp_path_factory, model_dirs) -> Path:
+    return write_registry(tmp_path_factory.mktemp("registry") / "models.toml", model_dirs)
+
+
+@pytest.fixture(scope="session")
+def summariser(registry_path):
+    from summarise import Summariser
+
+    return Summariser(registry_path, device="cpu")
