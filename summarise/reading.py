@@ -1,0 +1,544 @@
+"""Read an article: bytes or a file in, clean Unicode text out.
+
+The first step of the flow.  :func:`read_document` takes a file path, raw
+bytes or already-decoded text, works out the encoding and the format (plain
+text, Markdown or HTML), and returns a :class:`Document` whose ``text`` is
+clean: NFC, ``"\\n"`` line endings, no control characters, paragraphs separated
+by one blank line.
+
+The three kinds of ``source`` differ on purpose:
+
+* ``os.PathLike`` (e.g. ``Path("a.txt")``): the file is read and decoded;
+* ``bytes``: decoded as if read from a file (this is what stdin gives);
+* ``str``: text that is *already decoded* -- it is never taken as a path.
+
+Every refusal is an :class:`~summarise.errors.InputError` with a one-line
+message that names the input and says what to do.  trafilatura and
+charset-normalizer are imported only when a page or a legacy encoding needs
+them, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+FORMATS = ("text", "markdown", "html")
+_FORMAT_ALIASES = {"txt": "text", "md": "markdown", "htm": "html"}
+_SUFFIX_FORMATS = {
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".md": "markdown", ".markdown": "markdown",
+    ".txt": "text", ".text": "text",
+}
+# Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Bytes that never occur in text (everything below 0x20 except \t \n \v \f \r and ESC).
+_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}))
+_MAX_CONTROL_SHARE = 0.10
+_LATIN1_NAMES = ("iso8859-1", "ascii")
+_HTML_SNIFF = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)\b|<body\b", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded, cleaned input.
+
+    ``text`` is clean (see :func:`clean_text`) and never empty.  ``encoding``
+    names the codec the bytes were decoded with (``"utf-8"`` for ``str``
+    input).  ``format`` is ``"text"``, ``"markdown"`` or ``"html"``.  For HTML,
+    ``metadata`` holds whichever of title/author/date/sitename/url the page
+    gave.
+    """
+
+    text: str
+    encoding: str
+    format: str
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "encoding": self.encoding,
+            "format": self.format,
+            "title": self.title,
+            "metadata": dict(self.metadata),
+        }
+
+
+# --------------------------------------------------------------------------- cleaning
+
+_REPLACEMENTS = (
+    ("\r\n", "\n"), ("\r", "\n"),
+    # Line and paragraph separators other than "\n" become newlines rather than vanish.
+    ("\x0b", "\n"), ("\x0c", "\n"), ("\x85", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"),
+    # Invisible characters that split words for a tokenizer: BOM/zero-width no-break
+    # space, zero-width space, word joiner, soft hyphen.  ZWJ/ZWNJ stay: scripts need them.
+    ("\ufeff", ""), ("\u200b", ""), ("\u2060", ""), ("\u00ad", ""),
+)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc other than \t and \n
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalise text for translation; keeps paragraphs.
+
+    NFC; CRLF, CR and other line separators become ``"\\n"``; BOMs, soft
+    hyphens, zero-width spaces and control characters other than ``\\n`` and
+    ``\\t`` are removed (lone surrogates become U+FFFD); trailing whitespace
+    is stripped from every line; runs of blank lines collapse to one blank
+    line; leading blank lines and trailing whitespace are dropped (so the
+    result has no final newline).
+    """
+    for old, new in _REPLACEMENTS:
+        if old in text:  # str.translate with a dict is many times slower
+            text = text.replace(old, new)
+    text = _CONTROLS.sub("", text)
+    text = _SURROGATES.sub("\ufffd", text)
+    text = unicodedata.normalize("NFC", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.lstrip("\n").rstrip()
+
+
+# --------------------------------------------------------------------------- decoding
+
+def decode_bytes(data: bytes, *, name: str = "input", prefer: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding)``; the text is not yet cleaned.
+
+    Order: a BOM (UTF-8, UTF-16, UTF-32); BOM-less UTF-16 (ASCII-heavy text
+    with every other byte NUL); strict UTF-8; ``prefer`` (e.g. an HTML page's
+    declared charset) if it decodes strictly; cp1252 when the bytes read as
+    Western European text in it (see :func:`_reads_as_cp1252`); then
+    charset-normalizer, where cp1252 still wins if it scores as well as the
+    best guess.  cp1252 is preferred to latin-1: it is a superset for
+    printable text.
+
+    Raises InputError when the bytes look binary (NUL bytes, or more than 10 %
+    control bytes) or cannot be decoded at all.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding.removesuffix("-sig")), encoding
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"could not decode {name} as {encoding} although it starts with a {encoding} "
+                    "byte-order mark: save it as UTF-8 and retry"
+                ) from None
+    if b"\x00" in data:
+        encoding = _bomless_utf16(data)
+        if encoding is None:
+            raise _binary(name, "NUL bytes")
+        return data.decode(encoding), encoding
+    if data and 1 - len(data.translate(None, _CONTROL_BYTES)) / len(data) > _MAX_CONTROL_SHARE:
+        raise _binary(name, "control bytes")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if prefer:
+        try:
+            encoding = codecs.lookup(prefer).name
+            if encoding in _LATIN1_NAMES:  # as browsers do: "latin-1" pages are cp1252
+                encoding = "cp1252"
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
+    encoding = _guess_legacy_encoding(data)
+    if encoding is None:
+        raise InputError(f"could not decode {name} as text: save it as UTF-8 and retry")
+    text = data.decode(encoding, errors="replace")
+    if encoding != "cp1252" and text:  # cp1252 decodes no control characters that the byte check let through
+        controls = len(_CONTROLS.findall(text.replace("\r", "\n")))
+        if controls / len(text) > _MAX_CONTROL_SHARE:
+            raise _binary(name, "control characters")
+    return text, encoding
+
+
+def _binary(name: str, why: str) -> InputError:
+    return InputError(f"{name} looks binary ({why}): pass a UTF-8 text, Markdown or HTML file")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"-be"`` when ``data`` reads as mostly-ASCII UTF-16 without a BOM."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for encoding, zeros, other in (("utf-16-le", data[1::2], data[0::2]), ("utf-16-be", data[0::2], data[1::2])):
+        if zeros.count(0) >= 0.6 * len(zeros) and other.count(0) == 0:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not _CONTROLS.search(text.replace("\r", "\n")):
+                return encoding
+    return None
+
+
+def _guess_legacy_encoding(data: bytes) -> str | None:
+    if _reads_as_cp1252(data):
+        return "cp1252"
+    from charset_normalizer import from_bytes  # lazy: costs ~50 ms to import
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    # Charsets that decode as cleanly and about as coherently as the best guess.
+    as_good = {
+        charset
+        for match in matches
+        if match.percent_chaos <= best.percent_chaos + 1.0
+        and match.percent_coherence >= best.percent_coherence - 10.0
+        for charset in match.could_be_from_charset
+    }
+    encoding = codecs.lookup(best.encoding).name
+    if "cp1252" in as_good or encoding in _LATIN1_NAMES:
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return encoding
+
+
+# A non-ASCII symbol between two letters ("Rz¹d": Polish cp1250; "d\u201afense": DOS cp850),
+# or an accented capital right after a small letter ("dŽfense": Mac Roman).
+_ODD_IN_WORD = re.compile(
+    r"(?<=[^\W\d_])[^\w\s\x00-\x7f\u2018\u2019\u00b7](?=[^\W\d_])"  # apostrophes and the Catalan middle dot are fine
+    r"|(?<=[a-z\u00df-\u00ff])[\u00c0-\u00de\u0160\u0152\u017d\u0178]"
+)
+
+
+def _reads_as_cp1252(data: bytes) -> bool:
+    """True when ``data`` decodes as cp1252 into Western European prose.
+
+    Single-byte Cyrillic, Greek, Arabic or Hebrew, and CJK double-byte text,
+    come out of cp1252 as runs of accented letters, so more than a quarter of
+    the letters being non-ASCII rules cp1252 out; so do the in-word symbols
+    other legacy Latin charsets leave.  Without this prior charset-normalizer
+    reads short French as cp1257, cp1250 or even Big5.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    sample = text[:100_000]
+    letters = [ch for ch in sample if ch.isalpha()]
+    foreign = sum(ord(ch) > 0x7F for ch in letters)
+    return foreign <= 0.25 * len(letters) + 2 and not _ODD_IN_WORD.search(sample)
+
+
+# --------------------------------------------------------------------------- reading
+
+def read_document(
+    source: str | bytes | os.PathLike,
+    *,
+    format: str = "auto",
+    name: str | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> Document:
+    """Read ``source`` into a clean :class:`Document`.
+
+    ``source`` is a path (``os.PathLike`` only), raw ``bytes``, or a ``str``
+    of already-decoded text.  ``format`` is ``"auto"``, ``"text"``,
+    ``"markdown"`` or ``"html"``; ``"auto"`` goes by the file suffix
+    (.html/.htm/.xhtml, .md/.markdown, .txt/.text) and otherwise sniffs the
+    content for ``<!doctype html``, ``<html`` or ``<body``.  ``name`` is used
+    in error messages (default: the file name, else ``"input"``; the CLI passes
+    ``"stdin"``).  Inputs larger than ``max_bytes`` are refused.
+    """
+    fmt = _FORMAT_ALIASES.get(format, format)
+    if fmt != "auto" and fmt not in FORMATS:
+        raise InputError(f"unknown input format {format!r}: expected one of auto, {', '.join(FORMATS)}")
+
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        name = name or path.name
+        data = _read_file(path, name, max_bytes)
+        if fmt == "auto":
+            fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), "auto")
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        name = name or "input"
+        _check_size(len(data), name, max_bytes)
+    elif isinstance(source, str):
+        name = name or "input"
+        _check_size(len(source.encode("utf-8", "surrogatepass")), name, max_bytes)
+        return _build(source, "utf-8", fmt, name)
+    else:
+        raise TypeError(f"read_document() takes a path, bytes or str, not {type(source).__name__}")
+
+    prefer = _declared_charset(data) if fmt in ("auto", "html") else None
+    text, encoding = decode_bytes(data, name=name, prefer=prefer)
+    return _build(text, encoding, fmt, name)
+
+
+def _read_file(path: Path, name: str, max_bytes: int) -> bytes:
+    try:
+        _check_size(path.stat().st_size, name, max_bytes)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist: check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a directory: pass a file (use `summarise bulk` for folders)") from None
+    except PermissionError:
+        raise InputError(f"{path} cannot be read (permission denied): check its permissions") from None
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read ({exc.strerror or exc}): check the path") from None
+
+
+def _check_size(size: int, name: str, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(
+            f"{name} is {_mib(size)}, over the {_mib(max_bytes)} input limit: split it, "
+            "raise the limit (max_bytes), or use `summarise bulk` for archives"
+        )
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _sniff(text: str) -> str:
+    return "html" if _HTML_SNIFF.search(text[:4096]) else "text"
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _build(text: str, encoding: str, fmt: str, name: str) -> Document:
+    if fmt == "auto":
+        fmt = _sniff(text)
+    title = None
+    metadata: dict[str, Any] = {}
+    if fmt == "html":
+        text, title, metadata = _extract_html(text, name)
+    elif fmt == "markdown":
+        text = markdown_to_text(clean_text(text))
+    text = clean_text(text)
+    if not text:
+        raise InputError(f"{name} is empty: nothing to translate")
+    return Document(text=text, encoding=encoding, format=fmt, title=title, metadata=metadata)
+
+
+# --------------------------------------------------------------------------- markdown
+
+_MD_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_MD_RULE = re.compile(r"^\s{0,3}([-=*_])(?:\s*\1){2,}\s*$")  # --- *** ___ and setext underlines
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_MD_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+_MD_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])?\*(?![\w*])")
+_MD_CODE = re.compile(r"`([^`\n]+)`")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def markdown_to_text(text: str) -> str:
+    """Reduce Markdown to plain paragraphs, deliberately simply.
+
+    Headings (``## Titre``) become their own paragraph (``Titre``); ``**``,
+    ``__`` and single ``*`` emphasis markers go; ``[text](url)`` and
+    ``[text][ref]`` become ``text``; images, link definitions, horizontal
+    rules, setext underlines, code fences, backticks, HTML comments and ``>``
+    quote markers go.  List markers and everything else stay as written.
+    """
+    out: list[str] = []
+    for line in _MD_COMMENT.sub("", text).split("\n"):
+        if _MD_FENCE.match(line) or _MD_LINK_DEF.match(line):
+            continue
+        if _MD_RULE.match(line):
+            out.append("")
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            out.extend(["", _markdown_inline(heading.group(1) or ""), ""])
+        else:
+            out.append(_markdown_inline(_MD_QUOTE.sub("", line)))
+    return "\n".join(out)
+
+
+def _markdown_inline(line: str) -> str:
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _MD_STRONG.sub(r"\2", line)
+    line = _MD_EMPH.sub(lambda m: m.group(1) or "", line)
+    return _MD_CODE.sub(r"\1", line)
+
+
+# --------------------------------------------------------------------------- html
+
+_METADATA_KEYS = ("title", "author", "date", "sitename", "url")
+# Pruned before trafilatura looks: on small pages its fallbacks would otherwise
+# keep menu text.  A <header> holding the article's <h1> stays.
+_PRUNE_XPATH = [
+    "//script", "//style", "//noscript", "//template", "//nav", "//footer", "//aside", "//form",
+    "//header[not(ancestor::article) and not(.//h1)]",
+]
+
+
+def _extract_html(html: str, name: str) -> tuple[str, str | None, dict[str, Any]]:
+    """Main text (paragraphs separated by blank lines), title and metadata of a page."""
+    import trafilatura  # lazy: pulls in lxml and friends
+
+    extracted = None
+    try:
+        extracted = trafilatura.bare_extraction(
+            html,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            output_format="python",
+            prune_xpath=_PRUNE_XPATH,
+        )
+    except ValueError:  # lxml refuses some malformed pages
+        extracted = None
+    if extracted is not None and not isinstance(extracted, dict):
+        extracted = extracted.as_dict()
+    extracted = extracted or {}
+    metadata = {key: value for key in _METADATA_KEYS if (value := extracted.get(key))}
+    title = metadata.get("title")
+
+    body = clean_text(extracted.get("text") or "")
+    if body:
+        # trafilatura puts one paragraph per line; give each a blank line.
+        body = "\n\n".join(line for line in body.split("\n") if line.strip())
+    else:
+        fallback = _FallbackParser.parse(html)
+        body = clean_text(fallback.text)
+        if not body:
+            raise InputError(
+                f"no article text found in {name}: save the article's text as a .txt file and retry"
+            )
+        metadata = {**fallback.metadata, **metadata}
+        title = title or fallback.h1 or fallback.metadata.get("title")
+    title = clean_text(title or "") or None
+    if title:
+        metadata["title"] = title
+        if not body.startswith(title):
+            body = f"{title}\n\n{body}"
+    return body, title, metadata
+
+
+class _FallbackParser(HTMLParser):
+    """Fallback for pages trafilatura finds nothing in.
+
+    Collects text by block, skipping script/style/nav/header/footer/aside and
+    similar; notes the first ``<h1>``, the ``<title>`` and a few ``<meta>`` tags.
+    """
+
+    SKIP = frozenset({
+        "script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+        "form", "button", "select", "iframe", "svg", "canvas", "title",
+    })
+    BLOCK = frozenset({
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
+        "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+        "br", "hr", "figcaption", "address", "body",
+    })
+    VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip_depth = 0
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self._title_parts: list[str] | None = None
+        self._h1_parts: list[str] | None = None
+        self.h1: str | None = None
+        self.metadata: dict[str, str] = {}
+
+    @classmethod
+    def parse(cls, html: str) -> _FallbackParser:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        parser._flush()
+        return parser
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.blocks)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {key: value or "" for key, value in attrs}
+        if tag == "title":
+            self._title_parts = []
+        elif tag == "meta":
+            self._meta(attr)
+        elif tag == "link" and attr.get("rel", "").lower() == "canonical" and attr.get("href"):
+            self.metadata.setdefault("url", attr["href"])
+        if tag in self.VOID:
+            if tag in self.BLOCK and not self.skip_depth:
+                self._flush()
+            return
+        if tag in self.SKIP:
+            self.skip_depth += 1
+        elif not self.skip_depth:
+            if tag in self.BLOCK:
+                self._flush()
+            if tag == "h1" and self.h1 is None:
+                self._h1_parts = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._title_parts is not None:
+            self.metadata.setdefault("title", " ".join("".join(self._title_parts).split()))
+            self._title_parts = None
+        if tag in self.VOID:
+            return
+        if tag in self.SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif not self.skip_depth:
+            if tag == "h1" and self._h1_parts is not None:
+                self.h1 = " ".join("".join(self._h1_parts).split()) or None
+                self._h1_parts = None
+            if tag in self.BLOCK:
+                self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._title_parts is not None:
+            self._title_parts.append(data)
+        if self.skip_depth:
+            return
+        self.current.append(data)
+        if self._h1_parts is not None:
+            self._h1_parts.append(data)
+
+    def _flush(self) -> None:
+        block = " ".join("".join(self.current).split())
+        if block:
+            self.blocks.append(block)
+        self.current = []
+
+    def _meta(self, attr: dict[str, str]) -> None:
+        key = (attr.get("name") or attr.get("property") or "").lower()
+        content = attr.get("content", "").strip()
+        field_name = {
+            "author": "author", "article:author": "author",
+            "date": "date", "article:published_time": "date",
+            "og:site_name": "sitename", "og:url": "url", "og:title": "title",
+        }.get(key)
+        if field_name and content:
+            self.metadata.setdefault(field_name, content)
