@@ -7,6 +7,7 @@ Only :class:`SummariseError` becomes ``Error: …``; anything else is a bug and 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -74,6 +75,9 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
+STRICT_EXIT = 3  # --strict and a flagged sentence: the output is written, the status says "look at it"
+StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {STRICT_EXIT} (after writing the output) when a sentence is flagged by the quality checks.")]
+SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 
 
 @app.command()
@@ -98,14 +102,17 @@ def run(
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
     width: WidthOpt = None,
+    summary_lang: SummaryLangOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
-        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens)
+        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang)
         document = _read(file)
         with _progress(quiet) as progress:
             result = summariser.summarise(document, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
+    _strict(result, strict)
 
 
 @app.command("translate")
@@ -126,6 +133,7 @@ def translate_command(
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
     width: WidthOpt = None,
+    strict: StrictOpt = False,
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
@@ -134,6 +142,104 @@ def translate_command(
         with _progress(quiet) as progress:
             result = summariser.translate(document, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
+    _strict(result, strict)
+
+
+class PerArticle(str, Enum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def bulk(
+    inputs: Annotated[list[str], typer.Argument(help="Folders (read recursively: .txt, .md, .html), article files, JSONL files, quoted globs, or - for JSONL on stdin.", metavar="INPUT...")],
+    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, or a folder (OUT/records.jsonl). Re-running the same command resumes.")],
+    no_summary: Annotated[bool, typer.Option("--no-summary", help="Translate only, without summaries.")] = False,
+    per_article: Annotated[Optional[PerArticle], typer.Option("--per-article", help="Also write one file per article into OUT/articles/ (OUT must be a folder).")] = None,
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="On-disk SQLite translation cache that later runs reuse (default: in memory only).")] = None,
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field that holds the article text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", help="JSONL field that holds the article id (absent: the line number).")] = "id",
+    window: Annotated[int, typer.Option("--window", min=1, help="Sentences translated together across articles: fuller batches, more memory.")] = 2000,
+    source_lang: SourceLangOpt = "auto",
+    length: Annotated[Length, typer.Option("--length", help="Summary length, scaled with the article.")] = Length.short,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+    mt_model: MtModelOpt = None,
+    sum_model: SumModelOpt = None,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = None,
+    fast: FastOpt = False,
+    batch_tokens: BatchOpt = 4096,
+    threads: ThreadsOpt = None,
+    quantization: QuantOpt = None,
+    keep_boilerplate: KeepBpOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Translate and summarise whole archives: streaming, resumable, one JSONL record per article."""
+    from .bulk import summarise_archive, translate_archive
+
+    with _errors():
+        if no_summary:
+            summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate)
+        else:
+            summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value)
+        _quiet_transformers()
+        call = translate_archive if no_summary else summarise_archive
+        with _bulk_progress(quiet, inputs, out) as (hook, console, total):
+            run = call(
+                inputs,
+                summariser=summariser,
+                out=out,
+                text_field=text_field,
+                id_field=id_field,
+                source_lang=source_lang,
+                window_sentences=window,
+                cache=cache,
+                per_article=per_article.value if per_article else None,
+                progress=hook,
+                total=total,
+            )
+            with run:
+                for record in run:
+                    if not record.ok and run.stats.failed <= 10:
+                        console.print(f"failed: {record.id}: {record.error}", markup=False, highlight=False)
+        stats = run.stats
+        if stats.failed > 10:
+            _stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
+        _stderr().print(f"bulk: {stats.line()}", markup=False)
+    if stats.failed:
+        raise typer.Exit(code=1)
+
+
+@contextlib.contextmanager
+def _bulk_progress(quiet: bool, inputs: list[str], out: Path):
+    """(hook, console, total): a bar with articles/s, sentences/s and ETA; no hook when quiet or not a terminal."""
+    console = _stderr()
+    if quiet or not console.is_terminal:
+        yield None, console, None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .bulk import count_articles
+
+    total = count_articles(inputs, exclude=[out])
+    columns = (TextColumn("bulk"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rates]}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("bulk", total=total, rates="")
+
+        def hook(stats) -> None:
+            rates = f"{stats.articles_per_second:.1f} articles/s · {stats.sentences_per_second:.0f} sentences/s"
+            bar.update(task, completed=stats.done, rates=rates)
+
+        yield hook, bar.console, total
+
+
+def _quiet_transformers() -> None:
+    """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 @models_app.command("list")
@@ -194,6 +300,8 @@ def models_pull(
 
 
 def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary):
+    # transformers draws a bar per weight file on every load: noise between our own progress lines.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from .pipeline import Summariser
 
     if fast and beams not in (None, 1):
@@ -256,6 +364,15 @@ def _emit(result, fmt: Format, output: Optional[Path], width: Optional[int]) -> 
     else:
         write_atomic(output, text)
         _stderr().print(f"wrote {output}")
+
+
+def _strict(result, strict: bool) -> None:
+    """--strict: a document with a flagged sentence is a failure (the output is written all the same)."""
+    from .quality import is_flagged
+
+    if strict and is_flagged(result):
+        _stderr().print(f"[bold yellow]Flagged:[/] {result.quality.describe()} (--strict)", markup=True)
+        raise typer.Exit(code=STRICT_EXIT)
 
 
 def main() -> None:

@@ -20,14 +20,17 @@ from .caching import TranslationCache
 from .detecting import Detection, LanguageDetector, check_language_code
 from .errors import InputError
 from .loading import ModelCache, set_threads
+from .quality import QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
 from .splitting import Sentence, split_sentences
 from .summarising import SummarySettings, Summarizer
-from .translating import TranslatedText, TranslationSettings, Translator
+from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator
 
 ProgressCallback = Callable[[int, int], None]  # (sentences newly done, sentences in this call)
 TARGET_LANG = "en"
+# A sentence whose translation loops is translated once more with anti-repetition settings.
+LOOP_RETRY = RetryPolicy(needs_retry=loop_flagged, score=repetition_score, no_repeat_ngram_size=3, repetition_penalty=1.3)
 
 
 @dataclass
@@ -41,6 +44,7 @@ class SentencePair:
     paragraph: int
     pieces: int = 1  # >1 when the sentence was longer than the model's window and was cut
     flags: list[str] = field(default_factory=list)
+    cached: bool = field(default=False, compare=False)  # served by the translation cache (not in to_dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -107,6 +111,16 @@ class Translation:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def quality(self) -> QualitySummary:
+        """Counts of the sentences' QA flags (see :mod:`summarise.quality`)."""
+        return document_quality(self.pairs)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether any sentence is flagged: what ``--strict`` counts as a failure."""
+        return any(pair.flags for pair in self.pairs)
+
+    @property
     def translation(self) -> str:
         """The English text, paragraph by paragraph."""
         return "\n\n".join(english for _, english in self.paragraphs())
@@ -134,6 +148,7 @@ class Translation:
             "original": self.original,
             "pairs": [pair.to_dict() for pair in self.pairs],
             "translation": self.translation,
+            "quality": self.quality.to_dict(),
             "removed": [line.to_dict() for line in self.removed],
             "metadata": dict(self.metadata),
             "models": [model.to_dict() for model in self.models],
@@ -148,12 +163,14 @@ class Summary(Translation):
 
     summary: str = ""
     summary_stages: int = 0
+    summary_lang: str | None = None  # set when the summary was also translated (--summary-lang)
+    summary_translated: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
-        data["summary"] = self.summary
         data["summary_stages"] = self.summary_stages
-        return {"summary": data.pop("summary"), **data}
+        head = {"summary": self.summary, "summary_lang": self.summary_lang, "summary_translated": self.summary_translated}
+        return {**head, **data}
 
 
 @dataclass
@@ -193,6 +210,7 @@ class Summariser:
         quantization: str | None = None,
         backend: str | None = None,
         keep_boilerplate: bool = False,
+        summary_lang: str | None = None,
         cache: TranslationCache | None = None,
         models: ModelCache | None = None,
     ) -> None:
@@ -216,6 +234,15 @@ class Summariser:
             min_tokens=min_tokens,
             max_tokens=max_tokens,
         )
+        # The English summary translated into this language too; the model is looked up now, so a
+        # missing en-xx pair fails before any work is done.
+        self.summary_lang = check_language_code(summary_lang) if summary_lang else None
+        if self.summary_lang == TARGET_LANG:
+            self.summary_lang = None
+        self.summary_mt_spec = None
+        if self.summary_lang:
+            spec = self.registry.translation_model(TARGET_LANG, self.summary_lang)
+            self.summary_mt_spec = replace(spec, **self._overrides) if self._overrides else spec
         set_threads(threads)
         self._translators: dict[str, Translator] = {}
 
@@ -287,7 +314,8 @@ class Summariser:
                     end=s.end,
                     paragraph=s.paragraph,
                     pieces=t.pieces,
-                    flags=["length_limit"] if t.hit_limit else [],
+                    flags=flag_pair(s.text, t.text, item.lang, TARGET_LANG, self.detector, hit_limit=t.hit_limit),
+                    cached=t.cached,
                 )
                 for s, t in zip(item.sentences, outputs[index])
             ]
@@ -312,13 +340,24 @@ class Summariser:
         outcome = self.summarizer().summarise([pair.translation for pair in translation.pairs])
         timings = dict(translation.timings, summarise=time.perf_counter() - started)
         mt = next((m for m in translation.models if m.role == "translation"), None)
+        models = [*translation.models, ModelUsed.of("summarisation", self.sum_spec, self.summary_settings.num_beams)]
+        translated = None
+        if self.summary_mt_spec is not None:
+            started = time.perf_counter()
+            translator = self._translator_for(self.summary_mt_spec)
+            sentences = [s.text for s in split_sentences(outcome.text, TARGET_LANG)]
+            translated = " ".join(t.text for t in translator.translate(sentences) if t.text)
+            models.append(ModelUsed.of("summary_translation", self.summary_mt_spec, translator.settings.num_beams))
+            timings["summary_translation"] = time.perf_counter() - started
         fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
-        fields.update(
-            models=[*translation.models, ModelUsed.of("summarisation", self.sum_spec, self.summary_settings.num_beams)],
-            signature=self.signature(mt, summary=True),
-            timings=timings,
+        fields.update(models=models, signature=self.signature(mt, summary=True), timings=timings)
+        return Summary(
+            **fields,
+            summary=outcome.text,
+            summary_stages=outcome.stages,
+            summary_lang=self.summary_lang,
+            summary_translated=translated,
         )
-        return Summary(**fields, summary=outcome.text, summary_stages=outcome.stages)
 
     # -- models -----------------------------------------------------------
 
@@ -329,7 +368,9 @@ class Summariser:
         return replace(spec, **self._overrides) if self._overrides else spec
 
     def translator(self, lang: str) -> Translator:
-        spec = self.translation_spec(lang)
+        return self._translator_for(self.translation_spec(lang))
+
+    def _translator_for(self, spec: ModelSpec) -> Translator:
         translator = self._translators.get(spec.source)
         if translator is None:
             engine = self.models.get(spec, device=self.device, local_files_only=self.local_files_only)
@@ -338,7 +379,7 @@ class Summariser:
                 batch_tokens=self.batch_tokens,
                 max_batch_size=self.max_batch_size,
             )
-            translator = Translator(engine, settings, cache=self.cache)
+            translator = Translator(engine, settings, cache=self.cache, retry=LOOP_RETRY)
             self._translators[spec.source] = translator
         return translator
 
@@ -358,9 +399,18 @@ class Summariser:
         if summary and self.sum_spec:
             parts.append(f"sum:{ModelUsed.of('summarisation', self.sum_spec, 0).label}")
             parts.append(self.summary_settings.signature())
+            if self.summary_mt_spec is not None:
+                parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', self.summary_mt_spec, 0).label}")
         parts.append(f"bp:{'kept' if self.keep_boilerplate else 'removed'}")
         parts.append(f"v:{__version__}")
         return "|".join(parts)
+
+    def signature_for(self, lang: str, *, summary: bool) -> str:
+        """The signature a result in ``lang`` gets from this summariser, without loading a model (bulk resume)."""
+        if lang == TARGET_LANG:
+            return self.signature(None, summary=summary)
+        spec = self.translation_spec(lang)
+        return self.signature(ModelUsed.of("translation", spec, self.num_beams or spec.num_beams), summary=summary)
 
 
 def summarise(text: str | Document, *, source_lang: str = "auto", **options: Any) -> Summary:

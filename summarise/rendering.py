@@ -7,6 +7,7 @@ import textwrap
 from itertools import zip_longest
 
 from .pipeline import Summary, Translation
+from .quality import FLAG_DESCRIPTIONS
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -35,6 +36,10 @@ def render_text(result: Translation, *, width: int = 100) -> str:
         lines += ["SUMMARY", ""]
         lines += textwrap.wrap(result.summary, width) or ["(empty)"]
         lines.append("")
+        if result.summary_lang and result.summary_translated is not None:
+            lines += [f"SUMMARY ({result.summary_lang})", ""]
+            lines += textwrap.wrap(result.summary_translated, width) or ["(empty)"]
+            lines.append("")
     lines.append(_row(f"ORIGINAL ({result.source_lang})", "ENGLISH", column))
     lines.append("-" * column + "-+-" + "-" * column)
     for original, english in result.paragraphs():
@@ -44,7 +49,7 @@ def render_text(result: Translation, *, width: int = 100) -> str:
         lines.append(_row("", "", column).rstrip())
     flagged = [pair for pair in result.pairs if pair.flags]
     if flagged:
-        lines.append(f"FLAGGED: {len(flagged)} sentence(s)")
+        lines.append(f"FLAGGED: {result.quality.describe()}")
         lines += [f"  [{', '.join(p.flags)}] {p.source}" for p in flagged]
         lines.append("")
     if result.removed:
@@ -60,12 +65,25 @@ def render_markdown(result: Translation) -> str:
     title = result.metadata.get("title")
     if title:
         out += [f"# {_md_inline(title)}", ""]
+    byline = [_md_inline(str(result.metadata[key])) for key in ("author", "date", "sitename", "url") if result.metadata.get(key)]
+    if byline:
+        out += [" · ".join(byline), ""]
+    how = f"detected, {result.detection.confidence:.0%} confidence" if result.detection else "as given"
+    out += [f"Source language: {result.source_lang} ({how})", ""]
     if isinstance(result, Summary):
         out += ["## Summary", "", _md_inline(result.summary) or "_(empty)_", ""]
+        if result.summary_lang and result.summary_translated is not None:
+            out += [f"## Summary ({result.summary_lang})", "", _md_inline(result.summary_translated) or "_(empty)_", ""]
     out += ["## Side by side", "", f"| Original ({result.source_lang}) | English |", "| --- | --- |"]
     for original, english in result.paragraphs():
         out.append(f"| {_md_cell(original)} | {_md_cell(english)} |")
     out.append("")
+    quality = result.quality
+    described = quality.describe()
+    out += ["## Quality checks", "", described[0].upper() + described[1:] + ".", ""]
+    if quality.flagged:
+        out += [f"- `{flag}` ({count}): {FLAG_DESCRIPTIONS.get(flag, flag)}" for flag, count in quality.by_flag.items()]
+        out.append("")
     flagged = [pair for pair in result.pairs if pair.flags]
     if flagged:
         out += ["## Flagged sentences", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .caching import TranslationCache, cache_key
 from .loading import Engine, Generated, GenerationRequest
@@ -39,6 +39,29 @@ class TranslatedText:
     pieces: int  # how many pieces a too-long sentence was cut into (1 when it fitted)
     hit_limit: bool  # generation stopped at its token budget for some piece
     cached: bool = False
+    retried: bool = False  # this is the output of a RetryPolicy's second try
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """A second try, with anti-repetition settings, for outputs that ``needs_retry`` flags.
+
+    ``needs_retry(source, output)`` says an output is bad (e.g. it loops);
+    ``score(output)`` ranks two bad outputs, lower is better.  The retry is kept
+    when it is not flagged, or when both are and it scores lower; an empty retry never is.
+    """
+
+    needs_retry: Callable[[str, str], bool]
+    score: Callable[[str], float]
+    no_repeat_ngram_size: int = 3
+    repetition_penalty: float = 1.3
+
+    def keeps_retry(self, source: str, first: str, second: str) -> bool:
+        if not second.strip():
+            return False
+        if not self.needs_retry(source, second):
+            return True
+        return self.score(second) < self.score(first)
 
 
 @dataclass(frozen=True)
@@ -52,10 +75,17 @@ class _Unit:
 class Translator:
     """Translate many sentences with one engine; reused across documents."""
 
-    def __init__(self, engine: Engine, settings: TranslationSettings | None = None, cache: TranslationCache | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        settings: TranslationSettings | None = None,
+        cache: TranslationCache | None = None,
+        retry: RetryPolicy | None = None,
+    ):
         self.engine = engine
         self.settings = settings or TranslationSettings(num_beams=engine.spec.num_beams)
         self.cache = cache
+        self.retry = retry
 
     def translate(self, texts: list[str], progress: Progress | None = None) -> list[TranslatedText]:
         """Translations of ``texts``, in their order; ``progress`` gets the count of texts newly done."""
@@ -75,14 +105,12 @@ class Translator:
         unique = list(todo)
         units = self._units(unique)
         outputs = self._run(units, lambda owner: progress(len(todo[unique[owner]])) if progress else None)
+        joined_all = [_join(outputs[owner]) for owner in range(len(unique))]
+        if self.retry is not None:
+            self._retry(unique, units, joined_all)
         fresh: dict[str, str] = {}
         for owner, text in enumerate(unique):
-            pieces = outputs[owner]
-            joined = TranslatedText(
-                text=" ".join(piece.text for piece in pieces if piece.text).strip(),
-                pieces=len(pieces),
-                hit_limit=any(piece.hit_limit for piece in pieces),
-            )
+            joined = joined_all[owner]
             for index in todo[text]:
                 results[index] = joined
             if not joined.hit_limit:
@@ -90,6 +118,19 @@ class Translator:
         if self.cache is not None and fresh:
             self.cache.put_many(fresh)
         return [result for result in results if result is not None]
+
+    def _retry(self, texts: list[str], units: list[_Unit], joined: list[TranslatedText]) -> None:
+        """Translate again, in batches, the texts whose output the retry policy flags; keep the better output."""
+        policy = self.retry
+        again = {owner for owner, (text, output) in enumerate(zip(texts, joined)) if policy.needs_retry(text, output.text)}
+        if not again:
+            return
+        extra = {"no_repeat_ngram_size": policy.no_repeat_ngram_size, "repetition_penalty": policy.repetition_penalty}
+        outputs = self._run([unit for unit in units if unit.owner in again], lambda owner: None, extra)
+        for owner in sorted(again):
+            candidate = _join(outputs[owner])
+            if policy.keeps_retry(texts[owner], joined[owner].text, candidate.text):
+                joined[owner] = replace(candidate, retried=True)
 
     def _key(self, text: str) -> str:
         spec = self.engine.spec
@@ -109,14 +150,14 @@ class Translator:
                 units.append(_Unit(owner, order, piece, tokens))
         return units
 
-    def _run(self, units: list[_Unit], done: Callable[[int], None]) -> dict[int, list[Generated]]:
+    def _run(self, units: list[_Unit], done: Callable[[int], None], extra: dict | None = None) -> dict[int, list[Generated]]:
         """Generate for all units in length-sorted batches, then put pieces back in order."""
         remaining = {}
         for unit in units:
             remaining[unit.owner] = remaining.get(unit.owner, 0) + 1
         produced: dict[int, dict[int, Generated]] = {}
         for batch in self._batches(sorted(units, key=lambda u: u.tokens, reverse=True)):
-            for unit, output in zip(batch, self._generate(batch)):
+            for unit, output in zip(batch, self._generate(batch, extra or {})):
                 produced.setdefault(unit.owner, {})[unit.order] = output
                 remaining[unit.owner] -= 1
                 if remaining[unit.owner] == 0:
@@ -143,14 +184,24 @@ class Translator:
         wanted = math.ceil(tokens * self.settings.output_ratio) + self.settings.output_margin
         return min(wanted, self.engine.max_output_tokens)
 
-    def _generate(self, batch: list[_Unit]) -> list[Generated]:
+    def _generate(self, batch: list[_Unit], extra: dict) -> list[Generated]:
+        """``extra``: more GenerationRequest fields (a retry's anti-repetition settings)."""
         longest = max(unit.tokens for unit in batch)
-        request = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=self._budget(longest))
+        request = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=self._budget(longest), **extra)
         outputs = self.engine.generate([unit.text for unit in batch], request)
         # A piece that ran out of budget gets one more try alone, with a budget of its own twice as large.
         for position, (unit, output) in enumerate(zip(batch, outputs)):
             larger = min(2 * self._budget(unit.tokens), self.engine.max_output_tokens)
             if output.hit_limit and larger > output.tokens:
-                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=larger)
+                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=larger, **extra)
                 outputs[position] = self.engine.generate([unit.text], retry)[0]
         return outputs
+
+
+def _join(pieces: list[Generated]) -> TranslatedText:
+    """One text's pieces, generated apart, as its translation."""
+    return TranslatedText(
+        text=" ".join(piece.text for piece in pieces if piece.text).strip(),
+        pieces=len(pieces),
+        hit_limit=any(piece.hit_limit for piece in pieces),
+    )

@@ -125,3 +125,24 @@ def test_errors_are_one_line_with_no_traceback_and_no_output_file(case, tmp_path
 def test_no_arguments_shows_help():
     result = invoke()
     assert "run" in result.stdout and "translate" in result.stdout and "models" in result.stdout
+
+
+def test_models_pull_of_local_models_needs_no_network(registry_path):
+    result = invoke("models", "pull", "tiny-copy", "tiny-bart", "--models", registry_path)
+    assert result.exit_code == 0, result.stderr
+    lines = [line.split("\t") for line in result.stdout.strip().splitlines()]
+    assert [(name, commit) for name, _, commit in lines] == [("tiny-copy", "local"), ("tiny-bart", "local")]
+
+
+def test_models_pull_of_an_unknown_name_lists_the_valid_ones():
+    result = invoke("models", "pull", "opus-mt-xx-en")
+    assert result.exit_code == 1
+    assert "unknown model 'opus-mt-xx-en', expected one of:" in result.stderr
+
+
+def test_python_dash_m_entry_point():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "summarise", "models", "path"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("models.toml")

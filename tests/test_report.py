@@ -1,0 +1,330 @@
+"""The HTML report (and the plain renderers' share of the same facts), and --summary-lang."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarise.boilerplate import RemovedLine
+from summarise.cli import STRICT_EXIT, app
+from summarise.detecting import Detection
+from summarise.errors import LanguageError
+from summarise.pipeline import ModelUsed, SentencePair, Summariser, Summary, Translation
+from summarise.registry import ModelSpec
+from summarise.rendering import render, render_markdown, render_text
+from summarise.report import render_html
+from tests import tinymodels
+from tests.conftest import write_registry
+
+SCRIPT = "<script>alert(1)</script>"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+runner = CliRunner()
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def _crafted() -> Summary:
+    """A result built by hand: a script in the text, a folded boilerplate line, flags, metadata."""
+    paragraphs = [
+        f"Titre {SCRIPT} du jour",
+        "Partager cet article",
+        "Le ministre parle & promet.\nLa pluie arrive demain.",
+        "Fin de l'article.",
+    ]
+    original = "\n\n".join(paragraphs) + "\n"
+
+    def at(text):
+        start = original.index(text)
+        return start, start + len(text)
+
+    sentences = [
+        (f"Titre {SCRIPT} du jour", f"Title {SCRIPT} of the day", 0, []),
+        ("Le ministre parle & promet.", "The minister speaks & promises.", 2, []),
+        ("La pluie arrive demain.", "La pluie arrive demain.", 2, ["copy", "wrong_language"]),
+        ("Fin de l'article.", "End of the the the the article.", 3, ["repetition"]),
+    ]
+    pairs = [SentencePair(src, en, *at(src), paragraph=para, flags=flags) for src, en, para, flags in sentences]
+    removed = [RemovedLine("Partager cet article", *at("Partager cet article"), reason="share")]
+    spec = ModelSpec(name="tiny-copy", task="translation", source="/models/copy", languages=("fr",))
+    bart = ModelSpec(name="tiny-bart", task="summarisation", source="/models/bart")
+    return Summary(
+        original=original,
+        source_lang="fr",
+        pairs=pairs,
+        models=[ModelUsed.of("translation", spec, 2), ModelUsed.of("summarisation", bart, 2)],
+        signature="mt:/models/copy@unpinned|beams:2|sum:/models/bart@unpinned|bp:removed|v:0.1.0",
+        detection=Detection(lang="fr", confidence=0.9731, sure=True),
+        removed=removed,
+        metadata={"title": "Un <b>titre</b>", "author": "Camille <i>R.</i>", "date": "2024-03-14", "format": "text"},
+        timings={"translate": 0.5},
+        summary=f"The minister promises {SCRIPT}.",
+        summary_stages=1,
+        summary_lang="fr",
+        summary_translated="Le ministre promet.",
+    )
+
+
+def _parse(page: str) -> ET.Element:
+    assert page.startswith("<!DOCTYPE html>\n")
+    return ET.fromstring(page.split("\n", 1)[1])
+
+
+def _text(element: ET.Element) -> str:
+    return "".join(element.itertext())
+
+
+def _classes(element: ET.Element) -> set[str]:
+    return set(element.get("class", "").split())
+
+
+class _Balance(HTMLParser):
+    """Tag balance as a browser's tokenizer sees it (void elements never open anything)."""
+
+    VOID = {"meta", "br", "link", "img", "hr", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.errors.append(f"self-closed <{tag}/>")
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(f"unbalanced </{tag}>")
+
+
+# -- the HTML report, from a crafted result -------------------------------------------
+
+
+def test_report_is_well_formed_xml_and_balanced_html():
+    page = render_html(_crafted())
+    root = _parse(page)
+    assert root.tag == "html"
+    balance = _Balance()
+    balance.feed(page)
+    balance.close()
+    assert balance.errors == [] and balance.stack == []
+
+
+def test_script_in_the_input_is_escaped_and_nothing_is_fetched():
+    page = render_html(_crafted())
+    root = _parse(page)
+    assert SCRIPT not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert list(root.iter("script")) == []
+    assert not [e for e in root.iter() if e.get("src") or e.tag in ("link", "img", "iframe")]
+    assert "<b>" not in page and "<i>" not in page  # metadata is escaped too
+    assert len(list(root.iter("style"))) == 1
+
+
+def test_one_row_per_paragraph_with_sentences_aligned():
+    result = _crafted()
+    root = _parse(render_html(result))
+    rows = [tr for tr in root.iter("tr") if tr.get("id")]
+    assert len(rows) == len(result.paragraphs()) == 3
+    for row, members in zip(rows, ([result.pairs[0]], result.pairs[1:3], [result.pairs[3]])):
+        source_td, english_td = row.findall("td")
+        assert source_td.get("lang") == "fr" and english_td.get("lang") == "en"
+        sources = [s for s in source_td if "s" in _classes(s)]
+        englishes = [s for s in english_td if "s" in _classes(s)]
+        assert len(sources) == len(englishes) == len(members)
+        for source, english, pair in zip(sources, englishes, members):
+            number = source.find("sup").text
+            assert english.find("sup").text == number
+            assert _text(source) == number + pair.source
+            assert _text(english) == number + pair.translation
+    # The line break inside the third paragraph is kept on both sides.
+    assert len(rows[1].findall("td")[0].findall("br")) == len(rows[1].findall("td")[1].findall("br")) == 1
+
+
+def test_flagged_sentences_are_highlighted_with_the_reason_on_hover():
+    root = _parse(render_html(_crafted()))
+    flagged = [s for s in root.iter("span") if "flag" in _classes(s)]
+    assert len(flagged) == 4  # two flagged pairs, on both sides
+    titles = [s.get("title") for s in flagged]
+    assert all(titles)
+    assert any(t.startswith("copy: the translation is (nearly) a copy") and "wrong_language:" in t for t in titles)
+    assert any(t.startswith("repetition:") for t in titles)
+    badges = [_text(s) for s in root.iter("span") if "badge" in _classes(s)]
+    assert badges == ["copy", "wrong_language", "repetition"]
+    clean = [s for s in root.iter("span") if "s" in _classes(s) and "flag" not in _classes(s)]
+    assert clean and all(s.get("title") is None for s in clean)
+    quality = next(s for s in root.iter("section") if "quality" in _classes(s))
+    assert "2 of 4 sentences flagged (50%)" in _text(quality)
+    assert [a.get("href") for a in quality.iter("a")] == ["#s3", "#s4"]
+    assert {e.get("id") for e in root.iter("span")} >= {"s3", "s4"}
+
+
+def test_boilerplate_is_folded_where_it_stood():
+    root = _parse(render_html(_crafted()))
+    rows = [tr for tr in root.iter("tr") if tr.find("td") is not None]
+    kinds = ["removed" if "removed" in _classes(tr) else tr.get("id") for tr in rows]
+    assert kinds == ["p0", "removed", "p2", "p3"]
+    details = rows[1].find("td/details")
+    assert details.find("summary").text == "1 line set aside as boilerplate"
+    assert _text(details.find("ul")) == "sharePartager cet article"
+
+
+def test_summary_metadata_languages_models_and_signature():
+    result = _crafted()
+    root = _parse(render_html(result))
+    assert root.find("head/title").text == "Un <b>titre</b>"
+    assert _text(root.find(".//h1")) == "Un <b>titre</b>"
+    body = _text(root.find("body"))
+    assert "By Camille <i>R.</i>" in body and "2024-03-14" in body
+    assert "French (fr) (detected, 97% confidence)" in body
+    summary = next(s for s in root.iter("section") if "summary" in _classes(s))
+    paragraphs = summary.findall(".//p")
+    assert [p.get("lang") for p in paragraphs] == ["en", "fr"]
+    assert [_text(p) for p in paragraphs] == [result.summary, "Le ministre promet."]
+    footer = _text(root.find("body/footer"))
+    assert "/models/copy@unpinned" in footer and "/models/bart@unpinned" in footer
+    assert result.signature in footer
+
+
+def test_a_translation_without_summary_or_flags_or_detection():
+    result = _crafted()
+    plain = Translation(
+        original=result.original,
+        source_lang="fr",
+        pairs=[SentencePair(p.source, p.translation, p.start, p.end, p.paragraph) for p in result.pairs],
+        models=[],
+        signature="mt:none|bp:kept|v:0.1.0",
+        metadata={},
+    )
+    root = _parse(render_html(plain))
+    assert not [s for s in root.iter("section") if "summary" in _classes(s)]
+    assert "All 4 sentences passed the checks." in _text(root)
+    assert "(as given)" in _text(root)
+    assert root.find("head/title").text == "Translation report"
+
+
+def test_characters_xml_forbids_are_dropped():
+    result = _crafted()
+    result.pairs[0].translation = "Bell\x07 and\x00 null"
+    root = _parse(render_html(result))
+    assert "Bell and null" in _text(root)
+
+
+def test_render_dispatches_html():
+    result = _crafted()
+    assert render(result, "html") == render_html(result)
+
+
+# -- the plain renderers carry the same facts ------------------------------------------
+
+
+def test_markdown_has_quality_flags_boilerplate_and_the_translated_summary():
+    out = render_markdown(_crafted())
+    assert "Source language: fr (detected, 97% confidence)" in out
+    assert "## Summary (fr)\n\nLe ministre promet." in out
+    assert "## Quality checks\n\n2 of 4 sentences flagged (50%): repetition 1, copy 1, wrong_language 1." in out
+    assert "- `copy` (1): the translation is (nearly) a copy of the source" in out
+    assert "- **copy, wrong_language**: La pluie arrive demain. → La pluie arrive demain." in out
+    assert "## Set aside as boilerplate\n\n- _share_: Partager cet article" in out
+    assert "Camille \\<i\\>R.\\</i\\> · 2024-03-14" in out
+    assert SCRIPT not in out
+
+
+def test_text_has_the_translated_summary_and_the_quality_line():
+    out = render_text(_crafted(), width=100)
+    assert out.index("SUMMARY\n") < out.index("SUMMARY (fr)\n\nLe ministre promet.") < out.index("ORIGINAL (fr)")
+    assert "FLAGGED: 2 of 4 sentences flagged (50%): repetition 1, copy 1, wrong_language 1" in out
+
+
+def test_json_has_the_summary_language_fields():
+    data = json.loads(render(_crafted(), "json"))
+    assert list(data)[:3] == ["summary", "summary_lang", "summary_translated"]
+    assert (data["summary_lang"], data["summary_translated"]) == ("fr", "Le ministre promet.")
+    assert data["quality"] == {"flagged": 2, "sentences": 4, "share": 0.5, "by_flag": {"repetition": 1, "copy": 1, "wrong_language": 1}}
+
+
+# -- through the pipeline and the CLI, with tiny models -----------------------------
+
+
+@pytest.fixture(scope="module")
+def random_registry(tmp_path_factory) -> Path:
+    """fr and every other language through the random Marian; no copy model needed."""
+    root = tmp_path_factory.mktemp("report-models")
+    dirs = {"marian": tinymodels.build_random_marian(root / "marian"), "bart": tinymodels.build_random_bart(root / "bart")}
+    return write_registry(root / "models.toml", dirs, fr_model="marian")
+
+
+@pytest.fixture(scope="module")
+def summary_lang_registry(tmp_path_factory, model_dirs) -> Path:
+    extra = f'\n[models.tiny-en-fr]\ntask = "translation"\nsource = "{model_dirs["copy"]}"\nlanguages = ["en"]\ntarget = "fr"\nmax_input_tokens = 32\nnum_beams = 2\n'
+    return write_registry(tmp_path_factory.mktemp("summary-lang") / "models.toml", model_dirs, extra=extra)
+
+
+def test_a_script_in_the_article_text_reaches_the_report_escaped(random_registry):
+    text = f"Le ministre a parlé. {SCRIPT} La pluie arrive demain.\n\nFin de l'article.\n"
+    result = Summariser(random_registry, device="cpu").summarise(text, source_lang="fr")
+    page = render_html(result)
+    root = _parse(page)
+    assert SCRIPT not in page and list(root.iter("script")) == []
+    sources = "".join(_text(td) for td in root.iter("td") if "src" in _classes(td))
+    assert SCRIPT in sources  # shown as text, in the original's column
+
+
+def test_cli_writes_an_html_report_of_a_scraped_page(random_registry, tmp_path):
+    target = tmp_path / "report.html"
+    result = invoke("run", EXAMPLES / "scraped_fr.txt", "--models", random_registry, "--format", "html", "-o", target, "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    root = _parse(target.read_text(encoding="utf-8"))
+    assert [d.find("summary").text for d in root.iter("details")]  # the share widgets and the like, folded
+    assert len([tr for tr in root.iter("tr") if tr.get("id")]) >= 5
+
+
+def test_cli_strict_fails_on_flagged_documents_only(random_registry, tmp_path):
+    french = tmp_path / "fr.txt"
+    french.write_text("Le ministre de la défense a déclaré mardi que l'aide militaire à l'Ukraine va continuer.\n", encoding="utf-8")
+    flagged = invoke("translate", french, "--models", random_registry, "-f", "json", "--strict", "-s", "fr")
+    assert flagged.exit_code == STRICT_EXIT, flagged.output
+    assert json.loads(flagged.stdout)["quality"]["flagged"] == 1  # the output is still written
+    assert "Flagged:" in flagged.stderr
+    lenient = invoke("translate", french, "--models", random_registry, "-f", "json", "-s", "fr")
+    assert lenient.exit_code == 0
+    english = invoke("translate", "-", "--models", random_registry, "-f", "json", "--strict", "-s", "en", input="The minister spoke on Tuesday.\n")
+    assert english.exit_code == 0, english.output
+
+
+def test_summary_lang_translates_the_summary_through_the_en_xx_model(summary_lang_registry, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("Le secrétaire général de l'Otan condamne la guerre. Il appelle les dirigeants à la paix.\n", encoding="utf-8")
+    result = invoke("run", article, "--models", summary_lang_registry, "-f", "json", "--summary-lang", "fr", "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary_lang"] == "fr"
+    assert [m["role"] for m in data["models"]] == ["translation", "summarisation", "summary_translation"]
+    assert "|slang:fr:" in data["signature"]
+    # The en-fr model is the copy model: the summary comes back as itself, token for token.
+    assert data["summary"].strip()
+    assert data["summary_translated"].split() == tinymodels.normalise(data["summary"]).split()
+
+
+def test_summary_lang_without_a_model_is_a_one_line_error(summary_lang_registry):
+    with pytest.raises(LanguageError, match=r"no translation model for en-de in .*models\.toml"):
+        Summariser(summary_lang_registry, summary_lang="de")
+    result = invoke("run", "-", "--models", summary_lang_registry, "--summary-lang", "de", input="Le ministre parle.\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no translation model for en-de") and result.stderr.count("\n") == 1
+
+
+def test_summary_lang_en_is_the_summary_itself(summary_lang_registry):
+    summariser = Summariser(summary_lang_registry, summary_lang="en", device="cpu")
+    assert summariser.summary_mt_spec is None
