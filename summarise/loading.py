@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DependencyError, ModelLoadError, SummariseError
@@ -71,6 +71,28 @@ def resolve_device(device: str) -> str:
     return device
 
 
+CPU_BATCH_LIMITS = (4096, 64)  # source tokens (padding included) and sentences per translation batch
+
+
+def batch_limits(device: str) -> tuple[int, int]:
+    """Default translation batch limits for ``device``: (source tokens, sentences).
+
+    A CPU gains little past 4096 tokens / 64 sentences.  A GPU's throughput grows with
+    the batch, so CUDA gets one step more per 8 GiB of GPU memory, up to 8 times
+    (80 GB: 32768 tokens, 512 sentences; beam 4 then needs a few GB for logits and caches).
+    """
+    if device != "cuda":
+        return CPU_BATCH_LIMITS
+    try:
+        import torch
+
+        total = torch.cuda.get_device_properties(0).total_memory
+    except (ImportError, RuntimeError, AssertionError):  # torch without CUDA, next to a CUDA CTranslate2
+        return CPU_BATCH_LIMITS
+    scale = max(1, min(8, int(total // 2**30) // 8))
+    return CPU_BATCH_LIMITS[0] * scale, CPU_BATCH_LIMITS[1] * scale
+
+
 def set_threads(threads: int | None) -> None:
     """Torch threads, set explicitly: Ray and some launchers set OMP_NUM_THREADS to 1 behind our back."""
     if threads:
@@ -85,16 +107,21 @@ class TransformersEngine:
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
         import torch
 
-        self.spec = spec
         self.device = resolve_device(device)
+        if spec.quantization not in (None, "none", "int8", "bf16"):
+            raise SummariseError(f"{spec.name}: quantization must be \"int8\", \"bf16\" or \"none\" for the transformers backend")
+        if spec.quantization == "int8" and self.device != "cpu":
+            # Dynamic int8 is a CPU kernel; the registry's CPU default must not break a GPU run.
+            # The engine's spec says what runs, so signatures and cache keys stay truthful.
+            logger.info("%s: int8 runs on the CPU only; running fp16 on %s", spec.name, self.device)
+            spec = replace(spec, quantization=None)
+        self.spec = spec
         self.dtype = torch.float16 if self.device == "cuda" else torch.float32
+        if spec.quantization == "bf16":
+            self.dtype = torch.bfloat16
         self.tokenizer, self.model = _load_pretrained(spec, self.dtype, local_files_only)
         if spec.quantization == "int8":
-            if self.device != "cpu":
-                raise SummariseError(f"{spec.name}: quantization = \"int8\" runs on the CPU only: use --device cpu")
             self.model = quantize_dynamic_int8(self.model)
-        elif spec.quantization not in (None, "none"):
-            raise SummariseError(f"{spec.name}: quantization must be \"int8\" for the transformers backend")
         self.model.to(self.device).eval()
         self._lock = threading.Lock()
 
@@ -202,9 +229,12 @@ def quantize_dynamic_int8(model: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
+        # torch 2.13 also warns (UserWarning) that quantized tensor constructors are deprecated.
+        warnings.filterwarnings("ignore", message=".*quantiz.*deprecated", category=UserWarning)
         from torch.ao.quantization import quantize_dynamic
 
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        # In place: a copy would hold the fp32 and int8 weights at once (1.2 GB more at peak for BART).
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def download(spec: ModelSpec) -> str:

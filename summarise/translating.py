@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .caching import TranslationCache, cache_key
-from .loading import Engine, Generated, GenerationRequest
+from .loading import Engine, Generated, GenerationRequest, batch_limits
 from .splitting import split_long
 
 Progress = Callable[[int], None]
@@ -24,7 +24,9 @@ class TranslationSettings:
     """What changes a translation's text (beams) and what only changes its speed (batching)."""
 
     num_beams: int = 4
-    batch_tokens: int = 4096  # source tokens per batch, padding included
+    # Source tokens per batch, padding included.  None: sized for the device (loading.batch_limits),
+    # which on a GPU also raises max_batch_size to the device's sentence limit.
+    batch_tokens: int | None = 4096
     max_batch_size: int = 64
     output_ratio: float = 2.0  # generated tokens allowed per source token, plus a margin
     output_margin: int = 10
@@ -84,6 +86,9 @@ class Translator:
     ):
         self.engine = engine
         self.settings = settings or TranslationSettings(num_beams=engine.spec.num_beams)
+        if self.settings.batch_tokens is None:
+            tokens, sentences = batch_limits(engine.device)
+            self.settings = replace(self.settings, batch_tokens=tokens, max_batch_size=max(self.settings.max_batch_size, sentences))
         self.cache = cache
         self.retry = retry
 
