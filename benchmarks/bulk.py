@@ -18,7 +18,7 @@ same tokenizer, forced the same way to its summary length: summaries cost the
 same per article in every variant, and a real distilbart would only add that
 same cost to each row.
 
-Variants (a table of named functions; a later issue adds a Ray row):
+Variants (a table of named functions):
 
   bulk          one ``summarise bulk ARCHIVE.jsonl --out OUT`` process: sentences of
                 many articles share length-sorted batches; repeated sentences (a
@@ -32,6 +32,13 @@ Variants (a table of named functions; a later issue adds a Ray row):
                 nothing is cached.  (The module-level ``summarise()`` would also
                 reload the models at every call: the run-loop row minus the
                 process start.)
+  ray           the bulk command with ``--engine ray --workers N`` (``--ray-workers``,
+                default 2): the same core in N Ray actors on a private local Ray
+                that the command starts (needs ``pip install 'summarise[ray]'``;
+                skipped without it).  Each actor loads the models and gets
+                CPUs / N torch threads.  On a 2-core machine this measures Ray's
+                overhead (starting Ray and its actors, moving records), not a
+                speed-up: the cores are the same ones the bulk row uses.
 
 Every variant is timed wall-clock from its process start to its end, model
 loading included.  Ratios are against each loop, measured in the same run on
@@ -185,6 +192,7 @@ class Context:
     device: str
     quantization: str | None = None
     sentences: int = 0  # source sentences in the archive, as the pipeline splits them (from the bulk run)
+    ray_workers: int = 2
 
 
 @dataclass
@@ -230,6 +238,35 @@ def run_bulk(ctx: Context) -> Measurement:
     counts = re.search(r"(\d+) translated by the model, (\d+) cache hits", summary)
     extra = {"model_translated": int(counts.group(1)), "cache_hits": int(counts.group(2))} if counts else {}
     return Measurement(seconds, len(ctx.rows), ctx.sentences, len(ctx.rows), "one process", extra)
+
+
+def run_ray(ctx: Context) -> Measurement:
+    import importlib.util
+    import secrets
+
+    if importlib.util.find_spec("ray") is None:
+        raise SkipVariant("Ray is not installed: pip install 'summarise[ray]'")
+    out = ctx.work / "ray-out"
+    command = [sys.executable, "-m", "summarise", "bulk", str(ctx.archive), "--out", str(out), "--quiet", *_model_options(ctx),
+               "--engine", "ray", "--workers", str(ctx.ray_workers)]
+    # A private local Ray with token auth: a throwaway token, so nothing is written to ~/.ray.
+    env = dict(_env(), RAY_AUTH_TOKEN=secrets.token_hex(16))
+    env.pop("RAY_ADDRESS", None)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"summarise bulk --engine ray failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    ids = sorted(r["id"] for r in records)
+    assert ids == sorted(row["id"] for row in ctx.rows) and all(r["error"] is None for r in records), "ray left failed, missing or repeated records"
+    workers = f"{ctx.ray_workers} Ray worker{'s' if ctx.ray_workers != 1 else ''}"
+    note = f"one driver + {workers} on a local Ray the command starts ({os.cpu_count()} CPUs in all)"
+    return Measurement(seconds, len(ctx.rows), ctx.sentences, len(ctx.rows), note)
+
+
+class SkipVariant(Exception):
+    """A variant that cannot run here (say, an extra not installed): left out of the table, with the reason."""
 
 
 def run_cli_loop(ctx: Context) -> Measurement:
@@ -297,6 +334,7 @@ VARIANTS = [
     Variant("bulk", run_bulk, "summarise bulk: one process, cross-article batches, translation cache"),
     Variant("run-loop", run_cli_loop, "summarise run per article: a process each"),
     Variant("library-loop", run_library_loop, "Summariser.summarise() per article, one process"),
+    Variant("ray", run_ray, "summarise bulk --engine ray: the same core in Ray actors"),
 ]
 
 
@@ -329,6 +367,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     parser.add_argument("--quantization", help="passed to every variant (e.g. int8, the shipped registry's CPU default; default: none, fp32)")
     parser.add_argument("--variants", default=",".join(v.name for v in VARIANTS), help="comma-separated names (bulk always runs)")
+    parser.add_argument("--ray-workers", type=int, default=2, help="Ray actors for the ray row (default 2)")
     parser.add_argument("--work", type=Path, default=HERE / "results" / "bulk", help="models and outputs go here")
     parser.add_argument("--library-loop", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--registry", type=Path, help=argparse.SUPPRESS)
@@ -345,17 +384,22 @@ def main() -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=args.work))
     archive = run_dir / "archive.jsonl"
     rows = make_archive(archive, articles)
-    ctx = Context(registry, archive, rows, run_dir, sample, library_sample, args.beams, args.device, args.quantization)
+    ctx = Context(registry, archive, rows, run_dir, sample, library_sample, args.beams, args.device, args.quantization, ray_workers=args.ray_workers)
     wanted = {"bulk", *args.variants.split(",")}
     results: dict[str, Measurement] = {}
+    skipped: dict[str, str] = {}
     for variant in VARIANTS:
         if variant.name in wanted:
             print(f"running {variant.name}: {variant.describe} …", file=sys.stderr, flush=True)
-            results[variant.name] = variant.run(ctx)
-    report(args, ctx, results, time.perf_counter() - started)
+            try:
+                results[variant.name] = variant.run(ctx)
+            except SkipVariant as exc:
+                skipped[variant.name] = str(exc)
+                print(f"skipped {variant.name}: {exc}", file=sys.stderr, flush=True)
+    report(args, ctx, results, time.perf_counter() - started, skipped)
 
 
-def report(args, ctx: Context, results: dict[str, Measurement], wall: float) -> None:
+def report(args, ctx: Context, results: dict[str, Measurement], wall: float, skipped: dict[str, str] | None = None) -> None:
     bulk = results["bulk"]
     lines = [
         f"# Bulk throughput: {len(ctx.rows)} articles, {ctx.sentences} sentences",
@@ -375,6 +419,14 @@ def report(args, ctx: Context, results: dict[str, Measurement], wall: float) -> 
     sampled = [f"{name}: {m.note}" for name, m in results.items() if "extrapolated" in m.note]
     if sampled:
         lines += ["", "Sampled rows: " + "; ".join(sampled) + "."]
+    if "ray" in results:
+        ray = results["ray"]
+        verdict = "faster" if ray.seconds < bulk.seconds else "slower"
+        lines += ["", f"ray: {ray.note}; {ray.articles_per_second / bulk.articles_per_second:.2f}x the bulk row's articles/s ({verdict}). "
+                  "Both rows count from process start; the ray row includes starting Ray and loading the models in every worker. "
+                  "On one small machine Ray shares the bulk row's cores, so this is its overhead, not a cluster's speed-up."]
+    for name, reason in (skipped or {}).items():
+        lines += ["", f"Not run: {name} ({reason})."]
     lines += ["", f"benchmark wall time {wall:.0f} s, model building included."]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -54,7 +54,10 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except SummariseError as exc:
-        _stderr().print(f"[bold red]Error:[/] {exc}", markup=True)
+        from rich.markup import escape
+
+        # Escaped: messages hold ids, paths and "pip install 'summarise[ray]'", which are not markup.
+        _stderr().print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True)
         raise typer.Exit(code=1) from None
 
 
@@ -67,9 +70,9 @@ SourceLangOpt = Annotated[str, typer.Option("--source-lang", "-s", help="Source 
 DeviceOpt = Annotated[Device, typer.Option("--device", help="Where models run; auto picks CUDA when there is one (fp16).")]
 BeamsOpt = Annotated[Optional[int], typer.Option("--beams", min=1, max=16, help="Beam size (default: the registry's).")]
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): about 3x faster, slightly less fluent.")]
-BatchOpt = Annotated[int, typer.Option("--batch-tokens", min=16, help="Source tokens per translation batch, padding included.")]
+BatchOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Source tokens per translation batch, padding included (default: 4096 on CPU, more on a GPU by its memory).")]
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
-QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="int8: dynamic int8 on CPU (overrides the registry); none: full precision.")]
+QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="Overrides the registry: int8 (dynamic int8 on CPU, the translators' default; fp16 on a GPU), bf16, or none (full precision).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
@@ -96,7 +99,7 @@ def run(
     device: DeviceOpt = Device.auto,
     beams: BeamsOpt = None,
     fast: FastOpt = False,
-    batch_tokens: BatchOpt = 4096,
+    batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
     keep_boilerplate: KeepBpOpt = False,
@@ -127,7 +130,7 @@ def translate_command(
     device: DeviceOpt = Device.auto,
     beams: BeamsOpt = None,
     fast: FastOpt = False,
-    batch_tokens: BatchOpt = 4096,
+    batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
     keep_boilerplate: KeepBpOpt = False,
@@ -150,6 +153,11 @@ class PerArticle(str, Enum):
     json = "json"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def bulk(
     inputs: Annotated[list[str], typer.Argument(help="Folders (read recursively: .txt, .md, .html), article files, JSONL files, quoted globs, or - for JSONL on stdin.", metavar="INPUT...")],
@@ -169,40 +177,53 @@ def bulk(
     device: DeviceOpt = Device.auto,
     beams: BeamsOpt = None,
     fast: FastOpt = False,
-    batch_tokens: BatchOpt = 4096,
+    batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise\\[ray]'). Nothing else in the command changes.")] = Engine.local,
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
+    gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0, help="With --engine ray: GPUs each worker asks Ray for (0.5: two workers share a GPU).")] = 0.0,
 ) -> None:
     """Translate and summarise whole archives: streaming, resumable, one JSONL record per article."""
     from .bulk import summarise_archive, translate_archive
 
     with _errors():
-        if no_summary:
-            summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate)
+        summary = {} if no_summary else {"length": length.value}
+        options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary)
+        common = {
+            "out": out,
+            "text_field": text_field,
+            "id_field": id_field,
+            "source_lang": source_lang,
+            "window_sentences": window,
+            "per_article": per_article.value if per_article else None,
+        }
+        if engine is Engine.ray:
+            from . import ray_bulk
+
+            ray_bulk.require_ray()  # before anything slow: without the extra, say how to install it
+            if cache is not None:
+                raise SummariseError("--cache is a SQLite file for one process: with --engine ray each worker keeps its own cache in memory; drop --cache")
+            ray_options = ray_bulk.RayOptions(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker)
+            call = ray_bulk.translate_archive if no_summary else ray_bulk.summarise_archive
+            arguments = {**common, "ray_options": ray_options, **options}  # each worker builds its own Summariser
         else:
-            summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value)
+            if ray_address is not None or workers is not None or gpus_per_worker:
+                raise SummariseError("--ray-address, --workers and --gpus-per-worker go with --engine ray")
+            from .pipeline import Summariser
+
+            call = translate_archive if no_summary else summarise_archive
+            arguments = {**common, "summariser": Summariser(**options), "cache": cache}
         _quiet_transformers()
-        call = translate_archive if no_summary else summarise_archive
         with _bulk_progress(quiet, inputs, out) as (hook, console, total):
-            run = call(
-                inputs,
-                summariser=summariser,
-                out=out,
-                text_field=text_field,
-                id_field=id_field,
-                source_lang=source_lang,
-                window_sentences=window,
-                cache=cache,
-                per_article=per_article.value if per_article else None,
-                progress=hook,
-                total=total,
-            )
+            run = call(inputs, progress=hook, total=total, **arguments)
             with run:
                 for record in run:
                     if not record.ok and run.stats.failed <= 10:
-                        console.print(f"failed: {record.id}: {record.error}", markup=False, highlight=False)
+                        console.print(f"failed: {_printable(record.id)}: {_printable(record.error)}", markup=False, highlight=False)
         stats = run.stats
         if stats.failed > 10:
             _stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
@@ -232,6 +253,11 @@ def _bulk_progress(quiet: bool, inputs: list[str], out: Path):
             bar.update(task, completed=stats.done, rates=rates)
 
         yield hook, bar.console, total
+
+
+def _printable(text: str) -> str:
+    """Ids come from the input: control characters in them must not drive the terminal."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _quiet_transformers() -> None:
@@ -299,17 +325,44 @@ def models_pull(
             typer.echo(f"{name}\t{spec.source}\t{commit}")
 
 
+@models_app.command("convert")
+def models_convert(
+    name: Annotated[str, typer.Argument(help="Registry name, hub id, or local save_pretrained directory.")],
+    quantization: Annotated[str, typer.Option("--quantization", help="Stored weights: int8, none (float32), or a CTranslate2 type (int8_float16, int8_bfloat16, int16, float16, bfloat16).")] = "int8",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder to write; default: the cache that backend = \"ctranslate2\" reads.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Convert again even if a converted copy exists.")] = False,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Convert a model for the CTranslate2 backend with CTranslate2's own converter (pip install 'summarise\\[ct2]')."""
+    from . import ct2
+    from .registry import Registry
+
+    with _errors():
+        _quiet_transformers()
+        registry = Registry.load(models)
+        spec = registry.models.get(name) or registry.resolve(name, "translation")
+        _stderr().print(f"converting {spec.source} to CTranslate2 ({quantization}) …")
+        path = ct2.convert(spec.source, revision=spec.revision, quantization=quantization, output=output, force=force, local_files_only=offline)
+        typer.echo(str(path))
+
+
 def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary):
-    # transformers draws a bar per weight file on every load: noise between our own progress lines.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from .pipeline import Summariser
 
+    return Summariser(**_summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary))
+
+
+def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary) -> dict:
+    """The :class:`Summariser` keyword arguments the options ask for, checked; plain values, so Ray workers can get them too."""
+    # transformers draws a bar per weight file on every load: noise between our own progress lines.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     if fast and beams not in (None, 1):
         raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
-    if quantization is not None and quantization not in ("int8", "none"):
-        raise SummariseError(f"unknown --quantization '{quantization}', expected one of: int8, none")
-    return Summariser(
-        models,
+    if quantization is not None and quantization not in ("int8", "bf16", "none"):
+        raise SummariseError(f"unknown --quantization '{quantization}', expected one of: int8, bf16, none")
+    return dict(
+        registry=models,
         device=device.value,
         local_files_only=offline,
         mt_model=mt_model,
