@@ -101,6 +101,22 @@ def set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
+def runnable_spec(spec: ModelSpec, device: str) -> ModelSpec:
+    """The spec as it will really run on ``device``: what signatures, cache keys and resume must name.
+
+    Dynamic int8 is a CPU kernel of the transformers backend; the registry's CPU default must
+    not break a GPU run, so there it runs fp16 instead.
+    """
+    if spec.backend != "transformers":
+        return spec
+    if spec.quantization not in (None, "none", "int8", "bf16"):
+        raise SummariseError(f"{spec.name}: quantization must be \"int8\", \"bf16\" or \"none\" for the transformers backend")
+    if spec.quantization == "int8" and resolve_device(device) != "cpu":
+        logger.info("%s: int8 runs on the CPU only; running fp16 on %s", spec.name, device)
+        return replace(spec, quantization=None)
+    return spec
+
+
 class TransformersEngine:
     """A Hugging Face tokenizer and seq2seq model on one device."""
 
@@ -108,13 +124,7 @@ class TransformersEngine:
         import torch
 
         self.device = resolve_device(device)
-        if spec.quantization not in (None, "none", "int8", "bf16"):
-            raise SummariseError(f"{spec.name}: quantization must be \"int8\", \"bf16\" or \"none\" for the transformers backend")
-        if spec.quantization == "int8" and self.device != "cpu":
-            # Dynamic int8 is a CPU kernel; the registry's CPU default must not break a GPU run.
-            # The engine's spec says what runs, so signatures and cache keys stay truthful.
-            logger.info("%s: int8 runs on the CPU only; running fp16 on %s", spec.name, self.device)
-            spec = replace(spec, quantization=None)
+        spec = runnable_spec(spec, self.device)
         self.spec = spec
         self.dtype = torch.float16 if self.device == "cuda" else torch.float32
         if spec.quantization == "bf16":
@@ -123,6 +133,10 @@ class TransformersEngine:
         if spec.quantization == "int8":
             self.model = quantize_dynamic_int8(self.model)
         self.model.to(self.device).eval()
+        # Our budgets (max/min_new_tokens, set per batch) replace the model's fixed max/min_length;
+        # leaving those set makes transformers warn on every call that the two fight.
+        self.model.generation_config.max_length = None
+        self.model.generation_config.min_length = None
         self._lock = threading.Lock()
 
     @property
@@ -162,12 +176,10 @@ class TransformersEngine:
             "max_new_tokens": max_new_tokens,
             "min_new_tokens": min(request.min_new_tokens, max_new_tokens) or None,
             "do_sample": False,
-            # max_length/min_length in a model's generation_config would fight our per-batch budget.
-            "max_length": None,
-            "min_length": None,
             "early_stopping": True if request.num_beams > 1 else False,
-            "length_penalty": request.length_penalty,
         }
+        if request.length_penalty != 1.0:  # else the model's own tuned default (2.0 for BART CNN) stands
+            kwargs["length_penalty"] = request.length_penalty
         if request.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = request.no_repeat_ngram_size
         if request.repetition_penalty != 1.0:

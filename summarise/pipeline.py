@@ -19,7 +19,7 @@ from .boilerplate import RemovedLine, remove_boilerplate
 from .caching import TranslationCache
 from .detecting import Detection, LanguageDetector, check_language_code
 from .errors import InputError
-from .loading import ModelCache, set_threads
+from .loading import ModelCache, runnable_spec, set_threads
 from .quality import QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
@@ -204,7 +204,7 @@ class Summariser:
         length: str = "short",
         min_tokens: int | None = None,
         max_tokens: int | None = None,
-        batch_tokens: int = 4096,
+        batch_tokens: int | None = None,  # None: sized for the device (loading.batch_limits)
         max_batch_size: int = 64,
         threads: int | None = None,
         quantization: str | None = None,
@@ -340,7 +340,7 @@ class Summariser:
         outcome = self.summarizer().summarise([pair.translation for pair in translation.pairs])
         timings = dict(translation.timings, summarise=time.perf_counter() - started)
         mt = next((m for m in translation.models if m.role == "translation"), None)
-        models = [*translation.models, ModelUsed.of("summarisation", self.sum_spec, self.summary_settings.num_beams)]
+        models = [*translation.models, ModelUsed.of("summarisation", runnable_spec(self.sum_spec, self.device), self.summary_settings.num_beams)]
         translated = None
         if self.summary_mt_spec is not None:
             started = time.perf_counter()
@@ -397,7 +397,7 @@ class Summariser:
         if mt:
             parts.append(f"beams:{mt.num_beams}")
         if summary and self.sum_spec:
-            parts.append(f"sum:{ModelUsed.of('summarisation', self.sum_spec, 0).label}")
+            parts.append(f"sum:{ModelUsed.of('summarisation', runnable_spec(self.sum_spec, self.device), 0).label}")
             parts.append(self.summary_settings.signature())
             if self.summary_mt_spec is not None:
                 parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', self.summary_mt_spec, 0).label}")
@@ -409,7 +409,7 @@ class Summariser:
         """The signature a result in ``lang`` gets from this summariser, without loading a model (bulk resume)."""
         if lang == TARGET_LANG:
             return self.signature(None, summary=summary)
-        spec = self.translation_spec(lang)
+        spec = runnable_spec(self.translation_spec(lang), self.device)
         return self.signature(ModelUsed.of("translation", spec, self.num_beams or spec.num_beams), summary=summary)
 
 

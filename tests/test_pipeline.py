@@ -137,3 +137,15 @@ def test_importing_the_package_loads_no_torch():
     code = "import summarise, sys; summarise.Summariser; print('torch' in sys.modules, 'transformers' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_signature_names_what_really_runs_not_only_what_was_asked(registry_path, monkeypatch):
+    """int8 is a CPU kernel: on a GPU the model runs fp16, and results and bulk resume must agree on that."""
+    from summarise import loading
+
+    s = Summariser(registry_path, device="cpu", quantization="int8")
+    assert "+int8" in s.signature_for("fr", summary=True)
+    monkeypatch.setattr(loading, "resolve_device", lambda device: "cuda")
+    gpu = Summariser(registry_path, device="cuda", quantization="int8")
+    signature = gpu.signature_for("fr", summary=True)
+    assert "+int8" not in signature and signature.startswith("mt:")
