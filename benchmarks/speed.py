@@ -285,6 +285,7 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
             translator = Translator(forced, TranslationSettings(num_beams=beams, batch_tokens=None))
 
             def work() -> tuple[int, int]:
+                forced.generated = forced.calls = 0  # counts of this pass only (a GPU run warms up first)
                 assert len(translator.translate(sentences)) == len(sentences)
                 return forced.generated, forced.calls
 
@@ -292,6 +293,10 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
 
     def timed(beams: int) -> dict:
         work = prepare(beams)
+        if device == "cuda":
+            # A GPU picks kernels for each new shape on first use (6 s of a 7 s first summary on an
+            # H200): one untimed pass of the whole workload, for every variant alike.
+            work()
         _sync(device)
         started, cpu = time.perf_counter(), time.process_time()
         generated, batches = work()
@@ -317,6 +322,8 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
             tokenizer.decode(output[0], skip_special_tokens=True)
 
         once(sentences[0], 4)
+        if device == "cuda":  # see timed(): kernels are chosen per shape on first use
+            once(" ".join(sentences), SUMMARY_TOKENS)
         _sync(device)
         started, cpu = time.perf_counter(), time.process_time()
         once(" ".join(sentences), SUMMARY_TOKENS)
@@ -331,6 +338,8 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
         engine.generate([sentences[0]], GenerationRequest(num_beams=stage.beams, min_new_tokens=4, max_new_tokens=4))
         forced = ForcedLength(engine, fixed=SUMMARY_TOKENS)
         summarizer = Summarizer(forced, SummarySettings(num_beams=stage.beams))
+        if device == "cuda":  # see timed(): kernels are chosen per shape on first use
+            summarizer.summarise(sentences)
         _sync(device)
         started, cpu = time.perf_counter(), time.process_time()
         outcome = summarizer.summarise(sentences)
