@@ -43,7 +43,7 @@ logger = logging.getLogger("summarise")
 # Files a folder or a glob contributes, and the reader's format for each.
 ARTICLE_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-PER_ARTICLE_FORMATS = ("md", "json")
+PER_ARTICLE_FORMATS = ("md", "json", "html")
 RECORDS_NAME = "records.jsonl"  # the record file inside a folder OUT
 ARTICLES_DIR = "articles"  # per-article files inside a folder OUT
 MAX_NAME_BYTES = 150  # per-article file names are cut here, plus a hash suffix
@@ -104,6 +104,13 @@ class ArticleRecord:
         return bool(self.pairs) and all(getattr(pair, "cached", False) for pair in self.pairs)
 
     @property
+    def flagged(self) -> bool:
+        """A sentence was flagged by the quality checks: what ``--strict`` counts as a failure."""
+        from .quality import is_flagged
+
+        return self.result is not None and is_flagged(self.result)
+
+    @property
     def all_flags(self) -> list[str]:
         """The article's own flags and every flag of its sentences."""
         flags = set(self.flags)
@@ -139,6 +146,7 @@ class BulkStats:
     failed: int = 0
     skipped: int = 0  # already done in OUT, same text and signature
     cached: int = 0  # ok articles whose every sentence came from the cache
+    flagged: int = 0  # ok articles with a sentence flagged by the quality checks (failures with --strict)
     sentences: int = 0  # sentences of the articles finished in this run
     in_flight: int = 0  # sentences translated so far in the current window
     cache_hits: int = 0  # sentences found in the translation cache
@@ -150,6 +158,16 @@ class BulkStats:
     @property
     def processed(self) -> int:
         return self.ok + self.failed
+
+    def count(self, record: ArticleRecord) -> None:
+        """Add one finished record; both engines count through here."""
+        if record.ok:
+            self.ok += 1
+            self.cached += record.cached
+            self.flagged += record.flagged
+        else:
+            self.failed += 1
+        self.sentences += len(record.pairs)
 
     @property
     def done(self) -> int:
@@ -168,13 +186,14 @@ class BulkStats:
         return (self.sentences + self.in_flight) / self.seconds if self.seconds > 0 else 0.0
 
     def line(self) -> str:
-        """``120 ok (3 all from the cache), 2 failed, 40 skipped (already done); 900 sentences: ...``.
+        """``120 ok (3 all from the cache), 2 failed, 40 skipped (already done), 5 flagged …; 900 sentences: ...``.
 
         Repeats inside one window are translated once without a cache lookup,
         so "translated by the model" can be well below sentences minus cache hits.
         """
         return (
-            f"{self.ok} ok ({self.cached} all from the cache), {self.failed} failed, {self.skipped} skipped (already done); "
+            f"{self.ok} ok ({self.cached} all from the cache), {self.failed} failed, {self.skipped} skipped (already done), "
+            f"{self.flagged} flagged by the quality checks; "
             f"{self.sentences} sentences: {self.cache_misses} translated by the model, {self.cache_hits} cache hits; "
             f"{self.seconds:.1f} s; {self.articles_per_second:.2f} articles/s, {self.sentences_per_second:.1f} sentences/s"
         )
@@ -185,6 +204,7 @@ class BulkStats:
             "failed": self.failed,
             "skipped": self.skipped,
             "cached": self.cached,
+            "flagged": self.flagged,
             "sentences": self.sentences,
             "cache_hits": self.cache_hits,
             "cache_misses": self.cache_misses,
@@ -511,7 +531,7 @@ class ArchiveWriter:
 
     ``out`` ending in ``.jsonl``/``.ndjson`` is the record file itself (lock:
     ``OUT.lock``); anything else is a folder holding ``records.jsonl``,
-    ``.lock`` and, with ``per_article``, ``articles/<id>.md|json``.
+    ``.lock`` and, with ``per_article``, ``articles/<id>.md|json|html``.
 
     Each record is one ``write()`` of one whole line, fsynced every
     ``fsync_every`` records and on close.  On open, a torn last line (a crash
@@ -665,10 +685,10 @@ class ArchiveWriter:
         return path
 
     def _write_article(self, record: ArticleRecord) -> None:
-        from .rendering import render_json, render_markdown
+        from .rendering import render
         from .writing import write_atomic
 
-        text = render_markdown(record.result) if self.per_article == "md" else render_json(record.result)
+        text = render(record.result, "markdown" if self.per_article == "md" else self.per_article)
         write_atomic(self.article_path(record.id), text)
 
     def _rewrite_unique(self) -> None:
@@ -1012,12 +1032,7 @@ class _Runner:
             yield article
 
     def _count(self, record: ArticleRecord) -> None:
-        if record.ok:
-            self.stats.ok += 1
-            self.stats.cached += record.cached
-        else:
-            self.stats.failed += 1
-        self.stats.sentences += len(record.pairs)
+        self.stats.count(record)
 
     def _report(self) -> None:
         if self.progress is not None:

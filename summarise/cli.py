@@ -151,6 +151,7 @@ def translate_command(
 class PerArticle(str, Enum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 class Engine(str, Enum):
@@ -182,6 +183,7 @@ def bulk(
     quantization: QuantOpt = None,
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Count articles with a sentence flagged by the quality checks as failures (exit status 1); their records are written all the same.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise\\[ray]'). Nothing else in the command changes.")] = Engine.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
@@ -228,7 +230,9 @@ def bulk(
         if stats.failed > 10:
             _stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
         _stderr().print(f"bulk: {stats.line()}", markup=False)
-    if stats.failed:
+    if stats.failed or (strict and stats.flagged):
+        if strict and stats.flagged:
+            _stderr().print(f"--strict: {stats.flagged} article(s) flagged by the quality checks count as failed", markup=False)
         raise typer.Exit(code=1)
 
 

@@ -392,12 +392,7 @@ class _Job:
                 yield pickle.loads(blob)
 
     def _count(self, record: ArticleRecord) -> None:
-        if record.ok:
-            self.stats.ok += 1
-            self.stats.cached += record.cached
-        else:
-            self.stats.failed += 1
-        self.stats.sentences += len(record.pairs)
+        self.stats.count(record)
         self._report()
 
     def _report(self) -> None:

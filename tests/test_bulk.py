@@ -489,3 +489,21 @@ def test_memory_stays_flat_over_thousands_of_articles(tmp_path, bulk_registry):
     grown, leaked = marks["flat"] - marks["start"], marks["leak"] - marks["flat"]
     assert leaked > 2 * bound, f"keeping 1,500 records grew RSS by only {leaked >> 10} KiB: the bound cannot tell"
     assert grown < bound, f"RSS grew by {grown >> 10} KiB over 1,000 articles"
+
+
+def test_strict_counts_flagged_articles_as_failed_and_html_pages_are_written(tmp_path, registry_path):
+    """The copy model "translates" French into French: every article is flagged `copy`."""
+    from tests.articles import PARAGRAPHS
+
+    archive = write_jsonl(tmp_path / "a.jsonl", [{"id": f"p{i}", "text": text} for i, text in enumerate(PARAGRAPHS)])
+    args = ["bulk", archive, "--models", registry_path, "-s", "fr", "--no-summary", "--per-article", "html"]
+    lenient = invoke(*args, "--out", tmp_path / "lenient")
+    assert lenient.exit_code == 0, lenient.output
+    assert f"{len(PARAGRAPHS)} ok (0 all from the cache), 0 failed, 0 skipped (already done), {len(PARAGRAPHS)} flagged" in lenient.stderr
+    strict = invoke(*args, "--out", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1
+    assert f"--strict: {len(PARAGRAPHS)} article(s) flagged" in strict.stderr
+    records = read_records(tmp_path / "strict" / "records.jsonl")
+    assert len(records) == len(PARAGRAPHS) and all("copy" in r["flags"] and r["error"] is None for r in records)
+    page = (tmp_path / "strict" / "articles" / "p0.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Otan" in page
