@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DependencyError, ModelLoadError, SummariseError
-from .loading import Generated, GenerationRequest
+from .loading import Generated, GenerationRequest, TokenWindow
 from .registry import ModelSpec
 
 logger = logging.getLogger("summarise")
@@ -314,7 +314,7 @@ def load_tokenizer(path: Path) -> Any:
     return cls.from_pretrained(str(path), local_files_only=True)
 
 
-class CTranslate2Engine:
+class CTranslate2Engine(TokenWindow):
     """A Hugging Face tokenizer and a CTranslate2 translator, behind the Engine calls."""
 
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
@@ -346,21 +346,8 @@ class CTranslate2Engine:
         self.eos_token = self.tokenizer.eos_token
 
     @property
-    def max_input_tokens(self) -> int:
-        positions = self.metadata.get("max_position_embeddings")
-        return min(self.spec.max_input_tokens, positions) if positions else self.spec.max_input_tokens
-
-    @property
-    def max_output_tokens(self) -> int:
-        """As in PyTorch: the decoder's position table bounds what it can write."""
-        positions = self.metadata.get("max_position_embeddings")
-        return positions - 1 if positions else 1024
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+    def positions(self) -> int | None:
+        return self.metadata.get("max_position_embeddings")
 
     def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]:
         if not texts:

@@ -117,7 +117,37 @@ def runnable_spec(spec: ModelSpec, device: str) -> ModelSpec:
     return spec
 
 
-class TransformersEngine:
+class TokenWindow:
+    """What every engine shares: the tokenizer counts, the model's position table bounds.
+
+    Subclasses set ``spec`` and ``tokenizer`` and say how many ``positions`` the model has.
+    """
+
+    spec: ModelSpec
+    tokenizer: Any
+
+    @property
+    def positions(self) -> int | None:
+        return None
+
+    @property
+    def max_input_tokens(self) -> int:
+        limit = self.spec.max_input_tokens
+        return min(limit, self.positions) if self.positions else limit
+
+    @property
+    def max_output_tokens(self) -> int:
+        """The decoder's position table bounds what it can write; generating past it crashes."""
+        return self.positions - 1 if self.positions else 1024
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+
+class TransformersEngine(TokenWindow):
     """A Hugging Face tokenizer and seq2seq model on one device."""
 
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
@@ -140,22 +170,8 @@ class TransformersEngine:
         self._lock = threading.Lock()
 
     @property
-    def max_input_tokens(self) -> int:
-        limit = self.spec.max_input_tokens
-        positions = getattr(self.model.config, "max_position_embeddings", None)
-        return min(limit, positions) if positions else limit
-
-    @property
-    def max_output_tokens(self) -> int:
-        """The decoder's position table bounds what it can write; generating past it crashes."""
-        positions = getattr(self.model.config, "max_position_embeddings", None)
-        return positions - 1 if positions else 1024
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [len(ids) for ids in encoded]
+    def positions(self) -> int | None:
+        return getattr(self.model.config, "max_position_embeddings", None)
 
     def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]:
         import torch
