@@ -82,6 +82,31 @@ def registry_path(tmp_path_factory, model_dirs) -> Path:
     return write_registry(tmp_path_factory.mktemp("registry") / "models.toml", model_dirs)
 
 
+def forced_length(model_dir: Path, model_class) -> Path:
+    """Re-save a random model so that it writes exactly its token budget, then </s>.
+
+    Random weights rarely emit </s>: every sentence would hit its budget and be retried.
+    """
+    model = model_class.from_pretrained(model_dir)
+    model.generation_config.forced_eos_token_id = tinymodels.EOS_ID
+    model.final_logits_bias[0, tinymodels.EOS_ID] = -1e4
+    model.save_pretrained(model_dir)
+    return model_dir
+
+
+@pytest.fixture(scope="session")
+def forced_registry(tmp_path_factory) -> Path:
+    """Random models that end exactly at their budget: deterministic, cacheable output for bulk runs."""
+    from transformers import BartForConditionalGeneration, MarianMTModel
+
+    root = tmp_path_factory.mktemp("forced-models")
+    dirs = {
+        "marian": forced_length(tinymodels.build_random_marian(root / "marian"), MarianMTModel),
+        "bart": forced_length(tinymodels.build_random_bart(root / "bart"), BartForConditionalGeneration),
+    }
+    return write_registry(root / "models.toml", dirs, fr_model="marian")
+
+
 @pytest.fixture(scope="session")
 def summariser(registry_path):
     from summarise import Summariser

@@ -25,7 +25,6 @@ from summarise.bulk import ArchiveWriter, iter_articles, safe_name, summarise_ar
 from summarise.cli import app
 from summarise.errors import OutputError
 from tests import tinymodels
-from tests.conftest import write_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -34,25 +33,9 @@ _WORDS = [w for w in tinymodels.VOCAB_WORDS if w.isalpha() and w.islower() and l
 SHARED = "Le président condamne la guerre."  # in every article of some archives: what a cache is for
 
 
-def forced_length(model_dir: Path, model_class) -> Path:
-    """Re-save a random model so that it writes exactly its token budget, then </s>."""
-    model = model_class.from_pretrained(model_dir)
-    model.generation_config.forced_eos_token_id = tinymodels.EOS_ID
-    model.final_logits_bias[0, tinymodels.EOS_ID] = -1e4
-    model.save_pretrained(model_dir)
-    return model_dir
-
-
 @pytest.fixture(scope="module")
-def bulk_registry(tmp_path_factory) -> Path:
-    from transformers import BartForConditionalGeneration, MarianMTModel
-
-    root = tmp_path_factory.mktemp("bulk-models")
-    dirs = {
-        "marian": forced_length(tinymodels.build_random_marian(root / "marian"), MarianMTModel),
-        "bart": forced_length(tinymodels.build_random_bart(root / "bart"), BartForConditionalGeneration),
-    }
-    return write_registry(root / "models.toml", dirs, fr_model="marian")
+def bulk_registry(forced_registry) -> Path:
+    return forced_registry
 
 
 @pytest.fixture(scope="module")

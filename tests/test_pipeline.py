@@ -12,7 +12,7 @@ from summarise import SentencePair, Summariser, Summary, Translation, summarise,
 from summarise.errors import InputError, LanguageError, ModelLoadError
 from summarise.splitting import split_sentences
 from tests import tinymodels
-from tests.articles import article, long_sentence
+from tests.articles import article
 from tests.conftest import COPY_WINDOW
 
 

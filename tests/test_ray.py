@@ -27,9 +27,7 @@ from summarise.bulk import translate_archive
 from summarise.cli import app
 from summarise.errors import DependencyError
 from summarise.ray_bulk import RayOptions, plan
-from tests import tinymodels
-from tests.conftest import write_registry
-from tests.test_bulk import forced_length, make_archive, read_records
+from tests.test_bulk import make_archive, read_records
 
 
 
@@ -86,15 +84,8 @@ def ray_session():
 
 
 @pytest.fixture(scope="module")
-def ray_registry(tmp_path_factory) -> Path:
-    from transformers import BartForConditionalGeneration, MarianMTModel
-
-    root = tmp_path_factory.mktemp("ray-models")
-    dirs = {
-        "marian": forced_length(tinymodels.build_random_marian(root / "marian"), MarianMTModel),
-        "bart": forced_length(tinymodels.build_random_bart(root / "bart"), BartForConditionalGeneration),
-    }
-    return write_registry(root / "models.toml", dirs, fr_model="marian")
+def ray_registry(forced_registry) -> Path:
+    return forced_registry
 
 
 @pytest.fixture(scope="module")
