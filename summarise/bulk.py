@@ -1090,15 +1090,9 @@ class _Core:
                 item.result = outcome
             item.prepared = None
         self.stats.in_flight = 0
+        if self.with_summary:
+            self._summarise([item for item in window if item.result is not None and item.error is None])
         for item in window:
-            if self.with_summary and item.result is not None and item.error is None:
-                try:
-                    item.result = self.summariser.summarise_translation(item.result)
-                except Exception as exc:
-                    _raise_if_setup(exc)
-                    if not isinstance(exc, SummariseError):
-                        logger.exception("article %s failed in the summariser", item.article.id)
-                    item.error = _describe(exc)
             article = item.article
             yield ArticleRecord(
                 id=article.id,
@@ -1110,6 +1104,27 @@ class _Core:
                 flags=article.flags,
                 with_summary=self.with_summary,
             )
+
+    def _summarise(self, items: list[_Item]) -> None:
+        """Summaries for a window's articles in shared batches; if that fails, one by one, so only the bad one fails."""
+        if not items:
+            return
+        if len(items) > 1:
+            try:
+                for item, summary in zip(items, self.summariser.summarise_translations([item.result for item in items])):
+                    item.result = summary
+                return
+            except Exception as exc:
+                _raise_if_setup(exc)
+                logger.warning("summaries of %d articles failed together (%s); trying them one by one", len(items), _describe(exc))
+        for item in items:
+            try:
+                item.result = self.summariser.summarise_translation(item.result)
+            except Exception as exc:
+                _raise_if_setup(exc)
+                if not isinstance(exc, SummariseError):
+                    logger.exception("article %s failed in the summariser", item.article.id)
+                item.error = _describe(exc)
 
     def _translate(self, ready: list[_Item]) -> list:
         """Translations of the window's articles, all sentences batched together.

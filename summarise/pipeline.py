@@ -24,7 +24,7 @@ from .quality import QualitySummary, document_quality, flag_pair, loop_flagged, 
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
 from .splitting import Sentence, split_sentences
-from .summarising import SummarySettings, Summarizer
+from .summarising import SummaryOutcome, SummarySettings, Summarizer
 from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator
 
 ProgressCallback = Callable[[int, int], None]  # (sentences newly done, sentences in this call)
@@ -336,9 +336,17 @@ class Summariser:
         return results
 
     def summarise_translation(self, translation: Translation) -> Summary:
+        return self.summarise_translations([translation])[0]
+
+    def summarise_translations(self, translations: list[Translation]) -> list[Summary]:
+        """Summaries of several translations, whose final passes share batches (bulk windows)."""
         started = time.perf_counter()
-        outcome = self.summarizer().summarise([pair.translation for pair in translation.pairs])
-        timings = dict(translation.timings, summarise=time.perf_counter() - started)
+        outcomes = self.summarizer().summarise_many([[pair.translation for pair in t.pairs] for t in translations])
+        seconds = (time.perf_counter() - started) / max(1, len(translations))
+        return [self._summary(translation, outcome, seconds) for translation, outcome in zip(translations, outcomes)]
+
+    def _summary(self, translation: Translation, outcome: SummaryOutcome, seconds: float) -> Summary:
+        timings = dict(translation.timings, summarise=seconds)
         mt = next((m for m in translation.models if m.role == "translation"), None)
         models = [*translation.models, ModelUsed.of("summarisation", runnable_spec(self.sum_spec, self.device), self.summary_settings.num_beams)]
         translated = None

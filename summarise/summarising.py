@@ -56,6 +56,18 @@ class SummaryOutcome:
     hit_limit: bool
 
 
+@dataclass(frozen=True)
+class _Reduced:
+    """A document brought down to one window: what its final pass summarises."""
+
+    text: str
+    tokens: int
+    stages: int  # intermediate stages it took (0 when it fitted at once)
+    chunks: int  # chunks of the first stage
+    input_tokens: int
+    hit_limit: bool
+
+
 def length_bounds(input_tokens: int, settings: SummarySettings, model_min: int, model_max: int) -> tuple[int, int]:
     """(min_new_tokens, max_new_tokens) for a summary of ``input_tokens``, scaled with the input.
 
@@ -83,11 +95,39 @@ class Summarizer:
         self.model_max = spec.max_new_tokens or 142
 
     def summarise(self, sentences: list[str], progress: Callable[[str], None] | None = None) -> SummaryOutcome:
+        return self.summarise_many([sentences], progress)[0]
+
+    def summarise_many(self, documents: list[list[str]], progress: Callable[[str], None] | None = None) -> list[SummaryOutcome]:
+        """Summaries of several documents; their final passes share batches (a bulk window's articles)."""
+        reduced = [self._reduce(sentences, progress) for sentences in documents]
+        finals = [r for r in reduced if r is not None]
+        requests = [(r.text, *length_bounds(r.tokens, self.settings, self.model_min, self.model_max)) for r in finals]
+        outputs = iter(self._generate_grouped(requests))
+        outcomes = []
+        for r in reduced:
+            if r is None:
+                outcomes.append(SummaryOutcome(text="", stages=0, chunks=0, input_tokens=0, hit_limit=False))
+                continue
+            final = next(outputs)
+            outcomes.append(
+                SummaryOutcome(
+                    text=final.text,
+                    stages=r.stages + 1,
+                    chunks=r.chunks or 1,
+                    input_tokens=r.input_tokens,
+                    hit_limit=r.hit_limit or final.hit_limit,
+                )
+            )
+        return outcomes
+
+    def _reduce(self, sentences: list[str], progress: Callable[[str], None] | None) -> _Reduced | None:
+        """Summarise window-sized chunks, stage after stage, until the text fits the window."""
         sentences = [s for s in sentences if s.strip()]
         if not sentences:
-            return SummaryOutcome(text="", stages=0, chunks=0, input_tokens=0, hit_limit=False)
+            return None
         window = self.engine.max_input_tokens
         counts = self.engine.count_tokens(sentences)
+        input_tokens = sum(counts)
         total = self.engine.count_tokens([" ".join(sentences)])[0]
         stages, first_chunks, hit_limit = 0, 0, False
         while total > window:
@@ -111,15 +151,7 @@ class Summarizer:
             sentences = [s.text for s in split_sentences(joined, "en")] or [joined]
             counts = self.engine.count_tokens(sentences)
             total = self.engine.count_tokens([" ".join(sentences)])[0]
-        least, most = length_bounds(total, self.settings, self.model_min, self.model_max)
-        final = self.engine.generate([" ".join(sentences)], self._request(least, most))[0]
-        return SummaryOutcome(
-            text=final.text,
-            stages=stages + 1,
-            chunks=first_chunks or 1,
-            input_tokens=sum(counts) if stages == 0 else total,
-            hit_limit=hit_limit or final.hit_limit,
-        )
+        return _Reduced(" ".join(sentences), total, stages, first_chunks, input_tokens, hit_limit)
 
     def _request(self, least: int, most: int) -> GenerationRequest:
         return GenerationRequest(
