@@ -19,6 +19,11 @@ runs them all and returns the names of the flags raised, in the order of
 ``wrong_language``
     the translation is confidently in another language than the target.
 
+:mod:`summarise.checks` adds ``numbers``, ``names`` and ``urls`` (facts lost or
+changed, with details), and :mod:`summarise.protecting` ``placeholder`` and
+``glossary`` (a protected term the model dropped, put back); the pipeline
+joins them to these flags, all in :data:`FLAGS` order.
+
 A document's flags add up to a :class:`QualitySummary` (:func:`document_quality`);
 :func:`is_flagged` is the one test of "this document needs a look" that the
 CLI's and bulk's ``--strict`` use.
@@ -36,7 +41,20 @@ from typing import Any, Protocol
 
 from .detecting import LanguageDetector
 
-FLAGS = ("empty", "length_limit", "length_ratio", "repetition", "copy", "wrong_language")
+FLAGS = (
+    "empty",
+    "length_limit",
+    "length_ratio",
+    "repetition",
+    "copy",
+    "wrong_language",
+    # facts kept (summarise.checks) and protected terms put back (summarise.protecting)
+    "numbers",
+    "names",
+    "urls",
+    "placeholder",
+    "glossary",
+)
 
 FLAG_DESCRIPTIONS: dict[str, str] = {
     "empty": "the translation is empty although the source is not",
@@ -45,6 +63,11 @@ FLAG_DESCRIPTIONS: dict[str, str] = {
     "repetition": "the translation repeats itself (a generation loop)",
     "copy": "the translation is (nearly) a copy of the source",
     "wrong_language": "the translation is not in the target language",
+    "numbers": "a number of the source is missing from the translation, or the translation has one the source lacks",
+    "names": "a name or acronym of the source is missing from the translation",
+    "urls": "a URL, email, @handle or #hashtag of the source is not reproduced verbatim",
+    "placeholder": "the model dropped a protected term (link or --keep term): it was put back at a guessed position",
+    "glossary": "the model dropped a glossary term: its target was put back at a guessed position",
 }
 
 
