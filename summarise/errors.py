@@ -11,6 +11,10 @@ class InputError(SummariseError):
     """The input text cannot be used: empty, binary, undecodable, too large, malformed."""
 
 
+class FetchError(InputError):
+    """A URL could not be fetched as an article page: timeout, HTTP error, too large, not a page."""
+
+
 class LanguageError(SummariseError):
     """The source language is unknown, unsure, or has no model in the registry."""
 

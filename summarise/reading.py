@@ -254,6 +254,7 @@ def read_document(
     format: str = "auto",
     name: str | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
+    charset: str | None = None,
 ) -> Document:
     """Read ``source`` into a clean :class:`Document`.
 
@@ -263,7 +264,9 @@ def read_document(
     (.html/.htm/.xhtml, .md/.markdown, .txt/.text) and otherwise sniffs the
     content for ``<!doctype html``, ``<html`` or ``<body``.  ``name`` is used
     in error messages (default: the file name, else ``"input"``; the CLI passes
-    ``"stdin"``).  Inputs larger than ``max_bytes`` are refused.
+    ``"stdin"``).  Inputs larger than ``max_bytes`` are refused.  ``charset``
+    is what a container declared for bytes (an HTTP ``Content-Type``): it is
+    tried before a page's ``<meta charset>`` and before guessing.
     """
     fmt = _FORMAT_ALIASES.get(format, format)
     if fmt != "auto" and fmt not in FORMATS:
@@ -286,7 +289,7 @@ def read_document(
     else:
         raise TypeError(f"read_document() takes a path, bytes or str, not {type(source).__name__}")
 
-    prefer = _declared_charset(data) if fmt in ("auto", "html") else None
+    prefer = charset or (_declared_charset(data) if fmt in ("auto", "html") else None)
     text, encoding = decode_bytes(data, name=name, prefer=prefer)
     return _build(text, encoding, fmt, name)
 

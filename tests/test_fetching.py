@@ -1,0 +1,156 @@
+"""Fetching URLs against a local server on 127.0.0.1: success, errors, limits, politeness."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from summarise import fetching
+from summarise.errors import FetchError, InputError
+from summarise.reading import read_document
+from tests.archivefixtures import article_text, html_page
+
+PAGE = html_page("Titre", article_text(1)).encode("utf-8")
+LATIN = html_page("Été", "Le café est très chaud.", charset=None).encode("cp1252")
+
+
+class Handler(BaseHTTPRequestHandler):
+    seen_agents: list[str] = []
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        Handler.seen_agents.append(self.headers.get("User-Agent", ""))
+        path = self.path
+        if path == "/ok":
+            self._send(200, PAGE)
+        elif path == "/latin":
+            self._send(200, LATIN, "text/html; charset=windows-1252")
+        elif path == "/moved":
+            self._send(301, b"", Location="/ok")
+        elif path in ("/loop-a", "/loop-b"):
+            self._send(302, b"", Location="/loop-b" if path == "/loop-a" else "/loop-a")
+        elif path.startswith("/chain/"):
+            n = int(path.rsplit("/", 1)[1])
+            self._send(302, b"", Location=f"/chain/{n + 1}")
+        elif path == "/missing":
+            self._send(404, b"<html><body>Not here</body></html>")
+        elif path == "/image":
+            self._send(200, b"\x89PNG\r\n\x1a\n" + bytes(100), "image/png")
+        elif path == "/big-declared":
+            self._send(200, b"x" * 5000)
+        elif path == "/big-undeclared":  # no Content-Length: the cap must hold while reading
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(100):
+                self.wfile.write(b"y" * 1000)
+        elif path == "/slow":
+            time.sleep(3)
+            self._send(200, PAGE)
+        elif path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            try:
+                for _ in range(40):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+        else:
+            self._send(500, b"")
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_page_is_fetched_with_a_real_user_agent(server):
+    page = fetching.fetch(f"{server}/ok")
+    assert (page.status, page.format, page.charset, page.content) == (200, "html", "utf-8", PAGE)
+    assert page.url == page.final_url == f"{server}/ok"
+    assert Handler.seen_agents[-1] == fetching.USER_AGENT and fetching.USER_AGENT.startswith("summarise-news/")
+    assert read_document(page.content, format=page.format, charset=page.charset).text.startswith("Titre\n\nArticle 1.")
+
+
+def test_the_result_keeps_requested_and_final_url(server):
+    page = fetching.fetch(f"{server}/moved")
+    assert page.url == f"{server}/moved" and page.final_url == f"{server}/ok" and page.redirects == [f"{server}/ok"]
+
+
+def test_charset_from_the_header_decodes_the_page(server):
+    page = fetching.fetch(f"{server}/latin")
+    assert page.charset == "windows-1252"
+    assert "Le café est très chaud." in read_document(page.content, format="html", charset=page.charset).text
+
+
+@pytest.mark.parametrize(("path", "kwargs", "message"), [
+    ("/missing", {}, r"^http://127\.0\.0\.1:\d+/missing: HTTP 404 Not Found$"),
+    ("/loop-a", {}, r"/loop-a: redirect loop \(back to http://127\.0\.0\.1:\d+/loop-a\)"),
+    ("/chain/0", {"max_redirects": 3}, r"/chain/0: more than 3 redirects"),
+    ("/image", {}, r"/image: content type image/png is not a web page or text"),
+    ("/big-declared", {"max_bytes": 1000}, r"/big-declared: the page is 5000 bytes, over the 1000 byte limit"),
+    ("/big-undeclared", {"max_bytes": 10_000}, r"/big-undeclared: the page is over the 10000 byte limit"),
+    ("/slow", {"read_timeout": 0.5}, r"/slow: timed out after 0\.5 s waiting for the server"),
+    ("/trickle", {"total_timeout": 1.0}, r"/trickle: timed out after 1 s reading the page"),
+])
+def test_failures_are_one_line_fetch_errors(server, path, kwargs, message):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=message) as info:
+        fetching.fetch(f"{server}{path}", **kwargs)
+    assert "\n" not in str(info.value) and isinstance(info.value, InputError)
+    assert time.monotonic() - started < 2.5  # neither the slow server nor the trickle holds the caller
+
+
+def test_refused_connection_and_non_http_urls(server):
+    import socket
+
+    port = int(server.rsplit(":", 1)[1])
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="connection refused"):
+        fetching.fetch(f"http://127.0.0.1:{closed}/x", connect_timeout=1)
+    with pytest.raises(FetchError, match="not an http"):
+        fetching.fetch("file:///etc/passwd")
+    assert fetching.is_url(f"HTTP://127.0.0.1:{port}/") and not fetching.is_url("ftp://x") and not fetching.is_url("in/a.html")
+
+
+def test_host_pacer_spaces_requests_per_host():
+    now = [100.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(round(seconds, 3))
+        now[0] += seconds
+
+    pacer = fetching.HostPacer(2.0, clock=lambda: now[0], sleep=sleep)
+    pacer.wait("https://a.example/1")
+    pacer.wait("https://b.example/1")  # another host: no wait
+    now[0] += 0.5
+    pacer.wait("https://A.example/2")  # same host, any case
+    now[0] += 5
+    pacer.wait("https://a.example/3")
+    assert sleeps == [1.5]
