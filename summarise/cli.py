@@ -61,7 +61,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(code=1) from None
 
 
-InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html), or - for standard input.", metavar="FILE|-")]
+InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input.", metavar="FILE|URL|-")]
 ModelsOpt = Annotated[Optional[Path], typer.Option("--models", envvar="SUMMARISE_MODELS", help="Registry file (models.toml) to use.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use only models already downloaded (local_files_only).")]
 MtModelOpt = Annotated[Optional[str], typer.Option("--mt-model", help="Translation model for this run: registry name, hub id or local directory.")]
@@ -385,6 +385,10 @@ def _read(file: str):
 
     if file == "-":
         return read_document(sys.stdin.buffer.read(), name="stdin")
+    from .fetching import fetch_document, is_url
+
+    if is_url(file):
+        return fetch_document(file)
     path = Path(file)
     if not path.exists():
         raise SummariseError(f"{file} does not exist: give an article file, or - to read standard input")

@@ -182,3 +182,20 @@ class HostPacer:
             if pause > 0:
                 self._sleep(pause)
         self._last[host] = self._clock()
+
+
+def fetch_document(url: str, **limits: Any) -> Any:
+    """Fetch ``url`` and read it through the HTML (or text) path, as :func:`~summarise.reading.read_document` does.
+
+    The document's metadata keeps ``requested_url`` and ``final_url`` (and the
+    page's own canonical ``url`` when it gives one); ``limits`` are :func:`fetch`'s.
+    """
+    from dataclasses import replace
+
+    from .reading import read_document
+
+    page = fetch(url, **limits)
+    document = read_document(page.content, format=page.format, charset=page.charset, name=url,
+                             max_bytes=max(len(page.content), 1))
+    metadata = {**document.metadata, "requested_url": page.url, "final_url": page.final_url}
+    return replace(document, metadata=metadata)

@@ -154,3 +154,28 @@ def test_host_pacer_spaces_requests_per_host():
     now[0] += 5
     pacer.wait("https://a.example/3")
     assert sleeps == [1.5]
+
+
+def test_fetch_document_keeps_both_urls(server):
+    document = fetching.fetch_document(f"{server}/moved")
+    assert document.format == "html" and document.text.startswith("Titre\n\nArticle 1.")
+    assert document.metadata["requested_url"] == f"{server}/moved" and document.metadata["final_url"] == f"{server}/ok"
+
+
+def test_cli_translate_a_url(server, registry_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from summarise.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["translate", f"{server}/moved", "--models", str(registry_path), "-f", "json", "-s", "fr", "--device", "cpu"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["metadata"]["requested_url"] == f"{server}/moved" and data["metadata"]["final_url"] == f"{server}/ok"
+    assert data["pairs"][0]["source"] == "Titre"
+
+    result = runner.invoke(app, ["run", f"{server}/missing", "--models", str(registry_path), "--device", "cpu"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"Error: {server}/missing: HTTP 404 Not Found"
