@@ -190,12 +190,13 @@ def bulk(
     gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0, help="With --engine ray: GPUs each worker asks Ray for (0.5: two workers share a GPU).")] = 0.0,
 ) -> None:
     """Translate and summarise whole archives: streaming, resumable, one JSONL record per article."""
-    from .bulk import summarise_archive, translate_archive
+    from .bulk import Local, run_archive
 
     with _errors():
         summary = {} if no_summary else {"length": length.value}
         options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary)
-        common = {
+        arguments = {
+            "with_summary": not no_summary,
             "out": out,
             "text_field": text_field,
             "id_field": id_field,
@@ -204,24 +205,21 @@ def bulk(
             "per_article": per_article.value if per_article else None,
         }
         if engine is Engine.ray:
-            from . import ray_bulk
+            from .bulk.ray import Ray, require_ray
 
-            ray_bulk.require_ray()  # before anything slow: without the extra, say how to install it
+            require_ray()  # before anything slow: without the extra, say how to install it
             if cache is not None:
                 raise SummariseError("--cache is a SQLite file for one process: with --engine ray each worker keeps its own cache in memory; drop --cache")
-            ray_options = ray_bulk.RayOptions(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker)
-            call = ray_bulk.translate_archive if no_summary else ray_bulk.summarise_archive
-            arguments = {**common, "ray_options": ray_options, **options}  # each worker builds its own Summariser
+            arguments.update(options, executor=Ray(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker))  # each worker builds its own Summariser
         else:
             if ray_address is not None or workers is not None or gpus_per_worker:
                 raise SummariseError("--ray-address, --workers and --gpus-per-worker go with --engine ray")
             from .pipeline import Summariser
 
-            call = translate_archive if no_summary else summarise_archive
-            arguments = {**common, "summariser": Summariser(**options), "cache": cache}
+            arguments.update(executor=Local(), summariser=Summariser(**options), cache=cache)
         _quiet_transformers()
         with _bulk_progress(quiet, inputs, out) as (hook, console, total):
-            run = call(inputs, progress=hook, total=total, **arguments)
+            run = run_archive(inputs, progress=hook, total=total, **arguments)
             with run:
                 for record in run:
                     if not record.ok and run.stats.failed <= 10:

@@ -34,11 +34,6 @@ from .errors import InputError
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 FORMATS = ("text", "markdown", "html")
 _FORMAT_ALIASES = {"txt": "text", "md": "markdown", "htm": "html"}
-_SUFFIX_FORMATS = {
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".md": "markdown", ".markdown": "markdown",
-    ".txt": "text", ".text": "text",
-}
 # Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -277,7 +272,9 @@ def read_document(
         name = name or path.name
         data = _read_file(path, name, max_bytes)
         if fmt == "auto":
-            fmt = _SUFFIX_FORMATS.get(path.suffix.lower(), "auto")
+            from .bulk.sources import article_format  # the one table of input kinds and their suffixes
+
+            fmt = article_format(path)
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = name or "input"

@@ -1,0 +1,67 @@
+"""Bulk translation of article archives: streaming, resumable, batched across articles, cached.
+
+One driver, :func:`run_archive`, with an executor: :class:`Local` (this
+process, the default) or :class:`Ray` (a pool of Ray actors).  It reads a
+folder, a glob or JSONL lazily, translates a *window* of many articles'
+sentences at once with the same core as ``summarise run`` (so the results are
+the same), and yields one :class:`ArticleRecord` per article as each window
+finishes.  Memory stays flat: records are not kept, the translation cache is
+bounded, and only a small hash per article id is remembered.
+
+With ``out``, records are appended to a JSONL file as whole lines, so a crash
+never leaves a torn record, and a re-run skips the articles already done.  A
+bad article becomes a record with ``error`` set; the run goes on.
+
+Where things are:
+
+- :mod:`.sources`: the table of input kinds (shared with ``summarise run``), discovery, reading, unique ids;
+- :mod:`.records`: :class:`ArticleRecord` (one JSONL line) and :class:`BulkStats`;
+- :mod:`.resume`: the one place that says when an article is already done (id, text hash, signature);
+- :mod:`.store`: OUT: the lock, appends, torn-tail repair, compaction, per-article files;
+- :mod:`.core`: windows, cross-article batches, one-by-one fallbacks;
+- :mod:`.run`: the driver and the local executor;
+- :mod:`.ray`: the Ray executor: actors, sizing, pickling.
+"""
+
+from __future__ import annotations
+
+from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, CoreSettings, article_records
+from .ray import Ray
+from .records import ArticleRecord, BulkStats, ProgressHook
+from .resume import resume_rule
+from .run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
+from .sources import ARTICLE_SUFFIXES, INPUT_KINDS, JSONL_SUFFIXES, InputKind, InputSpec, SourceArticle, count_articles, iter_articles
+from .store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, safe_name
+
+__all__ = [
+    "ARTICLES_DIR",
+    "ARTICLE_SUFFIXES",
+    "DEFAULT_CACHE_ENTRIES",
+    "DEFAULT_WINDOW_ARTICLES",
+    "DEFAULT_WINDOW_SENTENCES",
+    "FSYNC_EVERY",
+    "INPUT_KINDS",
+    "JSONL_SUFFIXES",
+    "MAX_NAME_BYTES",
+    "PER_ARTICLE_FORMATS",
+    "RECORDS_NAME",
+    "ArchiveRun",
+    "ArchiveWriter",
+    "ArticleRecord",
+    "BulkStats",
+    "CoreSettings",
+    "InputKind",
+    "InputSpec",
+    "Local",
+    "ProgressHook",
+    "Ray",
+    "SourceArticle",
+    "article_records",
+    "count_articles",
+    "iter_articles",
+    "resume_rule",
+    "run_archive",
+    "safe_name",
+    "summarise_archive",
+    "translate_archive",
+]

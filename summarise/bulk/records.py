@@ -1,0 +1,168 @@
+"""A bulk run's outcome: one :class:`ArticleRecord` per article (a JSONL line) and the run's :class:`BulkStats`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline import Translation
+
+
+@dataclass
+class ArticleRecord:
+    """One article's outcome: its translation (and summary), or the error that stopped it.
+
+    ``result`` is the core's :class:`~summarise.pipeline.Translation` (a
+    :class:`~summarise.pipeline.Summary` in summary runs); ``to_dict`` is the
+    JSONL line, built from ``result.to_dict()`` less the original text.
+    """
+
+    id: str
+    index: int
+    source: str
+    text_sha256: str | None
+    result: Translation | None = None
+    error: str | None = None
+    flags: list[str] = field(default_factory=list)  # article-level, e.g. duplicate_id
+    with_summary: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def lang(self) -> str | None:
+        return self.result.source_lang if self.result is not None else None
+
+    @property
+    def pairs(self) -> list:
+        return self.result.pairs if self.result is not None else []
+
+    @property
+    def summary(self) -> str | None:
+        return getattr(self.result, "summary", None)
+
+    @property
+    def signature(self) -> str | None:
+        return self.result.signature if self.result is not None else None
+
+    @property
+    def cached(self) -> bool:
+        """Every sentence came from the translation cache."""
+        return bool(self.pairs) and all(getattr(pair, "cached", False) for pair in self.pairs)
+
+    @property
+    def flagged(self) -> bool:
+        """A sentence was flagged by the quality checks: what ``--strict`` counts as a failure."""
+        from ..quality import is_flagged
+
+        return self.result is not None and is_flagged(self.result)
+
+    @property
+    def all_flags(self) -> list[str]:
+        """The article's own flags and every flag of its sentences."""
+        flags = set(self.flags)
+        for pair in self.pairs:
+            flags.update(pair.flags)
+        return sorted(flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "index": self.index,
+            "source": self.source,
+            "text_sha256": self.text_sha256,
+            "lang": self.lang,
+            "error": self.error,
+            "flags": self.all_flags,
+        }
+        if self.with_summary:
+            data["summary"] = self.summary
+        body = self.result.to_dict() if self.result is not None else {"detection": None, "pairs": [], "signature": None}
+        for key in ("original", "translation", "source_lang"):  # the input holds the text; pairs hold the English
+            body.pop(key, None)
+        for key, value in body.items():
+            data.setdefault(key, value)
+        return data
+
+
+@dataclass
+class BulkStats:
+    """Counts of one run, updated as it goes; ``line()`` is the closing summary."""
+
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0  # already done in OUT, same text and signature
+    cached: int = 0  # ok articles whose every sentence came from the cache
+    flagged: int = 0  # ok articles with a sentence flagged by the quality checks (failures with --strict)
+    sentences: int = 0  # sentences of the articles finished in this run
+    in_flight: int = 0  # sentences translated so far in the current window
+    cache_hits: int = 0  # sentences found in the translation cache
+    cache_misses: int = 0  # distinct sentences not found there: what the model translated
+    total: int | None = None  # articles expected, when the caller counted them
+    started: float = field(default_factory=time.perf_counter)
+    finished: float | None = None
+
+    @property
+    def processed(self) -> int:
+        return self.ok + self.failed
+
+    def count(self, record: ArticleRecord) -> None:
+        """Add one finished record; both engines count through here."""
+        if record.ok:
+            self.ok += 1
+            self.cached += record.cached
+            self.flagged += record.flagged
+        else:
+            self.failed += 1
+        self.sentences += len(record.pairs)
+
+    @property
+    def done(self) -> int:
+        return self.ok + self.failed + self.skipped
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.perf_counter()) - self.started
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.processed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def sentences_per_second(self) -> float:
+        return (self.sentences + self.in_flight) / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        """``120 ok (3 all from the cache), 2 failed, 40 skipped (already done), 5 flagged …; 900 sentences: ...``.
+
+        Repeats inside one window are translated once without a cache lookup,
+        so "translated by the model" can be well below sentences minus cache hits.
+        """
+        return (
+            f"{self.ok} ok ({self.cached} all from the cache), {self.failed} failed, {self.skipped} skipped (already done), "
+            f"{self.flagged} flagged by the quality checks; "
+            f"{self.sentences} sentences: {self.cache_misses} translated by the model, {self.cache_hits} cache hits; "
+            f"{self.seconds:.1f} s; {self.articles_per_second:.2f} articles/s, {self.sentences_per_second:.1f} sentences/s"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "cached": self.cached,
+            "flagged": self.flagged,
+            "sentences": self.sentences,
+            "cache_hits": self.cache_hits,
+            "cache_misses": self.cache_misses,
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.articles_per_second, 3),
+            "sentences_per_second": round(self.sentences_per_second, 3),
+        }
+
+
+ProgressHook = Callable[[BulkStats], None]

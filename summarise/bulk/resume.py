@@ -1,0 +1,78 @@
+"""The resume rule, in one place: when OUT already holds an article, done by a run like this one.
+
+An article is done when OUT holds a record without error for its id (:func:`id_key`),
+with the same text hash (:func:`sha_key`) and the signature this run would give
+it; and its per-article file, when one is asked for.  Changing a model or a
+setting changes the signature, so everything is redone.  :class:`Done` is all a
+run remembers of an earlier record, so memory stays small on huge archives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SummariseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline import Summariser
+    from .sources import SourceArticle
+    from .store import ArchiveWriter
+
+
+def id_key(article_id: str) -> int:
+    """A 128-bit hash of an id: what a run remembers per article, instead of the id itself."""
+    return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
+
+
+def sha_key(sha: str) -> int | None:
+    """The part of a text hash a run remembers (its first 64 bits)."""
+    try:
+        return int(sha[:16], 16)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What resuming needs of an earlier record: its text hash key, its signature and language."""
+
+    sha: int | None
+    signature: str | None
+    lang: str | None
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], intern: Callable[[Any], str | None]) -> Done | None:
+        """From a record line read back; None when it cannot count as done (an error, no text hash)."""
+        if data.get("error") is None and isinstance(data.get("text_sha256"), str):
+            return cls(sha_key(data["text_sha256"]), intern(data.get("signature")), intern(data.get("lang")))
+        return None
+
+
+def resume_rule(summariser: Summariser, *, with_summary: bool) -> Callable[[SourceArticle, ArchiveWriter], bool]:
+    """``done(article, writer)``: whether OUT already holds this article, done by a run like this one."""
+    signatures: dict[str | None, str | None] = {}
+
+    def signature(lang: str | None) -> str | None:
+        """The signature this run gives an article in ``lang``, without loading a model."""
+        if lang not in signatures:
+            try:
+                signatures[lang] = summariser.signature_for(lang, summary=with_summary) if lang else None
+            except SummariseError:
+                signatures[lang] = None
+        return signatures[lang]
+
+    def done(article: SourceArticle, writer: ArchiveWriter) -> bool:
+        if article.error is not None or article.text_sha256 is None:
+            return False
+        previous = writer.previous_record(article.id)
+        if previous is None or previous.sha != sha_key(article.text_sha256):
+            return False
+        if previous.signature is None or previous.signature != signature(previous.lang):
+            return False
+        # --per-article added since: the record is there, its file is not.
+        return writer.articles_dir is None or writer.article_path(article.id).exists()
+
+    return done

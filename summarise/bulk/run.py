@@ -1,0 +1,243 @@
+"""The one bulk driver: :func:`run_archive` with an executor, :class:`Local` (this process) or :class:`~summarise.bulk.ray.Ray`.
+
+The driver reads the inputs (:mod:`.sources`), skips what OUT already holds
+(:mod:`.resume`), hands the rest to the executor, writes what comes back
+(:mod:`.store`) and counts it (:mod:`.records`).  An executor only turns
+pending articles into records, running :mod:`.core`: :class:`Local` in this
+process, ``Ray`` in a pool of actors.  So a run started with one executor
+resumes with the other, and both write the same records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import OutputError
+from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, Core, CoreSettings
+from .records import ArticleRecord, BulkStats, ProgressHook
+from .resume import resume_rule
+from .sources import InputSpec, SourceArticle, iter_articles
+from .store import ArchiveWriter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..caching import TranslationCache
+    from ..pipeline import Summariser
+
+logger = logging.getLogger("summarise")
+
+
+@dataclass
+class Job:
+    """One run as an executor sees it: the core's settings, the driver's summariser, the stats to keep."""
+
+    settings: CoreSettings
+    summariser: Summariser  # the local executor's; for Ray, the driver's (settings and signatures, no model)
+    options: dict[str, Any]  # the Summariser options, for executors that build their own summarisers
+    cache: TranslationCache | str | os.PathLike | None
+    stats: BulkStats
+    progress: ProgressHook | None = None
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.stats)
+
+
+class Executor(Protocol):
+    """Where the core runs.  ``check`` runs when the run is made, ``records`` when it is iterated."""
+
+    def check(self, *, summariser: Summariser | None, cache: Any, options: dict[str, Any]) -> None: ...
+
+    def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]: ...
+
+
+@dataclass(frozen=True)
+class Local:
+    """Run the core in this process, with the run's translation cache."""
+
+    cache_entries: int = DEFAULT_CACHE_ENTRIES  # the in-memory cache's size, when neither run nor summariser has one
+
+    def check(self, *, summariser: Summariser | None, cache: Any, options: dict[str, Any]) -> None:
+        if summariser is not None and options:
+            raise TypeError(f"pass either summariser= or Summariser options, not both (got {', '.join(options)})")
+
+    def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]:
+        from ..caching import MemoryCache, SQLiteCache
+
+        cache, stats = job.cache, job.stats
+        own_cache = SQLiteCache(cache) if isinstance(cache, (str, os.PathLike)) else None
+        # Not `a or b`: an empty cache has len() 0 and is falsy.
+        active = next((c for c in (own_cache, cache, job.summariser.cache) if c is not None), None)
+        if active is None:
+            active = MemoryCache(self.cache_entries)
+        restore = _attach_cache(job.summariser, active)
+        hits, misses = active.hits, active.misses
+        try:
+            for record in Core(job.summariser, job.settings, stats, job.progress).records(pending):
+                stats.cache_hits, stats.cache_misses = active.hits - hits, active.misses - misses
+                yield record
+        finally:
+            stats.cache_hits, stats.cache_misses = active.hits - hits, active.misses - misses
+            try:
+                restore()
+            finally:
+                if own_cache is not None:
+                    own_cache.close()
+
+
+class ArchiveRun:
+    """An iterator of :class:`ArticleRecord` with its :class:`BulkStats`.
+
+    Records come in input order from the local executor, in the order actors
+    finish them from Ray (each carries its input ``index``).  Nothing happens
+    until the first ``next()``.  Closing it early (or leaving a ``with`` block)
+    releases OUT; records already written stay done.
+    """
+
+    def __init__(self, records: Iterator[ArticleRecord], stats: BulkStats) -> None:
+        self._records = records
+        self.stats = stats
+
+    def __iter__(self) -> ArchiveRun:
+        return self
+
+    def __next__(self) -> ArticleRecord:
+        return next(self._records)
+
+    def close(self) -> None:
+        self._records.close()
+
+    def __enter__(self) -> ArchiveRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self) -> BulkStats:
+        """Consume every record (they are written to OUT, if any) and return the stats."""
+        for _ in self:
+            pass
+        return self.stats
+
+
+def run_archive(
+    inputs: InputSpec | Iterable[InputSpec],
+    *,
+    with_summary: bool = True,
+    summariser: Summariser | None = None,
+    out: str | os.PathLike | None = None,
+    text_field: str = "text",
+    id_field: str = "id",
+    source_lang: str = "auto",
+    window_sentences: int = DEFAULT_WINDOW_SENTENCES,
+    window_articles: int = DEFAULT_WINDOW_ARTICLES,
+    cache: TranslationCache | str | os.PathLike | None = None,
+    per_article: str | None = None,
+    progress: ProgressHook | None = None,
+    total: int | None = None,
+    executor: Executor | None = None,
+    **options: Any,
+) -> ArchiveRun:
+    """Translate (and, ``with_summary``, summarise) every article of ``inputs``; one record per article.
+
+    ``inputs``: see :func:`~summarise.bulk.sources.iter_articles`.
+    ``summariser``: the :class:`Summariser` to use (else one is built from
+    ``options``; the Ray executor builds one per actor from ``options``).
+    ``out``: a ``.jsonl`` file or a folder to write records to, resuming what
+    is there.  ``window_sentences``/``window_articles`` bound how many articles
+    are translated together.  ``cache``: a
+    :class:`~summarise.caching.TranslationCache`, or a path for an on-disk
+    SQLite cache; by default the summariser's own, else an in-memory LRU.
+    ``progress`` is called with the stats after each article and batch.
+    ``executor``: :class:`Local` (the default) or ``Ray(...)``.
+    """
+    executor = executor if executor is not None else Local()
+    executor.check(summariser=summariser, cache=cache, options=options)
+    settings = CoreSettings(with_summary, source_lang, window_sentences, window_articles).check()
+    if per_article is not None and out is None:
+        raise OutputError("per-article files need an output folder: pass out=")
+    writer = ArchiveWriter(out, per_article=per_article) if out is not None else None
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field, exclude=writer.paths if writer else ())
+    if summariser is None:
+        from ..pipeline import Summariser
+
+        summariser = Summariser(**options)
+    if with_summary and summariser.sum_spec is None:  # else every article would fail alike
+        from ..errors import RegistryError
+
+        raise RegistryError(f"{summariser.registry.path} names no summarisation model: add one, pass --sum-model, or use --no-summary")
+    stats = BulkStats(total=total)
+    job = Job(settings, summariser, options, cache, stats, progress)
+    return ArchiveRun(_drive(executor, job, articles, writer), stats)
+
+
+def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writer: ArchiveWriter | None) -> Iterator[ArticleRecord]:
+    """Skip what OUT holds, let the executor do the rest, write and count what comes back."""
+    stats = job.stats
+    done = resume_rule(job.summariser, with_summary=job.settings.with_summary)
+
+    def pending() -> Iterator[SourceArticle]:
+        for article in articles:
+            if writer is not None and done(article, writer):
+                stats.skipped += 1
+                job.report()
+                continue
+            yield article
+
+    records = None
+    finished = False
+    try:
+        if writer is not None:
+            writer.open()
+        stats.started = time.perf_counter()
+        records = executor.records(pending(), job)
+        for record in records:
+            if writer is not None:
+                writer.write(record)
+            stats.count(record)
+            job.report()
+            yield record
+        finished = True
+    finally:
+        stats.finished = time.perf_counter()
+        try:
+            if records is not None:
+                records.close()
+        finally:
+            if writer is not None:
+                writer.close(compact=finished)
+
+
+def translate_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) -> ArchiveRun:
+    """:func:`run_archive` without summaries: records hold a ``Translation``."""
+    return run_archive(inputs, with_summary=False, **kwargs)
+
+
+def summarise_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) -> ArchiveRun:
+    """:func:`run_archive` with summaries: records hold a ``Summary``."""
+    return run_archive(inputs, with_summary=True, **kwargs)
+
+
+def _attach_cache(summariser: Summariser, cache: TranslationCache) -> Callable[[], None]:
+    """Give the summariser (and its translators) ``cache`` for this run; returns the undo."""
+    before = summariser.cache
+    translators = list(getattr(summariser, "_translators", {}).values())
+    previous = [translator.cache for translator in translators]
+    summariser.cache = cache
+    for translator in translators:
+        translator.cache = cache
+
+    def restore() -> None:
+        summariser.cache = before
+        for translator, old in zip(translators, previous):
+            translator.cache = old
+        # Translators made during the run keep the run's cache only if it was the summariser's own.
+        for translator in getattr(summariser, "_translators", {}).values():
+            if translator not in translators:
+                translator.cache = before
+
+    return restore

@@ -1,0 +1,336 @@
+"""OUT, the output of a bulk run: the lock, whole-line appends, torn-tail repair, compaction and per-article files."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import OutputError
+from .resume import Done, id_key
+from .sources import JSONL_SUFFIXES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .records import ArticleRecord
+
+logger = logging.getLogger("summarise")
+
+PER_ARTICLE_FORMATS = ("md", "json", "html")
+RECORDS_NAME = "records.jsonl"  # the record file inside a folder OUT
+ARTICLES_DIR = "articles"  # per-article files inside a folder OUT
+MAX_NAME_BYTES = 150  # per-article file names are cut here, plus a hash suffix
+FSYNC_EVERY = 64
+
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_name(article_id: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name for ``article_id`` that stays inside its folder.
+
+    Path separators, NUL and control characters and characters Windows
+    refuses become ``_``; leading dots and trailing dots and spaces go (so
+    ``..`` and hidden names cannot occur); the name is cut to ``max_bytes``.
+    Whenever anything was changed, a hash of the id is appended, so two ids
+    never share a name.
+    """
+    name = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", article_id)).lstrip(". ").rstrip(". ")
+    name = name.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be file names
+    changed = name != article_id or name.split(".")[0].upper() in _WINDOWS_RESERVED
+    encoded = name.encode("utf-8")
+    if len(encoded) > max_bytes:
+        name = encoded[:max_bytes].decode("utf-8", "ignore").rstrip(". ")
+        changed = True
+    if not name:
+        name, changed = "article", True
+    if changed:
+        name += "-" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return name
+
+
+def _dumps(data: dict[str, Any]) -> bytes:
+    """One JSON line; ASCII-escaped only when the record holds text UTF-8 cannot encode (lone surrogates)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+class ArchiveWriter:
+    """Owns OUT: the lock, the record file, resume state and per-article files.
+
+    ``out`` ending in ``.jsonl``/``.ndjson`` is the record file itself (lock:
+    ``OUT.lock``); anything else is a folder holding ``records.jsonl``,
+    ``.lock`` and, with ``per_article``, ``articles/<id>.md|json|html``.
+
+    Each record is one ``write()`` of one whole line, fsynced every
+    ``fsync_every`` records and on close.  On open, a torn last line (a crash
+    mid-write) is cut off, and the records read back tell which articles are
+    done.  The last record of an id wins; on close, a file where some id
+    appears more than once is rewritten (atomically) with one line per id.
+    """
+
+    def __init__(self, out: str | os.PathLike, *, per_article: str | None = None, fsync_every: int = FSYNC_EVERY) -> None:
+        self.out = Path(out)
+        if per_article is not None and per_article not in PER_ARTICLE_FORMATS:
+            raise OutputError(f"unknown per-article format {per_article!r}: expected one of {', '.join(PER_ARTICLE_FORMATS)}")
+        self.per_article = per_article
+        self.fsync_every = max(1, fsync_every)
+        if self.out.suffix.lower() in JSONL_SUFFIXES:
+            if per_article:
+                raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
+            self.folder = None
+            self.records_path = self.out
+            self.lock_path = self.out.with_name(self.out.name + ".lock")
+        else:
+            if self.out.exists() and not self.out.is_dir():
+                raise OutputError(f"{self.out} exists and is not a folder: give --out a folder, or a file ending in .jsonl")
+            self.folder = self.out
+            self.records_path = self.out / RECORDS_NAME
+            self.lock_path = self.out / ".lock"
+        self.articles_dir = self.folder / ARTICLES_DIR if self.folder is not None and per_article else None
+        self.dropped_lines = 0  # torn or unreadable lines found on open
+        self.previous = 0  # records found on open
+        self._done: dict[int, Done | None] = {}
+        self._strings: dict[str, str] = {}
+        self._compact = False
+        self._fd: int | None = None
+        self._lock_fd: int | None = None
+        self._unsynced = 0
+
+    @property
+    def paths(self) -> list[Path]:
+        """What this writer writes: never to be read as input."""
+        return [self.folder] if self.folder is not None else [self.records_path, self.lock_path]
+
+    # -- life cycle -------------------------------------------------------
+
+    def open(self) -> ArchiveWriter:
+        parent = self.folder if self.folder is not None else self.records_path.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            if self.articles_dir is not None:
+                self.articles_dir.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {parent} ({exc.strerror or exc}): choose another --out") from None
+        self._lock_fd = _lock(self.lock_path, self.out)
+        try:
+            self._remove_temp_files()
+            self._load()
+            self._fd = os.open(self.records_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except BaseException:
+            self._unlock()
+            raise
+        return self
+
+    def close(self, *, compact: bool = True) -> None:
+        """Sync, rewrite the file with one line per id if needed, and release the lock."""
+        try:
+            if self._fd is not None:
+                os.fsync(self._fd)
+                os.close(self._fd)
+                self._fd = None
+                if compact and self._compact:
+                    self._rewrite_unique()
+        finally:
+            self._unlock()
+
+    def __enter__(self) -> ArchiveWriter:
+        return self.open()
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.close(compact=kind is None)
+
+    # -- resume -----------------------------------------------------------
+
+    def previous_record(self, article_id: str) -> Done | None:
+        """What an earlier run left for this id: None when nothing usable (absent or an error)."""
+        return self._done.get(id_key(article_id))
+
+    def _load(self) -> None:
+        if not self.records_path.exists():
+            return
+        with self.records_path.open("r+b") as stream:
+            size = stream.seek(0, os.SEEK_END)
+            if size:
+                stream.seek(size - 1)
+                if stream.read(1) != b"\n":
+                    keep = _after_last_newline(stream, size)
+                    stream.truncate(keep)
+                    self.dropped_lines += 1
+                    logger.warning("%s: dropped a torn last line (an earlier run was killed mid-write)", self.records_path)
+            stream.seek(0)
+            for raw in stream:
+                try:
+                    data = json.loads(raw)
+                    article_id = data["id"]
+                    if not isinstance(article_id, str):
+                        raise TypeError
+                except (ValueError, KeyError, TypeError):
+                    self.dropped_lines += 1
+                    self._compact = True
+                    continue
+                self.previous += 1
+                key = id_key(article_id)
+                if key in self._done:
+                    self._compact = True
+                self._done[key] = Done.of(data, self._intern)
+        if self.dropped_lines > 1:
+            logger.warning("%s: %d unreadable lines will be dropped", self.records_path, self.dropped_lines)
+
+    def _intern(self, value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        return self._strings.setdefault(value, value)
+
+    # -- writing ----------------------------------------------------------
+
+    def write(self, record: ArticleRecord) -> None:
+        if self._fd is None:
+            raise OutputError("internal: ArchiveWriter.write() before open(); this is a bug, please report it")
+        if self.articles_dir is not None and record.ok and record.result is not None:
+            self._write_article(record)
+        data = _dumps(record.to_dict())
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        self._unsynced += 1
+        if self._unsynced >= self.fsync_every:
+            os.fsync(self._fd)
+            self._unsynced = 0
+        if id_key(record.id) in self._done:
+            self._compact = True  # this line supersedes an earlier one
+
+    def article_path(self, article_id: str) -> Path:
+        """Where an article's own file goes: always directly inside ``OUT/articles/``."""
+        if self.articles_dir is None:
+            raise OutputError("internal: no per-article folder; this is a bug, please report it")
+        path = self.articles_dir / f"{safe_name(article_id)}.{self.per_article}"
+        if path.resolve().parent != self.articles_dir.resolve():
+            raise OutputError(f"internal: article id {article_id!r} maps outside {self.articles_dir}; this is a bug, please report it")
+        return path
+
+    def _write_article(self, record: ArticleRecord) -> None:
+        from ..rendering import render
+        from ..writing import write_atomic
+
+        text = render(record.result, "markdown" if self.per_article == "md" else self.per_article)
+        write_atomic(self.article_path(record.id), text)
+
+    def _rewrite_unique(self) -> None:
+        """Keep the last line of each id, in file order; temp file, fsync, rename."""
+        last: dict[int, int] = {}
+        with self.records_path.open("rb") as stream:
+            for number, raw in enumerate(stream):
+                key = _line_key(raw)
+                if key is not None:
+                    last[key] = number
+        mode = stat.S_IMODE(self.records_path.stat().st_mode)
+        handle, temp = tempfile.mkstemp(prefix=f".{self.records_path.name}.", suffix=".tmp", dir=self.records_path.parent)
+        try:
+            os.chmod(temp, mode)  # mkstemp makes it private; keep the record file's own permissions
+            with os.fdopen(handle, "wb") as out, self.records_path.open("rb") as stream:
+                for number, raw in enumerate(stream):
+                    key = _line_key(raw)
+                    if key is not None and last.get(key) == number:
+                        out.write(raw)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, self.records_path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.records_path.parent)
+        self._compact = False
+
+    def _remove_temp_files(self) -> None:
+        """Temporary files a killed run left behind (the lock is ours, so nobody else is writing them)."""
+        folders = [self.records_path.parent] + ([self.articles_dir] if self.articles_dir is not None else [])
+        for folder in folders:
+            prefix = f".{self.records_path.name}." if folder == self.records_path.parent else "."
+            for leftover in folder.glob(f"{glob.escape(prefix)}*.tmp"):
+                leftover.unlink(missing_ok=True)
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            try:
+                self.lock_path.unlink(missing_ok=True)
+            finally:
+                os.close(self._lock_fd)  # closing releases the flock
+                self._lock_fd = None
+
+
+def _line_key(raw: bytes) -> int | None:
+    try:
+        article_id = json.loads(raw)["id"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return id_key(article_id) if isinstance(article_id, str) else None
+
+
+def _after_last_newline(stream, size: int) -> int:
+    position = size
+    while position > 0:
+        start = max(0, position - 65536)
+        stream.seek(start)
+        block = stream.read(position - start)
+        found = block.rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        position = start
+    return 0
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _lock(path: Path, out: Path) -> int:
+    """An exclusive flock on ``path``, which holds our pid; the kernel drops it if we die, even by SIGKILL."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        raise OutputError("summarise bulk needs file locks (fcntl), which this system lacks: run it on Linux or macOS") from None
+    while True:
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create the lock file {path} ({exc.strerror or exc}): choose another --out") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(handle)
+            raise OutputError(
+                f"{out} is in use by another `summarise bulk` run (pid {holder}; lock file {path}): "
+                "wait for it to finish, or give another --out"
+            ) from None
+        # A run that finished between our open() and flock() unlinked the file we locked: start again.
+        try:
+            same = os.path.samestat(os.fstat(handle), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode("ascii"), 0)
+            return handle
+        os.close(handle)

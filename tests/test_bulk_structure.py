@@ -1,0 +1,118 @@
+"""The bulk package's shape: one table of input kinds for every reader, one driver, no import cycle, old names kept."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
+from summarise.bulk.sources import kind_of
+from summarise.reading import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "summarise"
+
+HTML = "<html><body><p>Le président condamne la guerre.</p></body></html>"
+BODIES = {"text": "Le président condamne la guerre.", "markdown": "# Titre\n\nLe président condamne la guerre.", "html": HTML}
+
+
+@pytest.mark.parametrize("suffix,kind", [(s, k) for k in INPUT_KINDS if not k.many for s in k.suffixes])
+def test_every_one_article_suffix_reads_the_same_in_run_and_in_bulk_folders(tmp_path, suffix, kind):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    path = folder / f"a{suffix.upper() if suffix == '.htm' else suffix}"
+    path.write_text(BODIES[kind.format], encoding="utf-8")
+    (folder / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    articles = list(iter_articles(folder))
+    assert [a.id for a in articles] == [path.name]  # the folder walk takes it, and nothing else
+    assert articles[0].format == kind.format
+    assert count_articles([folder]) == 1
+    # `summarise run FILE` goes through read_document(path): the same table gives the same format
+    by_path = read_document(path)
+    by_bulk = read_document(articles[0].content, format=articles[0].format)
+    assert by_path.format == by_bulk.format == kind.format
+    assert by_path.text == by_bulk.text and "président" in by_path.text and "<p>" not in by_path.text
+
+
+def test_container_kinds_hold_many_articles(tmp_path):
+    archive = tmp_path / "a.ndjson"
+    archive.write_text('{"id": "x", "text": "Un."}\n{"id": "y", "text": "Deux."}\n', encoding="utf-8")
+    assert kind_of(archive).many and kind_of(tmp_path / "a.JSONL").name == "jsonl"
+    assert [a.id for a in iter_articles(archive)] == ["x", "y"]
+    assert kind_of(tmp_path / "a.pdf") is None
+
+
+def test_an_unknown_file_kind_lists_the_kinds_of_the_table(tmp_path):
+    from summarise.errors import InputError
+
+    odd = tmp_path / "a.pdf"
+    odd.write_bytes(b"%PDF")
+    with pytest.raises(InputError, match=r"pass a folder, \.txt, \.md, \.html or \.jsonl files"):
+        iter_articles([odd])
+
+
+def _top_level_imports(path: Path, module: str) -> set[str]:
+    """summarise.* modules imported at module level (not inside functions or TYPE_CHECKING)."""
+    found = set()
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("summarise"):
+                found.add(target)
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("summarise"))
+    return found
+
+
+def test_no_import_cycle_among_the_bulk_modules():
+    modules = {}
+    for path in (PACKAGE / "bulk").glob("*.py"):
+        name = "summarise.bulk" if path.name == "__init__.py" else f"summarise.bulk.{path.stem}"
+        modules[name] = path
+    graph = {name: {t for t in _top_level_imports(path, name) if t in modules and t != name} for name, path in modules.items()}
+    graph["summarise.bulk"] = set()  # the package only re-exports; its modules import each other directly
+
+    def visit(node, stack):
+        assert node not in stack, f"import cycle: {' -> '.join([*stack, node])}"
+        for target in graph[node]:
+            visit(target, [*stack, node])
+
+    for name in graph:
+        visit(name, [])
+    assert graph["summarise.bulk.sources"] <= {"summarise.bulk.resume"}
+    assert "summarise.bulk.run" not in graph["summarise.bulk.ray"]  # the driver knows no executor's insides, and back
+
+
+def test_no_module_over_six_hundred_lines():
+    for path in (PACKAGE / "bulk").glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path
+
+
+def test_old_names_keep_working():
+    from summarise import bulk, ray_bulk
+
+    assert ray_bulk.RayOptions is Ray and ray_bulk.plan is bulk.ray.plan
+    for name in ("translate_archive", "summarise_archive", "ArchiveWriter", "ArticleRecord", "BulkStats", "SourceArticle",
+                 "article_records", "count_articles", "iter_articles", "resume_rule", "safe_name", "ArchiveRun"):
+        assert hasattr(bulk, name), name
+
+
+def test_executors_are_checked_when_the_run_is_made(tmp_path, monkeypatch):
+    archive = tmp_path / "a.jsonl"
+    archive.write_text('{"id": "x", "text": "Un."}\n', encoding="utf-8")
+    with pytest.raises(TypeError, match="not both"):
+        run_archive([archive], executor=Local(), summariser=object(), device="cpu")
+    with pytest.raises(Exception, match="window must hold"):
+        run_archive([archive], executor=Local(), window_sentences=0)
+    pytest.importorskip("ray")
+    with pytest.raises(TypeError, match="builds a Summariser in each worker"):
+        run_archive([archive], executor=Ray(), cache=tmp_path / "c.sqlite")
