@@ -63,8 +63,9 @@ _CLOSERS_SPACED = frozenset("\"»›”)]）")
 #: Characters that may open a sentence after the whitespace following a terminator.
 _OPENERS = frozenset("«»‹›\"“‘'„‚([{¿¡「『（《〈【〔")  # » › open quotes in German/Danish
 _DASHES = frozenset("—–-―")
-#: After a CJK stop and a closing quote, these continue the sentence (quotative particles, commas).
-_QUOTE_CONTINUES = frozenset("とっ、，,")
+#: After a CJK stop and a closing quote, these continue the sentence (quotative particles, commas);
+#: Japanese particles never begin a sentence: 『君の名は。』を見た.
+_QUOTE_CONTINUES = frozenset("とっ、，,をはがのにでもへや")
 
 
 def is_space(char: str) -> bool:
@@ -128,23 +129,56 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 class _Prefixes:
     plain: frozenset[str]  # never end a sentence when followed by a period
     numeric: frozenset[str]  # only when the next word starts with a digit
+    own: frozenset[str]  # this project's entries for the language: abbreviations even after a number
+    starters: frozenset[str]  # words that start a sentence even after an acronym or an initial
+    numeric_suffixes: tuple[str, ...]  # word endings that abbreviate before a number ("Hauptstr. 5")
 
 
 #: Small additions the Moses lists lack (value: True = only before a digit).
 #: Applied to every language: page/figure/volume/article/number abbreviations before a number.
 _EXTRA_ALL: dict[str, bool] = {
     "p": True, "pp": True, "art": True, "fig": True, "vol": True, "no": True, "nr": True, "n": True,
+    "N°": True, "n°": True, "Nº": True, "nº": True,
 }
-_EXTRA_BY_LANG: dict[str, dict[str, bool]] = {
-    # French titles (usually written without a period, but "Mme." occurs), company and month
-    # abbreviations; the Moses fr list has M, MM, art, av, etc. but none of these.
-    "fr": {
-        "Mme": False, "Mmes": False, "Mlle": False, "Mlles": False, "Dr": False, "Pr": False,
-        "Mgr": False, "Me": False, "St": False, "Ste": False, "Cie": False, "Sté": False, "Vve": False,
-        "janv": True, "févr": True, "juil": True, "sept": True, "oct": True, "nov": True, "déc": True,
-    },
-    "en": {"Jr": False, "Mt": False, "Ft": False, "Sept": True},
-    "es": {"Sres": False, "Dña": False, "Mons": False},
+#: Weekday and month abbreviations: an abbreviation only before a digit ("Lun. 15", "Mar. 23",
+#: "30 Ago. 1984"); after a word they are often ordinary words ("el mar.", "sie.").
+_DATES_BY_LANG: dict[str, str] = {
+    "fr": "lun mar mer jeu ven sam dim janv févr avr juil sept oct nov déc",
+    "en": "Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Sept",
+    "es": "lun mar mié jue vie sáb dom ene feb abr may jun jul ago sep sept oct nov dic",
+    "it": "lun mar mer gio ven sab dom gen feb apr mag giu lug ago set sett ott nov dic",
+    "de": "Mo Di Mi Do Fr Sa So Jan Feb Mär Apr Jun Jul Aug Sep Sept Okt Nov Dez",
+    "nl": "ma di wo do vr za zo jan feb mrt apr jun jul aug sep sept okt nov dec",
+    "pl": "pon wt śr czw pt sob niedz ndz sty lut mar kwi cze lip sie wrz paź lis gru",
+    "ru": "пн вт ср чт пт сб вс янв февр фев мар апр июн июл авг сент сен окт нояб ноя дек",
+    "uk": "пн вт ср чт пт сб нд січ лют бер квіт трав черв лип серп вер жовт лист груд",
+}
+#: Titles, place and unit abbreviations per language (plain: never a sentence end before a word),
+#: then those that are abbreviations only before a number.
+_EXTRA_BY_LANG: dict[str, tuple[str, str]] = {
+    # French titles (usually written without a period, but "Mme." occurs) and company names;
+    # the Moses fr list has M, MM, art, av, etc. but none of these.
+    "fr": ("Mme Mmes Mlle Mlles Dr Pr Mgr Me St Ste Cie Sté Vve", ""),
+    "en": ("Jr Mt Ft Inc Ltd Co Messrs", ""),
+    "es": ("Sres Dña Mons Mt Dir Dtor Arq Ing Gob Pdte Avda EE", "párrf párr núm pág págs tel"),
+    "it": ("Dir Amm Dott Dott.ssa Avv Ing Prof Sig Sigg Geom Arch Rag On Sen psicol idraul meteor",
+           "pag pagg tel"),
+    "de": ("Dr Fr Hr Prof Dipl Ing Mag Str", "Abs Bd Kap Nr S Str"),
+    "nl": ("dhr mevr mw Dhr Mevr Mw prof dr ir", "blz nr"),
+    "pl": ("dr prof inż mgr ks płk gen ul al pl os", "godz nr str tys"),
+    "ru": ("г гг род ул пгт проф акад доц канд ген им кв пер пл просп наб пос обл р-н св ст тыс млн млрд",
+           "д стр с рис табл"),
+    "uk": ("м вул пл просп пров обл р-н с смт проф акад доц ім св ст р рр тис млн млрд",
+           "кв буд д стор с рис табл"),
+}
+#: Endings of compound words that abbreviate before a number: German "Hauptstr. 5", "Lindenstr. 12".
+_NUMERIC_SUFFIXES: dict[str, tuple[str, ...]] = {"de": ("str",)}
+#: Words that begin a sentence: after an acronym or initial ("in the U.S. How", "you and I. Did")
+#: the period before them ends the sentence.  Only where it is unambiguous enough.
+_STARTERS_BY_LANG: dict[str, str] = {
+    "en": "An The This That These Those It Its He She We They You His Her Our Their There Here "
+          "How What Why Who When Where Which Did Do Does Is Are Was Were Can Could Will Would Should "
+          "But And Yet So If In On At As After Before Since While",
 }
 
 
@@ -163,11 +197,17 @@ def _prefixes(lang: str) -> _Prefixes:
         if not word:
             continue
         (numeric if marker else plain).add(word)
-    extras = {**_EXTRA_ALL, **_EXTRA_BY_LANG.get(lang, {})}
+    own_plain, own_numeric = _EXTRA_BY_LANG.get(lang, ("", ""))
+    extras = dict(_EXTRA_ALL)
+    extras.update(dict.fromkeys(_DATES_BY_LANG.get(lang, "").split(), True))
+    extras.update(dict.fromkeys(own_numeric.split(), True))
+    extras.update(dict.fromkeys(own_plain.split(), False))
     for word, only_numeric in extras.items():
         if word not in plain:
             (numeric if only_numeric else plain).add(word)
-    return _Prefixes(frozenset(plain), frozenset(numeric))
+    own = frozenset(own_plain.split()) | frozenset(own_numeric.split())
+    starters = frozenset(_STARTERS_BY_LANG.get(lang, "").split())
+    return _Prefixes(frozenset(plain), frozenset(numeric), own, starters, _NUMERIC_SUFFIXES.get(lang, ()))
 
 
 def _normalise_lang(lang: str) -> str:
@@ -176,12 +216,17 @@ def _normalise_lang(lang: str) -> str:
     return code or "en"
 
 
-_PREFIX_TAIL = re.compile(r"[\w.\-]*$")  # Moses: the prefix is the [\w.-]* run before the period
+#: Moses: the prefix is the [\w.-]* run before the period (here also ° º: "N°.", "33.8°F.").
+_PREFIX_TAIL = re.compile(r"[\w.\-°º]*$")
 _ACRONYM_PART = re.compile(r"[.\-]")
 
 
-def _is_nonbreaking(text: str, line_start: int, period: int, next_char: str, prefixes: _Prefixes) -> bool:
-    """Whether the word before the period at ``period`` is an abbreviation/initial/acronym."""
+def _is_nonbreaking(text: str, line_start: int, period: int, following: int, prefixes: _Prefixes) -> bool:
+    """Whether the word before the period at ``period`` is an abbreviation/initial/acronym.
+
+    ``following`` is the index of the first character of the next word.
+    """
+    next_char = text[following]
     token_start = period
     while token_start > line_start and not is_space(text[token_start - 1]):
         token_start -= 1
@@ -189,29 +234,41 @@ def _is_nonbreaking(text: str, line_start: int, period: int, next_char: str, pre
     if "@" in token or "/" in token or token.lower().startswith("www."):
         return False  # URL or e-mail address at the end of a sentence
     match = _PREFIX_TAIL.search(token)
-    prefix = match.group(0) if match else ""
-    if not prefix:
-        return False
-    if len(prefix) == 1 and prefix.islower() and _number_before(text, line_start, token_start):
-        return False  # a unit after a number, "prévu à 18 h. Il", is no abbreviation like "p. 5"
+    prefix = match.group(0).lstrip(".-") if match else ""
+    if not prefix or (prefix.isdigit() and len(prefix) < len(token) and token[-len(prefix) - 1] in ",'"):
+        return False  # no word, or the decimals of "0,86" (not German ordinals like "12.")
     candidates = [prefix]
     if prefix[0].isupper() and len(prefix) > 1:
-        # Sentence-initial capitalised form of a lowercase entry: "Art. 4", "Cf. ..."
+        # Sentence-initial capitalised form of a lowercase entry: "Art. 4", "Cf. ...", "Lun. 15"
         candidates.append(prefix[0].lower() + prefix[1:])
-    for candidate in candidates:
-        if candidate in prefixes.plain:
-            return True
-        if next_char.isdigit() and candidate in prefixes.numeric:
-            return True
-    if len(prefix) == 1 and prefix.isupper():
-        return True  # initial: J. Dupont, M. Dupont (any script)
+    if next_char.isdigit() and (
+        any(candidate in prefixes.numeric for candidate in candidates) or prefix.endswith(prefixes.numeric_suffixes)
+    ):
+        return True  # "p. 12", "n. 2", "Str. 5", "Mar. 23", German "Hauptstr. 5"
+    if _next_word(text, following) in prefixes.starters:
+        return False  # "in the U.S. How about you?", "you and I. Did you see", "& Co. It closed"
+    if any(candidate in prefixes.own for candidate in candidates):
+        return prefix in prefixes.plain or candidates[-1] in prefixes.plain  # "1898 г. В", "Dir. Amm."
+    if len(prefix) == 1 and not prefix.isupper() and _number_before(text, line_start, token_start):
+        return False  # a unit after a number, "prévu à 18 h. Il", is no abbreviation like "p. 5"
+    if any(candidate in prefixes.plain for candidate in candidates):
+        return True
+    if len(prefix) == 1 and prefix.isalpha() and not prefix.islower():
+        return True  # initial: J. Dupont, M. Dupont, Arabic د. (any script; uncased ones too)
     if "." in prefix and any(c.isalpha() for c in prefix):
         # Dotted acronyms and initials: U.S., J.-P., z.B., p.ex. (every part at most 2 chars,
         # so that domain names like euronews.com still end a sentence).
         parts = [part for part in _ACRONYM_PART.split(prefix) if part]
-        if parts and all(len(part) <= 2 for part in parts):
+        if parts and all(len(part) <= 2 and "°" not in part and "º" not in part for part in parts):
             return True
     return False
+
+
+def _next_word(text: str, index: int) -> str:
+    end = index
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[index:end]
 
 
 def _number_before(text: str, line_start: int, token_start: int) -> bool:
@@ -226,15 +283,32 @@ def _number_before(text: str, line_start: int, token_start: int) -> bool:
 # Sentences
 
 
+#: Bullets that start a list item even in the middle of a line: "• 9. The first item • 10. The second".
+_BULLETS = frozenset("•‣⁃◦▪")
+#: A list marker at the start of a sentence: "1.", "12)", "a.", "b)", "iv.", "1.)".
+_ENUMERATOR = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?(?=\s)")
+#: A lowercase letter that opens a list item, "b) le prix", "ii) la qualité", "c. The third".
+_LETTER_ITEM = re.compile(r"(?:[a-z]|[ivx]{1,4})(?:\)|\.(?=\s+[A-Z]))(?=\s)")
+#: CJK brackets inside which a stop does not end the sentence: 《摔跤吧！爸爸》, 「すごい！」と.
+_CJK_PAIRS = {"《": "》", "〈": "〉", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+
+
 def _starts_sentence(text: str, index: int, end: int) -> bool:
     """Whether the character at ``index`` can begin a sentence."""
     char = text[index]
     if char.isdigit() or char.isupper() or char.istitle():
         return True
     if char.isalpha():
-        return not char.islower()  # uncased scripts: Arabic, Hebrew, CJK, Devanagari, ...
-    if char in _OPENERS:
+        if char.islower():
+            return _LETTER_ITEM.match(text, index, end) is not None
+        return True  # uncased scripts: Arabic, Hebrew, CJK, Devanagari, ...
+    if char in _OPENERS or char in _BULLETS:
         return True
+    if char in _ELLIPSIS:  # "81 procent was raak. ...en toen barste de hel los."
+        following = index
+        while following < end and text[following] in _ELLIPSIS:
+            following += 1
+        return (following - index >= 3 or char == "…") and following < end and text[following].isalpha()
     if char in _DASHES:  # dialogue dash: "— Bonjour."
         following = index + 1
         while following < end and is_space(text[following]):
@@ -243,7 +317,7 @@ def _starts_sentence(text: str, index: int, end: int) -> bool:
     return False
 
 
-def _consume_closers(text: str, position: int, end: int) -> int:
+def _consume_closers(text: str, position: int, end: int, line_start: int) -> int:
     """Skip closing quotes/brackets after a terminator: ``."``, ``.»)``, ``! »`` (French)."""
     while position < end:
         if text[position] in _CLOSERS_ATTACHED:
@@ -259,8 +333,44 @@ def _consume_closers(text: str, position: int, end: int) -> int:
         after = ahead + 1
         if after < end and (text[after].isalnum() or text[after] in _OPENERS):
             break
+        # A spaced straight quote after an even number of them opens the next quotation:
+        # 'un taux à 0,86. " J'ai senti ...'
+        if text[ahead] == '"' and text.count('"', line_start, ahead) % 2 == 0:
+            break
         position = after
     return position
+
+
+def _inside_cjk_brackets(text: str, start: int, position: int, end: int) -> bool:
+    """Whether ``position`` lies inside a CJK bracket pair that closes later on the line."""
+    stack: list[str] = []
+    for char in text[start:position]:
+        if char in _CJK_PAIRS:
+            stack.append(_CJK_PAIRS[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+    return bool(stack) and text.find(stack[-1], position, end) >= 0
+
+
+def _is_enumerator(text: str, sentence_start: int, period: int, end: int) -> bool:
+    """Whether the period at ``period`` closes a list marker opening the sentence: "1. Le", "• 9. The"."""
+    i = sentence_start
+    while i < period and (is_space(text[i]) or text[i] in _BULLETS):
+        i += 1
+    match = _ENUMERATOR.match(text, i, end)
+    return match is not None and i < period < match.end()
+
+
+_PAREN_ITEM = re.compile(r"\d{1,3}\.?\)\s+(?=\w)")
+
+
+def _opens_item(text: str, sentence_start: int, index: int, end: int) -> bool:
+    """Whether a parenthesised list marker, "2)" or "2.)", starts a new item at ``index``."""
+    match = _PAREN_ITEM.match(text, index, end)
+    if match is None or not text[match.end()].isupper():
+        return False
+    # Not the closing half of a parenthesis opened earlier: "(voir 2) Le"
+    return text.count("(", sentence_start, index) <= text.count(")", sentence_start, index)
 
 
 def _is_cjk(char: str) -> bool:
@@ -281,6 +391,15 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
     i = start
     while i < end:
         char = text[i]
+        if char in _BULLETS and i > start and is_space(text[i - 1]):
+            if (cuts[-1] if cuts else start) < i:
+                cuts.append(i)  # a new list item on the same line
+            i += 1
+            continue
+        if char.isdigit() and i > start and is_space(text[i - 1]) and _opens_item(text, cuts[-1] if cuts else start, i, end):
+            cuts.append(i)  # "1) The first item 2) The second item"
+            i += 1
+            continue
         if char not in _STOPS:
             i += 1
             continue
@@ -288,9 +407,12 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
         while run_end < end and text[run_end] in _STOPS:
             run_end += 1
         run = text[i:run_end]
-        after = _consume_closers(text, run_end, end)
+        after = _consume_closers(text, run_end, end, start)
         if after >= end:
             break  # the line ends here anyway
+        if _inside_cjk_brackets(text, start, after, end):
+            i = max(after, run_end)  # 《摔跤吧！爸爸》: a title or quotation goes on
+            continue
         if any(c in _STRONG_STOPS for c in run):
             # 3．5 (fullwidth decimal point) is not a stop.
             if run == "．" and i > start and text[i - 1].isdigit() and text[run_end].isdigit():
@@ -307,6 +429,9 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
         if all(c in _ELLIPSIS for c in run) and i > start and text[i - 1] in "[(":
             i = run_end
             continue
+        if run == "." and _is_enumerator(text, cuts[-1] if cuts else start, i, end):
+            i = max(after, run_end)  # "1. Le premier point", "1.) The first item"
+            continue
         if not is_space(text[after]):
             # "3.5", "www.euronews.com", "e.g.,"; but Japanese "すごい!本当?" has no spaces.
             if set(run) <= set("!?") and _is_cjk(text[after]):
@@ -319,7 +444,7 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
         if not _starts_sentence(text, following, end):
             i = after  # "Hein… et puis", "« Bonjour ! » a-t-il dit", "etc. et"
             continue
-        if run == "." and after == run_end and _is_nonbreaking(text, start, i, text[following], prefixes):
+        if run == "." and after == run_end and _is_nonbreaking(text, start, i, following, prefixes):
             i = after
             continue
         cuts.append(after)
