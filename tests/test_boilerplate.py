@@ -239,3 +239,87 @@ def test_broken_tables_are_reported(tmp_path, toml, message):
 def test_removed_line_to_dict():
     _, removed = remove_boilerplate("Titre\n  PUBLICITÉ  \nCorps.", "fr")
     assert [r.to_dict() for r in removed] == [{"text": "PUBLICITÉ", "start": 8, "end": 17, "reason": "ad marker"}]
+
+
+# --- issue 9: credit lines in their other forms, "read also" headings with the title on the line ---
+
+CREDITS_AND_RELATED = [
+    ("fr", "Crédits photos : Jean Petit, Marie Durand", "credit line"),
+    ("fr", "Crédit photo : AFP", "credit line"),
+    ("fr", "Photo : Ludovic Marin / AFP", "credit line"),
+    ("fr", "Photos : Reuters", "credit line"),
+    ("fr", "© Ludovic Marin / AFP", "credit line"),
+    ("fr", "Le président à l'Élysée, le 3 mai. © J. Dupont / AFP", "credit line"),
+    ("fr", "AFP", "credit line"),
+    ("fr", "(Reuters)", "credit line"),
+    ("fr", "Photo AFP", "credit line"),
+    ("fr", "Ludovic Marin / AFP", "credit line"),
+    ("fr", "AFP / Getty Images", "credit line"),
+    ("fr", "Avec AFP", "credit line"),
+    ("fr", "Le Figaro avec AFP et Reuters", "credit line"),
+    ("fr", "À lire aussi » Sécheresse : le gouvernement promet un plan pour l'eau", "related link"),
+    ("fr", "Lire aussi : Les nappes phréatiques au plus bas", "related link"),
+    ("fr", "LIRE AUSSI - Canicule : vigilance orange dans douze départements", "related link"),
+    ("fr", "Sur le même sujet : Prix de l'eau, les collectivités face à la hausse", "related link"),
+    ("fr", "> À voir aussi : notre carte des restrictions d'eau", "related link"),
+    ("en", "Photograph: Michel Euler/AP", "credit line"),
+    ("en", "AP Photo/Michel Euler", "credit line"),
+    ("en", "Image source, Getty Images", "credit line"),
+    ("en", "Photos: Reuters", "credit line"),
+    ("en", "Photo by Jane Doe", "credit line"),
+    ("en", "(Reuters)", "credit line"),
+    ("en", "Read more: Storm closes ports along the Channel coast", "related link"),
+    ("en", "READ MORE: Council approves new harbour budget", "related link"),
+    ("en", "Related: Fishing fleet stays in port", "related link"),
+    ("de", "Foto: dpa", "credit line"),
+    ("de", "Fotos: Michael Kappeler/dpa", "credit line"),
+    ("de", "Bild: Keystone", "credit line"),
+    ("de", "Lesen Sie auch: Bahn streicht Verbindungen im Süden", "related link"),
+    ("de", "Mehr zum Thema: Die Rente mit 70", "related link"),
+    ("es", "Foto: EFE", "credit line"),
+    ("es", "Imagen: Europa Press", "credit line"),
+    ("es", "(EFE)", "credit line"),
+    ("es", "Lee también: El Gobierno aprueba el nuevo plan hidrológico", "related link"),
+    ("es", "Te puede interesar: La sequía en Cataluña", "related link"),
+    ("it", "Foto ANSA", "credit line"),
+    ("it", "Foto: LaPresse", "credit line"),
+    ("it", "Leggi anche: Il governo approva il decreto siccità", "related link"),
+    ("it", "LEGGI ANCHE Siccità, il piano del governo", "related link"),
+    ("nl", "Foto: ANP", "credit line"),
+    ("nl", "Beeld: ANP / Robin van Lonkhuijsen", "credit line"),
+    ("nl", "Lees ook: Kabinet trekt extra geld uit voor dijken", "related link"),
+    ("nl", "Lees ook | Droogte treft boeren in het oosten", "related link"),
+]
+
+
+@pytest.mark.parametrize(("lang", "line", "reason"), CREDITS_AND_RELATED, ids=[f"{c[0]}-{i}" for i, c in enumerate(CREDITS_AND_RELATED)])
+def test_credit_and_related_lines_are_removed_with_their_reason(lang, line, reason):
+    text = f"Titre de l'article\n\nPremier paragraphe du corps.\n{line}\nDeuxième paragraphe du corps."
+    cleaned, removed = remove_boilerplate(text, lang)
+    assert removed == [RemovedLine(line, text.index(line), text.index(line) + len(line), reason)]
+    assert cleaned == "Titre de l'article\n\nPremier paragraphe du corps.\nDeuxième paragraphe du corps."
+
+
+RUNNING_TEXT = [
+    ("fr", "Selon l'AFP, le bilan s'élève à douze morts."),
+    ("fr", "Les photos publiées par l'AFP montrent les dégâts."),
+    ("fr", "Reuters, AFP et d'autres médias ont rapporté la nouvelle."),
+    ("fr", "Photo de famille : les dirigeants ont posé ensemble avant le sommet."),
+    ("fr", "Lire aussi le rapport de la Cour des comptes, publié mardi, qui éclaire le débat."),
+    ("fr", "Le symbole © figure sur chaque page du rapport."),
+    ("fr", "AFP : l'agence a publié un démenti dans la soirée."),
+    ("en", "Reuters reported that the talks had stalled."),
+    ("en", "The photo, taken by an AFP photographer, went viral."),
+    ("en", "Read more about the plan on the ministry's website."),
+    ("de", "Wie dpa berichtet, ist die Lage ruhig."),
+    ("de", "Lesen Sie auch den Bericht des Rechnungshofs, der am Dienstag erschien."),
+    ("es", "Según EFE, el acuerdo se firmó ayer por la tarde."),
+    ("it", "Secondo l'ANSA, il governo ha approvato il decreto."),
+    ("nl", "Volgens ANP is de brug weer open voor verkeer."),
+]
+
+
+@pytest.mark.parametrize(("lang", "line"), RUNNING_TEXT, ids=[f"{c[0]}-{i}" for i, c in enumerate(RUNNING_TEXT)])
+def test_running_text_about_agencies_and_photos_stays(lang, line):
+    text = f"Titre de l'article\n\nPremier paragraphe du corps.\n{line}\nDeuxième paragraphe du corps."
+    assert remove_boilerplate(text, lang) == (text, [])
