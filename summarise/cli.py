@@ -74,7 +74,7 @@ BatchOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help=
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
 QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="Overrides the registry: int8 (dynamic int8 on CPU, the translators' default; fp16 on a GPU), bf16, or none (full precision).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
@@ -110,6 +110,7 @@ def run(
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
+        _check_output(output, file)
         summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang)
         document = _read(file)
         with _progress(quiet) as progress:
@@ -140,6 +141,7 @@ def translate_command(
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
+        _check_output(output, file)
         summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate)
         document = _read(file)
         with _progress(quiet) as progress:
@@ -379,20 +381,26 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
 
 
 def _read(file: str):
-    from .reading import read_document
+    """The article, read; a decoding that needed a guess or a replacement is one ``Warning:`` line."""
+    from .reading import read_document, read_limited
 
     if file == "-":
-        return read_document(sys.stdin.buffer.read(), name="stdin")
-    from .fetching import fetch_document, is_url
+        document = read_document(read_limited(sys.stdin.buffer, name="stdin"), name="stdin")
+    else:
+        from .fetching import fetch_document, is_url
 
-    if is_url(file):
-        return fetch_document(file)
-    path = Path(file)
-    if not path.exists():
-        raise SummariseError(f"{file} does not exist: give an article file, or - to read standard input")
-    if path.is_dir():
-        raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
-    return read_document(path)
+        if is_url(file):
+            document = fetch_document(file)
+        else:
+            path = Path(file)
+            if not path.exists():
+                raise SummariseError(f"{file} does not exist: give an article file, or - to read standard input")
+            if path.is_dir():
+                raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
+            document = read_document(path)
+    for warning in document.warnings:
+        _stderr().print(f"Warning: {_printable(warning)}", markup=False, highlight=False)
+    return document
 
 
 @contextlib.contextmanager
@@ -413,16 +421,22 @@ def _progress(quiet: bool):
         yield advance
 
 
+def _check_output(output: Optional[Path], file: str) -> None:
+    """Before any work: an --output that cannot be written, or that is the input itself, is refused."""
+    if output is not None:
+        from .writing import check_output
+
+        check_output(output, inputs=(file,))
+
+
 def _emit(result, fmt: Format, output: Optional[Path], width: Optional[int]) -> None:
     from .rendering import render
-    from .writing import write_atomic
+    from .writing import STREAM, write_output
 
     text = render(result, fmt.value, width=width or shutil.get_terminal_size((100, 24)).columns)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        _stderr().print(f"wrote {output}")
+    how = write_output(STREAM if output is None else output, text)
+    if how == "atomic":
+        _stderr().print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _strict(result, strict: bool) -> None:

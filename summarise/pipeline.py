@@ -441,6 +441,8 @@ def _metadata(document: Document) -> dict[str, Any]:
         data["title"] = document.title
     data.setdefault("format", document.format)
     data.setdefault("encoding", document.encoding)
+    if document.warnings:  # bytes replaced or an encoding guessed: the result says so, not only stderr
+        data["warnings"] = list(document.warnings)
     return data
 
 

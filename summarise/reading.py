@@ -21,13 +21,15 @@ them, so importing this module is cheap.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import InputError
 
@@ -45,6 +47,7 @@ _BOMS = (
 # Bytes that never occur in text (everything below 0x20 except \t \n \v \f \r and ESC).
 _CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}))
 _MAX_CONTROL_SHARE = 0.10
+_ASCII_BYTES = bytes(range(0x80))
 _LATIN1_NAMES = ("iso8859-1", "ascii")
 _HTML_SNIFF = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)\b|<body\b", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -66,6 +69,8 @@ class Document:
     format: str
     title: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Lines for the user about the decoding (bytes replaced, encoding guessed); not part of equality.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +79,7 @@ class Document:
             "format": self.format,
             "title": self.title,
             "metadata": dict(self.metadata),
+            "warnings": list(self.warnings),
         }
 
 
@@ -119,20 +125,39 @@ def decode_bytes(data: bytes, *, name: str = "input", prefer: str | None = None)
     """Decode ``data`` and return ``(text, encoding)``; the text is not yet cleaned.
 
     Order: a BOM (UTF-8, UTF-16, UTF-32); BOM-less UTF-16 (ASCII-heavy text
-    with every other byte NUL); strict UTF-8; ``prefer`` (e.g. an HTML page's
+    with every other byte NUL); strict UTF-8; UTF-8 with encoded surrogates
+    (CESU-8: pairs are joined, lone ones become U+FFFD); UTF-8 with a few bad
+    bytes replaced by U+FFFD, when at least :data:`MOSTLY_UTF8_SHARE` of the
+    non-ASCII sequences are valid UTF-8; ``prefer`` (e.g. an HTML page's
     declared charset) if it decodes strictly; cp1252 when the bytes read as
     Western European text in it (see :func:`_reads_as_cp1252`); then
     charset-normalizer, where cp1252 still wins if it scores as well as the
     best guess.  cp1252 is preferred to latin-1: it is a superset for
-    printable text.
+    printable text.  :func:`decode_bytes_warning` also says when bytes were
+    replaced or the encoding was guessed.
 
     Raises InputError when the bytes look binary (NUL bytes, or more than 10 %
     control bytes) or cannot be decoded at all.
     """
+    text, encoding, _ = decode_bytes_warning(data, name=name, prefer=prefer)
+    return text, encoding
+
+
+# Valid UTF-8 sequences at least this share of all non-ASCII sequences (bad bytes counted one by one):
+# the file is UTF-8 with a few damaged bytes, and a legacy code page would garble every accented letter.
+MOSTLY_UTF8_SHARE = 0.8
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def decode_bytes_warning(data: bytes, *, name: str = "input", prefer: str | None = None) -> tuple[str, str, str | None]:
+    """:func:`decode_bytes` plus one line for the user when the decoding was not clean, else None.
+
+    The line says how many bytes were replaced, or that a legacy code page was guessed.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding.removesuffix("-sig")), encoding
+                return data[len(bom):].decode(encoding.removesuffix("-sig")), encoding, None
             except UnicodeDecodeError:
                 raise InputError(
                     f"could not decode {name} as {encoding} although it starts with a {encoding} "
@@ -142,19 +167,40 @@ def decode_bytes(data: bytes, *, name: str = "input", prefer: str | None = None)
         encoding = _bomless_utf16(data)
         if encoding is None:
             raise _binary(name, "NUL bytes")
-        return data.decode(encoding), encoding
+        return data.decode(encoding), encoding, None
     if data and 1 - len(data.translate(None, _CONTROL_BYTES)) / len(data) > _MAX_CONTROL_SHARE:
         raise _binary(name, "control bytes")
+    return _decode_unicode_or_legacy(data, name, prefer)
+
+
+def _decode_unicode_or_legacy(data: bytes, name: str, prefer: str | None) -> tuple[str, str, str | None]:
+    """Strict UTF-8; CESU-8 surrogates; UTF-8 with a few bad bytes replaced; the declared charset; a legacy guess."""
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
         pass
+    try:  # surrogates encoded one by one (CESU-8, Java's modified UTF-8): pairs join, lone ones become U+FFFD
+        raw = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        raw = None
+    if raw is not None:
+        text = raw.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        lone = text.count("\ufffd") - raw.count("\ufffd")
+        warning = f"{name}: {lone} lone surrogate(s) (CESU-8) replaced by U+FFFD" if lone else None
+        return text, "utf-8", warning
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    good = len(escaped) - len(escaped.encode("ascii", "ignore")) - bad
+    if good and good >= MOSTLY_UTF8_SHARE * (good + bad):
+        return data.decode("utf-8", "replace"), "utf-8", (
+            f"{name}: {bad} byte(s) are not valid UTF-8 and were replaced by U+FFFD (the other {good} non-ASCII characters are UTF-8)"
+        )
     if prefer:
         try:
             encoding = codecs.lookup(prefer).name
             if encoding in _LATIN1_NAMES:  # as browsers do: "latin-1" pages are cp1252
                 encoding = "cp1252"
-            return data.decode(encoding), encoding
+            return data.decode(encoding), encoding, None
         except (LookupError, UnicodeDecodeError):
             pass
     encoding = _guess_legacy_encoding(data)
@@ -165,7 +211,11 @@ def decode_bytes(data: bytes, *, name: str = "input", prefer: str | None = None)
         controls = len(_CONTROLS.findall(text.replace("\r", "\n")))
         if controls / len(text) > _MAX_CONTROL_SHARE:
             raise _binary(name, "control characters")
-    return text, encoding
+    non_ascii = len(data.translate(None, _ASCII_BYTES))
+    replaced = text.count("\ufffd")  # a legacy code page has no U+FFFD of its own
+    warning = f"{name} is not UTF-8: its encoding was guessed as {encoding} ({non_ascii} non-ASCII bytes"
+    warning += f", {replaced} replaced by U+FFFD)" if replaced > 0 else ")"
+    return text, encoding, warning + "; if accented letters look wrong, save it as UTF-8"
 
 
 def _binary(name: str, why: str) -> InputError:
@@ -287,30 +337,69 @@ def read_document(
         raise TypeError(f"read_document() takes a path, bytes or str, not {type(source).__name__}")
 
     prefer = charset or (_declared_charset(data) if fmt in ("auto", "html") else None)
-    text, encoding = decode_bytes(data, name=name, prefer=prefer)
-    return _build(text, encoding, fmt, name)
+    text, encoding, warning = decode_bytes_warning(data, name=name, prefer=prefer)
+    return _build(text, encoding, fmt, name, warnings=(warning,) if warning else ())
+
+
+READ_CHUNK = 1024 * 1024
+
+
+def read_limited(stream: BinaryIO, *, name: str = "input", max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Read ``stream`` to its end in chunks, refusing it as soon as it passes ``max_bytes``.
+
+    Pipes, devices and standard input have no size to check first: ``/dev/zero`` or
+    ``yes |`` would otherwise grow without end.  Memory stays within ``max_bytes`` plus one chunk.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(READ_CHUNK, max_bytes + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large(name, max_bytes, size=None)
+        chunks.append(chunk)
+
+
+def read_error_message(path: str | os.PathLike, exc: OSError) -> str:
+    """One line that says why ``path`` could not be read and what to do, by the kind of failure."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{path} does not exist: check the path (it may have been moved or deleted)"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} is a directory: pass a file (use `summarise bulk` for folders)"
+    if isinstance(exc, PermissionError):
+        return f"{path} cannot be read (permission denied): check its permissions"
+    if getattr(exc, "errno", None) == errno.ELOOP:
+        return f"{path} is a symlink loop: point it at a file"
+    return f"{path} cannot be read ({exc.strerror or exc}): check the path"
 
 
 def _read_file(path: Path, name: str, max_bytes: int) -> bytes:
     try:
-        _check_size(path.stat().st_size, name, max_bytes)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist: check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory: pass a file (use `summarise bulk` for folders)") from None
-    except PermissionError:
-        raise InputError(f"{path} cannot be read (permission denied): check its permissions") from None
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory")
+            if stat.S_ISREG(info.st_mode):  # a regular file is refused before it is read
+                _check_size(info.st_size, name, max_bytes)
+            return read_limited(stream, name=name, max_bytes=max_bytes)
     except OSError as exc:
-        raise InputError(f"{path} cannot be read ({exc.strerror or exc}): check the path") from None
+        raise InputError(read_error_message(path, exc)) from None
 
 
 def _check_size(size: int, name: str, max_bytes: int) -> None:
     if size > max_bytes:
-        raise InputError(
-            f"{name} is {_mib(size)}, over the {_mib(max_bytes)} input limit: split it, "
-            "raise the limit (max_bytes), or use `summarise bulk` for archives"
-        )
+        raise _too_large(name, max_bytes, size=size)
+
+
+def _too_large(name: str, max_bytes: int, *, size: int | None) -> InputError:
+    """Over the limit; the advice fits both the CLI and bulk (an article of an archive is too large in either)."""
+    if size is None:
+        how_large = f"is over the {_mib(max_bytes)} input limit (reading stopped there)"
+    else:
+        how_large = f"is {_mib(size)}, over the {_mib(max_bytes)} input limit"
+    return InputError(f"{name} {how_large}: split it into smaller articles, or raise max_bytes")
 
 
 def _mib(size: int) -> str:
@@ -326,7 +415,7 @@ def _declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _build(text: str, encoding: str, fmt: str, name: str) -> Document:
+def _build(text: str, encoding: str, fmt: str, name: str, *, warnings: tuple[str, ...] = ()) -> Document:
     if fmt == "auto":
         fmt = _sniff(text)
     title = None
@@ -338,7 +427,7 @@ def _build(text: str, encoding: str, fmt: str, name: str) -> Document:
     text = clean_text(text)
     if not text:
         raise InputError(f"{name} is empty: nothing to translate")
-    return Document(text=text, encoding=encoding, format=fmt, title=title, metadata=metadata)
+    return Document(text=text, encoding=encoding, format=fmt, title=title, metadata=metadata, warnings=warnings)
 
 
 # --------------------------------------------------------------------------- markdown
