@@ -79,7 +79,9 @@ KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate s
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 STRICT_EXIT = 3  # --strict and a flagged sentence: the output is written, the status says "look at it"
-StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {STRICT_EXIT} (after writing the output) when a sentence is flagged by the quality checks.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {STRICT_EXIT} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
+KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="TSV file of source<TAB>target[<TAB>langs] lines: source terms come out as the target term.", metavar="FILE")]
 SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 
 
@@ -106,12 +108,14 @@ def run(
     quiet: QuietOpt = False,
     width: WidthOpt = None,
     summary_lang: SummaryLangOpt = None,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang)
+        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
             result = summariser.summarise(document, source_lang=source_lang, progress=progress)
@@ -137,12 +141,14 @@ def translate_command(
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
     width: WidthOpt = None,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate)
+        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
             result = summariser.translate(document, source_lang=source_lang, progress=progress)
@@ -184,6 +190,8 @@ def bulk(
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
     keep_boilerplate: KeepBpOpt = False,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
     quiet: QuietOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help="Count articles with a sentence flagged by the quality checks as failures (exit status 1); their records are written all the same.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise\\[ray]'). Nothing else in the command changes.")] = Engine.local,
@@ -195,7 +203,7 @@ def bulk(
     from .bulk import Local, run_archive
 
     with _errors():
-        summary = {} if no_summary else {"length": length.value}
+        summary = ({} if no_summary else {"length": length.value}) | _protection(keep, glossary)
         options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary)
         arguments = {
             "with_summary": not no_summary,
@@ -380,6 +388,19 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
     )
 
 
+def _protection(keep: Optional[list[str]], glossary: Optional[Path]) -> dict:
+    """--keep and --glossary as Summariser arguments; the glossary is read now, so a bad file fails before any model loads."""
+    options: dict = {}
+    if keep:
+        options["keep"] = list(keep)
+    if glossary is not None:
+        from .protecting import Glossary
+
+        Glossary.load(glossary)
+        options["glossary"] = str(glossary)
+    return options
+
+
 def _read(file: str):
     """The article, read; a decoding that needed a guess or a replacement is one ``Warning:`` line."""
     from .reading import read_document, read_limited
@@ -444,7 +465,10 @@ def _strict(result, strict: bool) -> None:
     from .quality import is_flagged
 
     if strict and is_flagged(result):
-        _stderr().print(f"[bold yellow]Flagged:[/] {result.quality.describe()} (--strict)", markup=True)
+        described = result.quality.describe()
+        if getattr(result, "summary_flags", None):
+            described += f"; summary: {', '.join(result.summary_flags)}"
+        _stderr().print(f"[bold yellow]Flagged:[/] {described} (--strict)", markup=True)
         raise typer.Exit(code=STRICT_EXIT)
 
 

@@ -17,10 +17,12 @@ from typing import Any
 from . import __version__
 from .boilerplate import RemovedLine, remove_boilerplate
 from .caching import TranslationCache
+from .checks import check_pair, check_summary
 from .detecting import Detection, LanguageDetector, check_language_code
 from .errors import InputError
 from .loading import ModelCache, runnable_spec, set_threads
-from .quality import QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
+from .protecting import GlossaryLike, Protected, Protection
+from .quality import FLAGS, QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
 from .splitting import Sentence, split_sentences
@@ -45,6 +47,8 @@ class SentencePair:
     pieces: int = 1  # >1 when the sentence was longer than the model's window and was cut
     flags: list[str] = field(default_factory=list)
     cached: bool = field(default=False, compare=False)  # served by the translation cache (not in to_dict)
+    # per flag, what it found: {"numbers": {"missing": ["3,5"], "added": ["35"]}, "names": {"missing": [...]}}
+    details: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -58,6 +62,8 @@ class SentencePair:
             data["pieces"] = self.pieces
         if self.flags:
             data["flags"] = list(self.flags)
+        if self.details:
+            data["details"] = {flag: {kind: list(values) for kind, values in entry.items()} for flag, entry in self.details.items()}
         return data
 
 
@@ -165,11 +171,25 @@ class Summary(Translation):
     summary_stages: int = 0
     summary_lang: str | None = None  # set when the summary was also translated (--summary-lang)
     summary_translated: str | None = None
+    # the summary checked against the translation (summarise.checks.check_summary)
+    summary_flags: list[str] = field(default_factory=list)
+    summary_details: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        """A flagged sentence or a flagged summary: what ``--strict`` counts as a failure."""
+        return bool(self.summary_flags) or super().flagged
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         data["summary_stages"] = self.summary_stages
-        head = {"summary": self.summary, "summary_lang": self.summary_lang, "summary_translated": self.summary_translated}
+        head = {
+            "summary": self.summary,
+            "summary_lang": self.summary_lang,
+            "summary_translated": self.summary_translated,
+            "summary_flags": list(self.summary_flags),
+            "summary_details": [dict(entry) for entry in self.summary_details],
+        }
         return {**head, **data}
 
 
@@ -211,10 +231,15 @@ class Summariser:
         backend: str | None = None,
         keep_boilerplate: bool = False,
         summary_lang: str | None = None,
+        keep: Iterable[str] | str | None = None,
+        glossary: GlossaryLike = None,
         cache: TranslationCache | None = None,
         models: ModelCache | None = None,
     ) -> None:
         self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
+        # Links always, the registry's and the caller's keep terms, the glossary: see summarise.protecting.
+        extra = [keep] if isinstance(keep, str) else list(keep or ())
+        self.protection = Protection.of([*self.registry.keep, *extra], glossary)
         self.device = device
         self.local_files_only = local_files_only
         self.num_beams = num_beams
@@ -282,6 +307,8 @@ class Summariser:
         for index, item in enumerate(items):
             by_lang.setdefault(item.lang, []).append(index)
         outputs: dict[int, list[TranslatedText]] = {}
+        protected: dict[str, list[Protected]] = {}
+        shields: dict[int, list[Protected]] = {}
         seconds: dict[int, float] = {}
         used: dict[str, ModelUsed | None] = {}
         for lang, indices in by_lang.items():
@@ -289,36 +316,27 @@ class Summariser:
             texts = [s.text for i in indices for s in items[i].sentences]
             if lang == TARGET_LANG:
                 translated = [TranslatedText(text=t, pieces=1, hit_limit=False) for t in texts]
+                protected[lang] = [Protected(t) for t in texts]
                 used[lang] = None
                 if progress:
                     progress(len(texts), len(texts))
             else:
                 translator = self.translator(lang)
                 used[lang] = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
-                translated = translator.translate(texts, progress=(lambda n: progress(n, len(texts))) if progress else None)
+                protected[lang] = [self.protection.protect(text, lang) for text in texts]
+                translated = translator.translate([p.text for p in protected[lang]], progress=(lambda n: progress(n, len(texts))) if progress else None)
             elapsed = time.perf_counter() - started
             position = 0
             for i in indices:
                 count = len(items[i].sentences)
                 outputs[i] = translated[position : position + count]
+                shields[i] = protected[lang][position : position + count]
                 seconds[i] = elapsed * count / max(1, len(texts))
                 position += count
         results = []
         for index, item in enumerate(items):
             mt = used[item.lang]
-            pairs = [
-                SentencePair(
-                    source=s.text,
-                    translation=t.text,
-                    start=s.start,
-                    end=s.end,
-                    paragraph=s.paragraph,
-                    pieces=t.pieces,
-                    flags=flag_pair(s.text, t.text, item.lang, TARGET_LANG, self.detector, hit_limit=t.hit_limit),
-                    cached=t.cached,
-                )
-                for s, t in zip(item.sentences, outputs[index])
-            ]
+            pairs = [self._pair(s, t, shield, item.lang) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
             models = [mt] if mt else []
             results.append(
                 Translation(
@@ -334,6 +352,26 @@ class Summariser:
                 )
             )
         return results
+
+    def _pair(self, sentence: Sentence, translated: TranslatedText, shield: Protected, lang: str) -> SentencePair:
+        """One sentence pair: protected terms put back, then every check (quality, facts, protection) run on what the reader gets."""
+        restored = self.protection.restore(translated.text, shield)
+        text = restored.text
+        flags = flag_pair(sentence.text, text, lang, TARGET_LANG, self.detector, hit_limit=translated.hit_limit)
+        facts = check_pair(sentence.text, text, lang, TARGET_LANG, renderings=self.protection.renderings(lang))
+        lost, lost_details = restored.flags()
+        found = set(flags) | set(facts.flags) | set(lost)
+        return SentencePair(
+            source=sentence.text,
+            translation=text,
+            start=sentence.start,
+            end=sentence.end,
+            paragraph=sentence.paragraph,
+            pieces=translated.pieces,
+            flags=[flag for flag in FLAGS if flag in found],
+            cached=translated.cached,
+            details={**facts.details, **lost_details},
+        )
 
     def summarise_translation(self, translation: Translation) -> Summary:
         return self.summarise_translations([translation])[0]
@@ -353,14 +391,19 @@ class Summariser:
         if self.summary_mt_spec is not None:
             started = time.perf_counter()
             translator = self._translator_for(self.summary_mt_spec)
-            sentences = [s.text for s in split_sentences(outcome.text, TARGET_LANG)]
-            translated = " ".join(t.text for t in translator.translate(sentences) if t.text)
+            sentences = [self._summary_protection.protect(s.text, TARGET_LANG) for s in split_sentences(outcome.text, TARGET_LANG)]
+            outputs = translator.translate([p.text for p in sentences])
+            restored = [self._summary_protection.restore(t.text, p).text for t, p in zip(outputs, sentences)]
+            translated = " ".join(text for text in restored if text)
             models.append(ModelUsed.of("summary_translation", self.summary_mt_spec, translator.settings.num_beams))
             timings["summary_translation"] = time.perf_counter() - started
         fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
         fields.update(models=models, signature=self.signature(mt, summary=True), timings=timings)
+        checked = check_summary(outcome.text, [pair.translation for pair in translation.pairs], TARGET_LANG)
         return Summary(
             **fields,
+            summary_flags=checked.flags,
+            summary_details=checked.details,
             summary=outcome.text,
             summary_stages=outcome.stages,
             summary_lang=self.summary_lang,
@@ -391,6 +434,11 @@ class Summariser:
             self._translators[spec.source] = translator
         return translator
 
+    @property
+    def _summary_protection(self) -> Protection:
+        """The English summary's links and kept terms survive its translation too (the glossary is for source languages)."""
+        return Protection(self.protection.keep)
+
     def summarizer(self) -> Summarizer:
         if self.sum_spec is None:
             from .errors import RegistryError
@@ -410,6 +458,9 @@ class Summariser:
             if self.summary_mt_spec is not None:
                 parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', self.summary_mt_spec, 0).label}")
         parts.append(f"bp:{'kept' if self.keep_boilerplate else 'removed'}")
+        digest = self.protection.digest()
+        if digest:
+            parts.append(f"keep:{digest}")
         parts.append(f"v:{__version__}")
         return "|".join(parts)
 

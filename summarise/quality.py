@@ -332,12 +332,15 @@ def document_quality(pairs: Iterable[_Flagged]) -> QualitySummary:
 
 
 def is_flagged(result: Any, flags: Iterable[str] | None = None) -> bool:
-    """Whether a result (a Translation or Summary, or anything with ``pairs``) has a flagged sentence.
+    """Whether a result (a Translation or Summary, or anything with ``pairs``) has a flagged sentence or summary.
 
     This is what ``--strict`` means: a document for which this is true counts as
-    a failure.  ``flags`` restricts the test to some flag names; by default any flag counts.
+    a failure (a Summary's ``summary_flags`` count too).  ``flags`` restricts the test to some flag names; by default any flag counts.
     """
     wanted = None if flags is None else set(flags)
+    summary_flags = getattr(result, "summary_flags", None) or []
+    if summary_flags if wanted is None else wanted.intersection(summary_flags):
+        return True
     for pair in result.pairs:
         if pair.flags if wanted is None else wanted.intersection(pair.flags):
             return True

@@ -71,6 +71,7 @@ class Registry:
     summariser: str
     translation_fallback: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    keep: tuple[str, ...] = ()  # defaults.keep: terms every run keeps verbatim (summarise.protecting)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> Registry:
@@ -107,7 +108,10 @@ class Registry:
         if summariser is None:
             candidates = [m.name for m in models.values() if m.task == "summarisation"]
             summariser = candidates[0] if candidates else ""
-        return cls(path=path, models=models, summariser=summariser, translation_fallback=fallback)
+        keep = defaults.get("keep", [])
+        if not isinstance(keep, list) or not all(isinstance(term, str) and term.strip() for term in keep):
+            raise RegistryError(f"{path}: defaults.keep must be a list of terms, e.g. keep = [\"Renaissance\", \"Le Monde\"]")
+        return cls(path=path, models=models, summariser=summariser, translation_fallback=fallback, keep=tuple(keep))
 
     def get(self, name: str) -> ModelSpec:
         try:

@@ -6,7 +6,8 @@ import json
 import textwrap
 from itertools import zip_longest
 
-from .pipeline import Summary, Translation
+from .checks import SUMMARY_DESCRIPTIONS, describe_details, describe_summary_details
+from .pipeline import SentencePair, Summary, Translation
 from .quality import FLAG_DESCRIPTIONS
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -36,6 +37,10 @@ def render_text(result: Translation, *, width: int = 100) -> str:
         lines += ["SUMMARY", ""]
         lines += textwrap.wrap(result.summary, width) or ["(empty)"]
         lines.append("")
+        if result.summary_flags:
+            lines.append(f"SUMMARY FLAGGED: {', '.join(result.summary_flags)}")
+            lines += [f"  {line}" for line in _summary_lines(result)]
+            lines.append("")
         if result.summary_lang and result.summary_translated is not None:
             lines += [f"SUMMARY ({result.summary_lang})", ""]
             lines += textwrap.wrap(result.summary_translated, width) or ["(empty)"]
@@ -50,7 +55,10 @@ def render_text(result: Translation, *, width: int = 100) -> str:
     flagged = [pair for pair in result.pairs if pair.flags]
     if flagged:
         lines.append(f"FLAGGED: {result.quality.describe()}")
-        lines += [f"  [{', '.join(p.flags)}] {p.source}" for p in flagged]
+        for p in flagged:
+            lines.append(f"  [{', '.join(p.flags)}] {p.source}")
+            if p.details:
+                lines.append(f"      {describe_details(p.details)}")
         lines.append("")
     if result.removed:
         lines.append(f"SET ASIDE AS BOILERPLATE: {len(result.removed)} line(s)")
@@ -72,6 +80,10 @@ def render_markdown(result: Translation) -> str:
     out += [f"Source language: {result.source_lang} ({how})", ""]
     if isinstance(result, Summary):
         out += ["## Summary", "", _md_inline(result.summary) or "_(empty)_", ""]
+        if result.summary_flags:
+            out += [f"**Summary flagged: {', '.join(result.summary_flags)}**", ""]
+            out += [f"- {_md_inline(line)}" for line in _summary_lines(result)]
+            out.append("")
         if result.summary_lang and result.summary_translated is not None:
             out += [f"## Summary ({result.summary_lang})", "", _md_inline(result.summary_translated) or "_(empty)_", ""]
     out += ["## Side by side", "", f"| Original ({result.source_lang}) | English |", "| --- | --- |"]
@@ -87,7 +99,7 @@ def render_markdown(result: Translation) -> str:
     flagged = [pair for pair in result.pairs if pair.flags]
     if flagged:
         out += ["## Flagged sentences", ""]
-        out += [f"- **{', '.join(p.flags)}**: {_md_inline(p.source)} → {_md_inline(p.translation)}" for p in flagged]
+        out += [f"- **{', '.join(p.flags)}**: {_md_inline(p.source)} → {_md_inline(p.translation)}{_md_details(p)}" for p in flagged]
         out.append("")
     if result.removed:
         out += ["## Set aside as boilerplate", ""]
@@ -95,6 +107,16 @@ def render_markdown(result: Translation) -> str:
         out.append("")
     out += ["---", "", "Models: " + ", ".join(f"{m.role} `{m.label}`" for m in result.models), "", f"Signature: `{result.signature}`", ""]
     return "\n".join(out)
+
+
+def _summary_lines(result: Summary) -> list[str]:
+    """Why the summary is flagged: a line per flag without details, a line per unsupported sentence."""
+    lines = [f"{flag}: {SUMMARY_DESCRIPTIONS[flag]}" for flag in result.summary_flags if flag != "unsupported"]
+    return lines + [f"unsupported: {line}" for line in describe_summary_details(result.summary_details)]
+
+
+def _md_details(pair: SentencePair) -> str:
+    return f" ({_md_inline(describe_details(pair.details))})" if pair.details else ""
 
 
 def _wrap_lines(text: str, width: int) -> list[str]:

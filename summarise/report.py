@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .checks import SUMMARY_DESCRIPTIONS, describe_details, describe_summary_details
 from .quality import FLAG_DESCRIPTIONS, explain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,6 +53,8 @@ h2{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:#6b6b63;ma
 .quality dt{font-weight:600}
 .quality dd{margin:0;color:#444}
 .quality .links a{margin-right:6px}
+.quality ul.details,.summary .flags ul{margin:4px 0;padding-left:20px;color:#444}
+.summary .flags{border-top:1px dashed #ddd;padding-top:6px;color:#8a3b12}
 table.sbs{width:100%;border-collapse:collapse;table-layout:fixed}
 .sbs th{text-align:left;font-size:13px;color:#6b6b63;border-bottom:2px solid #e2e2dc;padding:6px 10px}
 .sbs td{vertical-align:top;padding:10px;border-bottom:1px solid #eeeee8}
@@ -144,6 +147,12 @@ def _summary(result: Translation) -> str:
             f'<div class="other"><h2>Summary in {_e(_language(lang))}</h2>',
             f'<p lang="{_e(lang)}">{_e(translated) or "<em>(empty)</em>"}</p></div>',
         ]
+    flags = getattr(result, "summary_flags", None) or []
+    if flags:
+        lines.append(f'<div class="flags"><p><strong>Summary flagged: {_e(", ".join(flags))}</strong></p><ul>')
+        lines += [f"<li>{_e(flag)}: {_e(SUMMARY_DESCRIPTIONS[flag])}</li>" for flag in flags if flag != "unsupported"]
+        lines += [f"<li>unsupported: {_e(line)}</li>" for line in describe_summary_details(getattr(result, "summary_details", []))]
+        lines.append("</ul></div>")
     lines.append("</section>")
     return "\n".join(lines)
 
@@ -165,7 +174,13 @@ def _quality(result: Translation) -> str:
     numbers = [number for number, pair in enumerate(result.pairs, 1) if pair.flags]
     links = " ".join(f'<a href="#s{n}">{n}</a>' for n in numbers[:MAX_FLAG_LINKS])
     more = f" … and {len(numbers) - MAX_FLAG_LINKS} more" if len(numbers) > MAX_FLAG_LINKS else ""
-    lines += [f'<p class="links">Sentences: {links}{more}</p>', "</section>"]
+    lines.append(f'<p class="links">Sentences: {links}{more}</p>')
+    detailed = [(n, pair) for n, pair in enumerate(result.pairs, 1) if pair.details][:MAX_FLAG_LINKS]
+    if detailed:
+        lines.append('<ul class="details">')
+        lines += [f'<li><a href="#s{n}">{n}</a> {_e(describe_details(pair.details))}</li>' for n, pair in detailed]
+        lines.append("</ul>")
+    lines.append("</section>")
     return "\n".join(lines)
 
 
@@ -220,6 +235,8 @@ def _sentence(pair: SentencePair, number: int, k: int, side: str, result: Transl
         reasons = "; ".join(
             f"{flag}: {explain(flag, pair.source, pair.translation, result.source_lang)}" for flag in pair.flags
         )
+        if pair.details:
+            reasons += f" ({describe_details(pair.details)})"
         attributes = f' title="{_e(reasons)}"'
         if side == "en":
             badge = "".join(f'<span class="badge">{_e(flag)}</span>' for flag in pair.flags)
