@@ -1,0 +1,133 @@
+"""Tiny models that get facts wrong (or right) on purpose, for the fact checks' end-to-end tests.
+
+Both start from the copy circuit of :mod:`tests.tinymodels` and are trained in seconds:
+
+* :func:`train_digit_marian` copies its input but writes every digit d as (d + 1) mod 10,
+  so every figure it "translates" is wrong: the ``numbers`` flag must fire on each
+  sentence with digits.
+* :func:`train_first_sentence_marian` outputs its input's first sentence (up to and
+  including the first "."), a stand-in extractive summariser whose output can be predicted,
+  so staged summaries and the summary checks can be tested exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from transformers import MarianMTModel
+
+from tests import tinymodels
+from tests.tinymodels import EOS_ID, PAD_ID, SPECIAL_TOKENS, _VOCAB
+
+DIGIT_IDS = [_VOCAB[str(d)] for d in range(10)]
+SHIFTED = {DIGIT_IDS[d]: DIGIT_IDS[(d + 1) % 10] for d in range(10)}
+FULL_STOP = _VOCAB["."]
+
+_Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+
+
+def shift_digits(text: str) -> str:
+    """What the digit model makes of a normalised text: every digit one up, 9 to 0."""
+    return "".join(str((int(c) + 1) % 10) if c.isdigit() else c for c in text)
+
+
+def _random_batch(generator: torch.Generator, size: int, width: int = 31, digits: float = 0.0, stops: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded random token sequences plus </s>; some tokens digits, some full stops when asked."""
+    lengths = torch.randint(1, width, (size, 1), generator=generator)
+    positions = torch.arange(width).unsqueeze(0)
+    input_ids = torch.randint(len(SPECIAL_TOKENS), len(_VOCAB), (size, width), generator=generator)
+    if digits:
+        pick = torch.rand((size, width), generator=generator) < digits
+        choice = torch.tensor(DIGIT_IDS)[torch.randint(0, 10, (size, width), generator=generator)]
+        input_ids = torch.where(pick, choice, input_ids)
+    if stops:
+        pick = torch.rand((size, width), generator=generator) < 0.15
+        input_ids = torch.where(pick, torch.full_like(input_ids, FULL_STOP), input_ids)
+    input_ids[positions == lengths] = EOS_ID
+    input_ids[positions > lengths] = PAD_ID
+    attention_mask = (positions <= lengths).long()
+    return input_ids, attention_mask
+
+
+def _digit_labels(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    labels = input_ids.clone()
+    for source, target in SHIFTED.items():
+        labels[input_ids == source] = target
+    return labels.masked_fill(attention_mask == 0, -100)
+
+
+def _first_sentence_labels(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Tokens up to and including the first full stop, then </s>; a sequence without one is copied whole."""
+    labels = input_ids.masked_fill(attention_mask == 0, -100)
+    for row in range(labels.shape[0]):
+        stops = (input_ids[row] == FULL_STOP).nonzero()
+        if len(stops):
+            end = int(stops[0]) + 1
+            labels[row, end] = EOS_ID
+            labels[row, end + 1 :] = -100
+    return labels
+
+
+def _train(model: MarianMTModel, make: Callable[[torch.Generator, int], _Batch], seconds_budget: float, seed: int, name: str) -> MarianMTModel:
+    start = time.monotonic()
+    torch.set_num_threads(2)
+    generator = torch.Generator().manual_seed(seed)
+    held_out = make(generator, 512)
+    optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
+    step = 0
+    accuracy = tinymodels._exact_copy_rate(model, held_out)
+    while accuracy < 1.0:
+        if time.monotonic() - start > seconds_budget:
+            raise RuntimeError(f"{name} model got only {accuracy:.1%} of held-out sequences exactly right after {step} steps")
+        model.train()
+        input_ids, attention_mask, labels = make(generator, 64)
+        loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        step += 1
+        if step % 10 == 0:
+            accuracy = tinymodels._exact_copy_rate(model, held_out)
+    model.eval()
+    return model
+
+
+def train_digit_marian(out_dir: Path, copy_dir: Path, *, seconds_budget: float = 120, seed: int = 1) -> Path:
+    """The copy model with its output layer untied and its digit rows rotated, then trained until every held-out digit is shifted."""
+    model = MarianMTModel.from_pretrained(copy_dir)
+    with torch.no_grad():
+        head = model.model.shared.weight.detach().clone()
+        rotated = head.clone()
+        for source, target in SHIFTED.items():
+            rotated[target] = head[source]
+        model.config.tie_word_embeddings = False
+        model.lm_head = torch.nn.Linear(head.shape[1], head.shape[0], bias=False)
+        model.lm_head.weight = torch.nn.Parameter(rotated)
+
+    def make(generator: torch.Generator, size: int) -> _Batch:
+        input_ids, attention_mask = _random_batch(generator, size, digits=0.3)
+        return input_ids, attention_mask, _digit_labels(input_ids, attention_mask)
+
+    _train(model, make, seconds_budget, seed, "digit")
+    with torch.no_grad():
+        # Untied, transformers no longer re-ties the encoder's and decoder's embeddings to the shared
+        # matrix on load, and saving keeps only one copy of shared storage: give each its own.
+        shared = model.model.shared.weight.detach()
+        model.model.encoder.embed_tokens.weight = torch.nn.Parameter(shared.clone())
+        model.model.decoder.embed_tokens.weight = torch.nn.Parameter(shared.clone())
+    return tinymodels._save(model, out_dir)
+
+
+def train_first_sentence_marian(out_dir: Path, copy_dir: Path, *, seconds_budget: float = 240, seed: int = 2) -> Path:
+    """The copy model trained to stop after the first full stop."""
+    model = MarianMTModel.from_pretrained(copy_dir)
+
+    def make(generator: torch.Generator, size: int) -> _Batch:
+        input_ids, attention_mask = _random_batch(generator, size, stops=True)
+        return input_ids, attention_mask, _first_sentence_labels(input_ids, attention_mask)
+
+    _train(model, make, seconds_budget, seed, "first-sentence")
+    return tinymodels._save(model, out_dir)
