@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import DependencyError, InputError
+from .reading import MAX_INPUT_BYTES, read_limited
 
 ARCHIVES_EXTRA = "pip install 'summarise-news[archives]' (or pip install '.[archives]' in a checkout)"
 MAX_ID_BYTES = 1024  # longer member names are cut here, plus a hash of the whole name
@@ -70,6 +71,23 @@ class RawArticle:
     error: str | None = None
     flags: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReadContext:
+    """What every reader of a many-article input is given: the same for each kind, one per run.
+
+    ``formats`` maps an article file's suffix to its reader format (from the
+    table of input kinds); ``skipped`` counts what was passed over, by reason;
+    ``several``: there are several inputs, so row-numbered ids name their file.
+    """
+
+    formats: Mapping[str, str] = field(default_factory=dict)
+    text_field: str = "text"
+    id_field: str = "id"
+    several: bool = False
+    max_bytes: int = MAX_INPUT_BYTES
+    skipped: Counter = field(default_factory=Counter)
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -130,44 +148,29 @@ def open_stream(path: Path) -> IO[bytes]:
         raise
 
 
-def read_capped(stream: IO[bytes], max_bytes: int) -> bytes | None:
-    """Up to ``max_bytes`` from ``stream``; None when there is more (the rest is not read)."""
-    parts, size = [], 0
-    while size <= max_bytes:
-        block = stream.read(min(CHUNK, max_bytes + 1 - size))
-        if not block:
-            return b"".join(parts)
-        parts.append(block)
-        size += len(block)
-    return None
-
-
-def _too_large(name: str, max_bytes: int) -> str:
-    return f"{name} is over the {max_bytes / 1024 / 1024:.0f} MiB input limit: split it"
-
-
 def _damaged(name: str, count: int, exc: BaseException) -> str:
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{name} is damaged after {count} records ({detail}): the records before it were read; repair or re-download it"
 
 
-def iter_compressed_file(path: Path, formats: Mapping[str, str], max_bytes: int, article_id: str | None = None) -> Iterator[RawArticle]:
-    """One compressed article file (``a.html.gz``), decompressed as a stream up to ``max_bytes``."""
+def iter_compressed_file(path: Path, ctx: ReadContext, article_id: str | None = None) -> Iterator[RawArticle]:
+    """One compressed article file (``a.html.gz``), decompressed as a stream up to ``ctx.max_bytes``."""
+    formats, max_bytes = ctx.formats, ctx.max_bytes
     name = article_id or path.as_posix()
     inner, _compression = split_compression(path.name)
     fmt = formats.get(posixpath.splitext(inner.lower())[1], "auto")
     try:
         with open_stream(path) as stream:
-            data = read_capped(stream, max_bytes)
+            data = read_limited(stream, name=name, max_bytes=max_bytes)
+    except InputError as exc:  # over the limit: reading stopped there
+        yield RawArticle(name, str(path), None, fmt, error=str(exc))
+        return
     except Exception as exc:  # zlib.error, lzma.LZMAError, zstd.ZstdError, OSError, EOFError: all mean a damaged file
         if isinstance(exc, DependencyError):
             raise
         yield RawArticle(name, str(path), None, fmt, error=f"{name} cannot be decompressed ({exc}): check the file")
         return
-    if data is None:
-        yield RawArticle(name, str(path), None, fmt, error=_too_large(name, max_bytes))
-    else:
-        yield RawArticle(name, str(path), data, fmt)
+    yield RawArticle(name, str(path), data, fmt)
 
 
 # --------------------------------------------------------------------------- WARC
@@ -186,16 +189,17 @@ def parse_content_type(value: str | None) -> tuple[str, str | None]:
     return mime.strip().lower(), charset
 
 
-def iter_warc(path: Path, skipped: Counter, max_bytes: int) -> Iterator[RawArticle]:
+def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The HTML and text pages of a WARC (or WARC.gz) crawl, in file order.
 
     ``response`` records with a 2xx status and ``resource`` records whose
-    content type is HTML or text become articles: the id and ``metadata["url"]``
-    are the WARC-Target-URI, the charset comes from the HTTP ``Content-Type``,
+    content type is HTML or text become articles: the id and ``metadata["crawl_url"]``
+    are the WARC-Target-URI (``crawl_date``: the WARC-Date), the charset comes from the HTTP ``Content-Type``,
     and chunked or gzip-encoded payloads are decoded.  Every other record is
     counted in ``skipped``.
     """
     archive_iterator = require("warcio.archiveiterator", "warcio", "WARC files").ArchiveIterator
+    skipped, max_bytes = ctx.skipped, ctx.max_bytes
     name = path.as_posix()
     count = 0
     held: RawArticle | None = None  # yielded once the next record shows this one was complete
@@ -249,16 +253,17 @@ def _warc_article(record: Any, name: str, records: Any, skipped: Counter, max_by
     if fmt is None:
         skipped[SKIP_WARC_NOT_TEXT] += 1
         return None
-    data = read_capped(record.content_stream(), max_bytes)
+    try:
+        data, error = read_limited(record.content_stream(), name=f"the page {uri_of(record)}", max_bytes=max_bytes), None
+    except InputError as exc:  # over the limit: reading stopped there
+        data, error = None, str(exc)
     origin = f"{name}@{records.get_record_offset()}"  # known once the record is read (warcio reads to its end)
     uri = record.rec_headers.get_header("WARC-Target-URI") or origin
-    metadata = {"url": uri}
+    metadata = {"crawl_url": uri}  # not "url"/"date": the page's own canonical URL and publication date keep those
     date = record.rec_headers.get_header("WARC-Date")
     if date:
-        metadata["date"] = date
-    if data is None:
-        return RawArticle(uri, origin, None, fmt, charset, error=_too_large(uri, max_bytes), metadata=metadata)
-    return RawArticle(uri, origin, data, fmt, charset, metadata=metadata)
+        metadata["crawl_date"] = date
+    return RawArticle(uri, origin, data, fmt, charset, error=error, metadata=metadata)
 
 
 # --------------------------------------------------------------------------- tar and zip
@@ -291,7 +296,11 @@ def member_id(name: str) -> tuple[str, bool]:
     return clean, clean != raw.rstrip("/")
 
 
-def _member(name: str, archive: str, read: Callable[[], bytes | None], formats: Mapping[str, str], skipped: Counter, max_bytes: int) -> RawArticle | None:
+def uri_of(record: Any) -> str:
+    return record.rec_headers.get_header("WARC-Target-URI") or "without a target URI"
+
+
+def _member(name: str, archive: str, read: Callable[[str], bytes], formats: Mapping[str, str], skipped: Counter) -> RawArticle | None:
     """The article a member holds, or None (counted) when it is not one."""
     lower = name.lower()
     suffix = posixpath.splitext(lower)[1]
@@ -301,13 +310,13 @@ def _member(name: str, archive: str, read: Callable[[], bytes | None], formats: 
     article_id, changed = member_id(name)
     flags = ["unsafe_member_name"] if changed else []
     origin = f"{archive}:{article_id}"
-    data = read()
-    if data is None:
-        return RawArticle(article_id, origin, None, formats[suffix], error=_too_large(article_id, max_bytes), flags=flags)
-    return RawArticle(article_id, origin, data, formats[suffix], flags=flags)
+    try:
+        return RawArticle(article_id, origin, read(article_id), formats[suffix], flags=flags)
+    except InputError as exc:  # over the limit: reading stopped there
+        return RawArticle(article_id, origin, None, formats[suffix], error=str(exc), flags=flags)
 
 
-def iter_tar(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes: int) -> Iterator[RawArticle]:
+def iter_tar(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The article files of a tar (plain, .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst), read as a stream.
 
     Members are never extracted: each is read into memory (up to ``max_bytes``)
@@ -316,6 +325,7 @@ def iter_tar(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes
     """
     import tarfile
 
+    formats, skipped, max_bytes = ctx.formats, ctx.skipped, ctx.max_bytes
     name = path.as_posix()
     lower = path.name.lower()
     count = 0
@@ -334,13 +344,11 @@ def iter_tar(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes
                     skipped[SKIP_SPECIAL] += 1
                     continue
 
-                def read(info: Any = info) -> bytes | None:
-                    if info.size > max_bytes:
-                        return None
+                def read(member_name: str, info: Any = info) -> bytes:
                     member = tar.extractfile(info)
-                    return read_capped(member, max_bytes) if member is not None else b""
+                    return read_limited(member, name=member_name, max_bytes=max_bytes) if member is not None else b""
 
-                article = _member(info.name, name, read, formats, skipped, max_bytes)
+                article = _member(info.name, name, read, formats, skipped)
                 if article is not None:
                     yield article
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
@@ -349,10 +357,11 @@ def iter_tar(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes
         yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, exc))
 
 
-def iter_zip(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes: int) -> Iterator[RawArticle]:
+def iter_zip(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The article files of a zip, in the order of its directory, each read up to ``max_bytes``."""
     import zipfile
 
+    formats, skipped, max_bytes = ctx.formats, ctx.skipped, ctx.max_bytes
     name = path.as_posix()
     count = 0
     try:
@@ -366,14 +375,12 @@ def iter_zip(path: Path, formats: Mapping[str, str], skipped: Counter, max_bytes
                     skipped[SKIP_SPECIAL] += 1
                     continue
 
-                def read(info: Any = info) -> bytes | None:
-                    if info.file_size > max_bytes:
-                        return None
+                def read(member_name: str, info: Any = info) -> bytes:
                     with archive.open(info) as member:
-                        return read_capped(member, max_bytes)
+                        return read_limited(member, name=member_name, max_bytes=max_bytes)
 
                 try:
-                    article = _member(info.filename, name, read, formats, skipped, max_bytes)
+                    article = _member(info.filename, name, read, formats, skipped)
                 except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
                     # An encrypted member, an unknown compression method or a bad CRC spoils one member only.
                     article_id, _changed = member_id(info.filename)

@@ -169,13 +169,14 @@ class Engine(str, Enum):
 
 @app.command()
 def bulk(
-    inputs: Annotated[list[str], typer.Argument(help="Folders (read recursively: .txt, .md, .html), article files, JSONL files, quoted globs, or - for JSONL on stdin.", metavar="INPUT...")],
-    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, or a folder (OUT/records.jsonl). Re-running the same command resumes.")],
+    inputs: Annotated[Optional[list[str]], typer.Argument(help="Folders (read recursively: .txt, .md, .html, also compressed), article files, JSONL, CSV/TSV, Parquet, WARC crawls, tar/zip bundles (.gz/.bz2/.xz/.zst too), http(s) URLs, quoted globs, or - for JSONL on stdin.", metavar="INPUT...")] = None,
+    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, a .parquet file (its journal: OUT.records.jsonl), or a folder (OUT/records.jsonl). Re-running the same command resumes.")] = ...,
+    url_list: Annotated[Optional[Path], typer.Option("--url-list", help="A file of URLs to fetch and read, one per line (blank lines and # comments skipped).", dir_okay=False)] = None,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Translate only, without summaries.")] = False,
     per_article: Annotated[Optional[PerArticle], typer.Option("--per-article", help="Also write one file per article into OUT/articles/ (OUT must be a folder).")] = None,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="On-disk SQLite translation cache that later runs reuse (default: in memory only).")] = None,
-    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field that holds the article text.")] = "text",
-    id_field: Annotated[str, typer.Option("--id-field", help="JSONL field that holds the article id (absent: the line number).")] = "id",
+    text_field: Annotated[str, typer.Option("--text-field", help="JSONL field, or CSV/Parquet column, that holds the article text.")] = "text",
+    id_field: Annotated[str, typer.Option("--id-field", help="JSONL field, or CSV/Parquet column, that holds the article id (absent: the line or row number).")] = "id",
     window: Annotated[int, typer.Option("--window", min=1, help="Sentences translated together across articles: fuller batches, more memory.")] = 2000,
     source_lang: SourceLangOpt = "auto",
     length: Annotated[Length, typer.Option("--length", help="Summary length, scaled with the article.")] = Length.short,
@@ -203,6 +204,11 @@ def bulk(
     from .bulk import Local, run_archive
 
     with _errors():
+        from .fetching import read_url_list
+
+        inputs = list(inputs or []) + (read_url_list(url_list) if url_list is not None else [])
+        if not inputs:
+            raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
         summary = ({} if no_summary else {"length": length.value}) | _protection(keep, glossary)
         options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary)
         arguments = {
@@ -262,6 +268,8 @@ def _bulk_progress(quiet: bool, inputs: list[str], out: Path):
 
         def hook(stats) -> None:
             rates = f"{stats.articles_per_second:.1f} articles/s · {stats.sentences_per_second:.0f} sentences/s"
+            if stats.not_articles:  # crawls and bundles: what was passed over so far, total unknown
+                rates += f" · {sum(stats.not_articles.values())} skipped, not articles"
             bar.update(task, completed=stats.done, rates=rates)
 
         yield hook, bar.console, total
@@ -403,22 +411,20 @@ def _protection(keep: Optional[list[str]], glossary: Optional[Path]) -> dict:
 
 def _read(file: str):
     """The article, read; a decoding that needed a guess or a replacement is one ``Warning:`` line."""
+    from .bulk.sources import read_article
+    from .fetching import is_url
     from .reading import read_document, read_limited
 
     if file == "-":
         document = read_document(read_limited(sys.stdin.buffer, name="stdin"), name="stdin")
     else:
-        from .fetching import fetch_document, is_url
-
-        if is_url(file):
-            document = fetch_document(file)
-        else:
+        if not is_url(file):
             path = Path(file)
             if not path.exists():
-                raise SummariseError(f"{file} does not exist: give an article file, or - to read standard input")
+                raise SummariseError(f"{file} does not exist: give an article file, a URL, or - to read standard input")
             if path.is_dir():
                 raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
-            document = read_document(path)
+        document = read_article(file)  # through the one table of input kinds: a.html, a.html.gz, a URL
     for warning in document.warnings:
         _stderr().print(f"Warning: {_printable(warning)}", markup=False, highlight=False)
     return document

@@ -13,9 +13,11 @@ with a one-line message (``https://x.org/a: HTTP 404 Not Found``).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -182,6 +184,30 @@ class HostPacer:
             if pause > 0:
                 self._sleep(pause)
         self._last[host] = self._clock()
+
+
+def read_url_list(path: str | os.PathLike) -> list[str]:
+    """The URLs of a ``--url-list`` file, one per line; blank lines and ``#`` comments are skipped.
+
+    A line that is not an http(s) URL is an error naming its line, before any work.
+    """
+    from .errors import InputError
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the URL list {path} ({getattr(exc, 'strerror', None) or exc}): check the path") from None
+    urls = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not is_url(line):
+            raise InputError(f"line {number} of {path} is not an http(s) URL: {line[:80]!r}")
+        urls.append(line)
+    if not urls:
+        raise InputError(f"the URL list {path} holds no URL")
+    return urls
 
 
 def fetch_document(url: str, **limits: Any) -> Any:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .archives import RawArticle, open_stream, require, split_compression
+from .archives import RawArticle, ReadContext, open_stream, require, split_compression
 from .errors import InputError, OutputError
 
 DEFAULT_ID_FIELD = "id"  # a table without this column is numbered by row; any other missing id column is an error
@@ -56,6 +56,15 @@ def columns_of(path: Path) -> list[str]:
     return [name.strip() for name in header]
 
 
+def row_count(path: Path) -> int:
+    """A Parquet file's row count, from its footer."""
+    parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+    try:
+        return parquet.ParquetFile(path).metadata.num_rows
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read as Parquet ({exc}): check the file") from None
+
+
 def check_columns(path: Path, text_field: str, id_field: str) -> None:
     """Raise :class:`InputError` naming the missing column and the columns there are."""
     columns = columns_of(path)
@@ -75,8 +84,9 @@ def _csv_text(path: Path) -> io.TextIOWrapper:
 # --------------------------------------------------------------------------- reading
 
 
-def iter_csv(path: Path, *, text_field: str, id_field: str, several: bool, max_bytes: int) -> Iterator[RawArticle]:
+def iter_csv(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The rows of a CSV/TSV with a header row (compressed or not), one article each."""
+    text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
     check_columns(path, text_field, id_field)
     name = path.as_posix()
     limit = csv.field_size_limit()
@@ -110,8 +120,9 @@ def iter_csv(path: Path, *, text_field: str, id_field: str, several: bool, max_b
         csv.field_size_limit(limit)
 
 
-def iter_parquet(path: Path, *, text_field: str, id_field: str, several: bool, max_bytes: int) -> Iterator[RawArticle]:
+def iter_parquet(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The rows of a Parquet file, read one row group at a time (only the two columns needed)."""
+    text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
     check_columns(path, text_field, id_field)
     parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
     name = path.as_posix()

@@ -15,13 +15,17 @@ from pathlib import Path
 import pytest
 
 from summarise import archives, tables
-from summarise.archives import iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream, split_compression
+from summarise.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream, split_compression
 from summarise.errors import DependencyError, InputError, OutputError
 from summarise.reading import read_document
 from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 
 FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
 MAX = 1024 * 1024
+
+
+def ctx(skipped: Counter | None = None, max_bytes: int = MAX, **fields) -> ReadContext:
+    return ReadContext(FORMATS, max_bytes=max_bytes, skipped=skipped if skipped is not None else Counter(), **fields)
 
 
 # --------------------------------------------------------------------------- WARC
@@ -32,11 +36,11 @@ def test_warc_pages_become_articles_and_the_rest_is_counted(tmp_path, name):
     path = tmp_path / name
     counts = write_warc(path, news_pages(5))
     skipped = Counter()
-    items = list(iter_warc(path, skipped, MAX))
+    items = list(iter_warc(path, ctx(skipped, MAX)))
 
     assert [item.id for item in items] == [f"https://news.example.org/{n:05d}.html" for n in range(5)]
     assert all(item.format == "html" and item.charset == "utf-8" and item.error is None for item in items)
-    assert items[0].metadata["url"] == items[0].id and items[0].metadata["date"]
+    assert items[0].metadata["crawl_url"] == items[0].id and items[0].metadata["crawl_date"]
     assert skipped == Counter({
         "WARC request records": counts["request"], "WARC warcinfo records": 1, "WARC revisit records": 1,
         "WARC metadata records": 1, archives.SKIP_WARC_NOT_TEXT: 1, archives.SKIP_WARC_STATUS: 1,
@@ -51,7 +55,7 @@ def test_warc_charset_comes_from_the_http_header(tmp_path):
     body = html_page("Новости", "Городской совет утвердил бюджет на следующий год.", charset=None).encode("cp1251", "xmlcharrefreplace")
     path = tmp_path / "ru.warc.gz"
     write_warc(path, [("https://ru.example.org/a", body, "text/html; charset=windows-1251")], extras=False)
-    [item] = iter_warc(path, Counter(), MAX)
+    [item] = iter_warc(path, ctx(None, MAX))
     assert item.charset == "windows-1251"
     document = read_document(item.content, format=item.format, charset=item.charset)
     assert "Городской совет утвердил бюджет" in document.text
@@ -62,7 +66,7 @@ def test_warc_plain_text_and_oversized_records(tmp_path):
     pages = [("https://a.example.org/t", b"Un texte brut.", "text/plain"),
              ("https://a.example.org/big", b"<html><body>" + b"x" * 5000 + b"</body></html>", "text/html")]
     write_warc(path, pages, extras=False)
-    text, big = iter_warc(path, Counter(), 4000)
+    text, big = iter_warc(path, ctx(None, 4000))
     assert (text.format, text.content, text.error) == ("text", b"Un texte brut.", None)
     assert big.content is None and "over the" in big.error and big.id == "https://a.example.org/big"
 
@@ -72,7 +76,7 @@ def test_damaged_warc_keeps_the_records_before_the_damage(tmp_path):
     write_warc(path, news_pages(4), extras=False)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) * 3 // 4] + b"garbage that is not a gzip member")
-    items = list(iter_warc(path, Counter(), MAX))
+    items = list(iter_warc(path, ctx(None, MAX)))
     good = [item for item in items if item.error is None]
     assert 1 <= len(good) < 4 and [item.id for item in good] == [f"https://news.example.org/{n:05d}.html" for n in range(len(good))]
     assert items[-1].error is not None and "damaged" in items[-1].error and items[-1].content is None
@@ -83,7 +87,7 @@ def test_missing_warc_library_names_the_extra(tmp_path, monkeypatch):
     path = tmp_path / "x.warc"
     path.write_bytes(b"")
     with pytest.raises(DependencyError, match=r"warcio.*pip install 'summarise-news\[archives\]'"):
-        list(iter_warc(path, Counter(), MAX))
+        list(iter_warc(path, ctx(None, MAX)))
 
 
 # --------------------------------------------------------------------------- compression
@@ -103,24 +107,24 @@ def test_a_compressed_bomb_is_never_decompressed_whole(tmp_path, suffix):
     path = compress(tmp_path / f"bomb.txt{suffix}", bytes(200 * 1024 * 1024))  # 200 MiB of zeros, a few hundred KiB packed
     tracemalloc.start()
     try:
-        [item] = iter_compressed_file(path, FORMATS, MAX)
+        [item] = iter_compressed_file(path, ctx())
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert item.content is None and "over the 1 MiB input limit" in item.error
+    assert item.content is None and "over the 1.0 MiB input limit" in item.error
     assert peak < 8 * MAX
 
 
 def test_compressed_article_file_keeps_its_format(tmp_path):
     path = compress(tmp_path / "page.html.xz", html_page("Titre", article_text(1)).encode())
-    [item] = iter_compressed_file(path, FORMATS, MAX)
+    [item] = iter_compressed_file(path, ctx())
     assert item.format == "html" and item.error is None and b"<h1>Titre</h1>" in item.content
 
 
 def test_corrupt_compressed_file_is_one_error_item(tmp_path):
     path = tmp_path / "bad.txt.gz"
     path.write_bytes(b"\x1f\x8b\x08\x00 this is not deflate data at all")
-    [item] = iter_compressed_file(path, FORMATS, MAX)
+    [item] = iter_compressed_file(path, ctx())
     assert item.content is None and "cannot be decompressed" in item.error
 
 
@@ -201,7 +205,7 @@ def test_tar_members_are_streamed_as_articles(tmp_path, name, mode):
     path = tmp_path / name
     _write_tar(path, _bundle_members(), mode)
     skipped = Counter()
-    items = list(iter_tar(path, FORMATS, skipped, MAX))
+    items = list(iter_tar(path, ctx(skipped)))
     _check_bundle(items, skipped, tmp_path)
     assert skipped[archives.SKIP_SPECIAL] == 2
 
@@ -212,7 +216,7 @@ def test_tar_zst(tmp_path):
     compress(tmp_path / "b.tar.zst", raw.read_bytes())
     raw.unlink()
     skipped = Counter()
-    _check_bundle(list(iter_tar(tmp_path / "b.tar.zst", FORMATS, skipped, MAX)), skipped, tmp_path)
+    _check_bundle(list(iter_tar(tmp_path / "b.tar.zst", ctx(skipped))), skipped, tmp_path)
 
 
 def test_zip_members_are_streamed_as_articles(tmp_path):
@@ -224,7 +228,7 @@ def test_zip_members_are_streamed_as_articles(tmp_path):
         link.external_attr = (0o120777 << 16)
         bundle.writestr(link, "/etc/passwd")
     skipped = Counter()
-    items = list(iter_zip(path, FORMATS, skipped, MAX))
+    items = list(iter_zip(path, ctx(skipped)))
     _check_bundle(items, skipped, tmp_path)
     assert skipped[archives.SKIP_SPECIAL] == 1
 
@@ -234,8 +238,8 @@ def test_oversized_member_is_an_error_item_and_the_rest_goes_on(tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("big.txt", bytes(3 * MAX))
         bundle.writestr("small.txt", b"Petit article.")
-    big, small = iter_zip(path, FORMATS, Counter(), MAX)
-    assert big.content is None and "over the 1 MiB input limit" in big.error
+    big, small = iter_zip(path, ctx())
+    assert big.content is None and "over the 1.0 MiB input limit" in big.error
     assert small.content == b"Petit article."
 
 
@@ -245,7 +249,7 @@ def test_truncated_tar_gz_keeps_the_members_before(tmp_path):
     _write_tar(path, members, "w:gz")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    items = list(iter_tar(path, FORMATS, Counter(), MAX))
+    items = list(iter_tar(path, ctx()))
     assert items[-1].error is not None and "damaged" in items[-1].error
     assert [item.id for item in items[:-1]] == [f"a{n}.txt" for n in range(len(items) - 1)]
 
@@ -256,7 +260,7 @@ def test_truncated_tar_gz_keeps_the_members_before(tmp_path):
 def test_csv_rows_with_a_header(tmp_path):
     path = tmp_path / "cms.csv"
     path.write_text('slug,body,author\nfirst,"Premier article, avec une virgule.\nEt une ligne.",A\n,Deuxième article.,B\n\n', encoding="utf-8")
-    items = list(tables.iter_csv(path, text_field="body", id_field="slug", several=False, max_bytes=MAX))
+    items = list(tables.iter_csv(path, ctx(text_field="body", id_field="slug")))
     assert [(item.id, item.content) for item in items] == [
         ("first", "Premier article, avec une virgule.\nEt une ligne."), ("2", "Deuxième article."),
     ]
@@ -266,7 +270,7 @@ def test_csv_rows_with_a_header(tmp_path):
 def test_tsv_gz_and_undecodable_cells_go_to_the_decoder_as_bytes(tmp_path):
     data = "id\ttext\n".encode() + b"a\tLe conseil a vot\xe9 le budget.\n" + "b\tDéjà UTF-8.\n".encode()
     path = compress(tmp_path / "export.tsv.gz", data)
-    first, second = tables.iter_csv(path, text_field="text", id_field="id", several=True, max_bytes=MAX)
+    first, second = tables.iter_csv(path, ctx(several=True))
     assert first.id == "a" and first.content == b"Le conseil a vot\xe9 le budget."
     assert read_document(first.content, format="text").text == "Le conseil a voté le budget."
     assert second.content == "Déjà UTF-8."
@@ -284,7 +288,7 @@ def test_a_missing_column_is_one_error_before_any_row(tmp_path, kind):
     with pytest.raises(InputError, match=r"no column 'text': pass --text-field with one of its columns: 'id', 'body'"):
         tables.check_columns(path, "text", "id")
     with pytest.raises(InputError, match=r"no column 'ref': pass --id-field"):
-        list(reader(path, text_field="body", id_field="ref", several=False, max_bytes=MAX))
+        list(reader(path, ctx(text_field="body", id_field="ref")))
     # The default id column may be absent: rows are numbered.
     tables.check_columns(path, "body", tables.DEFAULT_ID_FIELD)
 
@@ -303,7 +307,7 @@ def test_parquet_is_read_row_group_by_row_group(tmp_path, monkeypatch):
         return real(self, index, columns=columns, **kwargs)
 
     monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
-    reader = tables.iter_parquet(path, text_field="text", id_field="key", several=False, max_bytes=MAX)
+    reader = tables.iter_parquet(path, ctx(id_field="key"))
     first = next(reader)
     assert first.id == "k0" and first.content == article_text(0) and groups == [(0, ("text", "key"))]
     rest = list(reader)
@@ -315,7 +319,7 @@ def test_parquet_is_read_row_group_by_row_group(tmp_path, monkeypatch):
 def test_parquet_binary_text_column_is_decoded_later(tmp_path):
     path = tmp_path / "b.parquet"
     write_parquet(path, {"text": [b"Caf\xe9 cr\xe8me."]})
-    [item] = tables.iter_parquet(path, text_field="text", id_field="id", several=False, max_bytes=MAX)
+    [item] = tables.iter_parquet(path, ctx())
     assert item.id == "1" and read_document(item.content, format="text").text == "Café crème."
 
 

@@ -49,7 +49,7 @@ def test_an_unknown_file_kind_lists_the_kinds_of_the_table(tmp_path):
 
     odd = tmp_path / "a.pdf"
     odd.write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"pass a folder, \.txt, \.md, \.html or \.jsonl files"):
+    with pytest.raises(InputError, match=r"pass a folder, \.txt, \.md, \.html, \.jsonl, \.csv, \.parquet, \.warc, \.tar or \.zip files"):
         iter_articles([odd])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import SummariseError
@@ -105,7 +105,9 @@ class Core:
             item.error = article.error
             return item
         try:
-            document = read_document(article.content, format=article.format, name=f"article {article.id}")
+            document = read_document(article.content, format=article.format, name=f"article {article.id}", charset=article.charset)
+            if article.metadata:  # where it came from: a crawl's URL and date, a fetched page's requested and final URL
+                document = replace(document, metadata={**document.metadata, **article.metadata})
             item.prepared = self.summariser.prepare(document, source_lang=self.source_lang)
         except SummariseError as exc:
             item.error = str(exc)

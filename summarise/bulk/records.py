@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -103,6 +104,7 @@ class BulkStats:
     cache_hits: int = 0  # sentences found in the translation cache
     cache_misses: int = 0  # distinct sentences not found there: what the model translated
     total: int | None = None  # articles expected, when the caller counted them
+    not_articles: Counter = field(default_factory=Counter)  # passed over by reason: WARC requests, images, nested archives…
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
 
@@ -147,7 +149,12 @@ class BulkStats:
             f"{self.flagged} flagged by the quality checks; "
             f"{self.sentences} sentences: {self.cache_misses} translated by the model, {self.cache_hits} cache hits; "
             f"{self.seconds:.1f} s; {self.articles_per_second:.2f} articles/s, {self.sentences_per_second:.1f} sentences/s"
+            + (f"; not articles, skipped: {self.not_articles_line()}" if self.not_articles else "")
         )
+
+    def not_articles_line(self) -> str:
+        """``1000 WARC request records, 2 nested archives (not followed)``: most first."""
+        return ", ".join(f"{count} {reason}" for reason, count in self.not_articles.most_common())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +169,7 @@ class BulkStats:
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.articles_per_second, 3),
             "sentences_per_second": round(self.sentences_per_second, 3),
+            "not_articles": dict(self.not_articles),
         }
 
 

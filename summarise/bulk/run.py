@@ -161,7 +161,8 @@ def run_archive(
     if per_article is not None and out is None:
         raise OutputError("per-article files need an output folder: pass out=")
     writer = ArchiveWriter(out, per_article=per_article) if out is not None else None
-    articles = iter_articles(inputs, text_field=text_field, id_field=id_field, exclude=writer.paths if writer else ())
+    stats = BulkStats(total=total)
+    articles = iter_articles(inputs, text_field=text_field, id_field=id_field, exclude=writer.paths if writer else (), skipped=stats.not_articles)
     if summariser is None:
         from ..pipeline import Summariser
 
@@ -170,7 +171,6 @@ def run_archive(
         from ..errors import RegistryError
 
         raise RegistryError(f"{summariser.registry.path} names no summarisation model: add one, pass --sum-model, or use --no-summary")
-    stats = BulkStats(total=total)
     job = Job(settings, summariser, options, cache, stats, progress)
     return ArchiveRun(_drive(executor, job, articles, writer), stats)
 

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import importlib
+import itertools
 import json
 import logging
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..archives import RawArticle, ReadContext
 from ..errors import InputError
+from ..fetching import HostPacer, is_url
 from .resume import id_key
 
 logger = logging.getLogger("summarise")
@@ -28,12 +33,23 @@ logger = logging.getLogger("summarise")
 
 @dataclass(frozen=True)
 class InputKind:
-    """One kind of input file: its suffixes, and how its articles are read."""
+    """One kind of input file: its suffixes, and how its articles are read.
+
+    ``reader`` (``"module:function"``, imported when first needed) reads a
+    file of many articles: it takes the path and a
+    :class:`~summarise.archives.ReadContext` and yields articles.
+    ``compressible``: the kind is also read as ``.gz``/``.bz2``/``.xz``/``.zst``,
+    streamed.  ``needs``: the ``(module, package)`` of the ``archives`` extra it
+    reads with, checked before a run starts.
+    """
 
     name: str
     suffixes: tuple[str, ...]
     format: str | None  # the reader format of a one-article file; None for files holding many articles
     description: str
+    reader: str | None = None
+    compressible: bool = False
+    needs: tuple[str, str] | None = None
 
     @property
     def many(self) -> bool:
@@ -42,12 +58,20 @@ class InputKind:
 
 # The one table of input kinds.  Order: how error messages list them.
 INPUT_KINDS: tuple[InputKind, ...] = (
-    InputKind("text", (".txt", ".text"), "text", "plain text, one article"),
-    InputKind("markdown", (".md", ".markdown"), "markdown", "Markdown, one article"),
-    InputKind("html", (".html", ".htm", ".xhtml"), "html", "HTML, one article"),
-    InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line"),
+    InputKind("text", (".txt", ".text"), "text", "plain text, one article", compressible=True),
+    InputKind("markdown", (".md", ".markdown"), "markdown", "Markdown, one article", compressible=True),
+    InputKind("html", (".html", ".htm", ".xhtml"), "html", "HTML, one article", compressible=True),
+    InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line", "summarise.bulk.sources:_jsonl_file", compressible=True),
+    InputKind("csv", (".csv", ".tsv"), None, "CSV or TSV with a header row, one article per row", "summarise.tables:iter_csv", compressible=True),
+    InputKind("parquet", (".parquet",), None, "Parquet, one article per row", "summarise.tables:iter_parquet", needs=("pyarrow.parquet", "pyarrow")),
+    InputKind("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), None, "a web crawl (WARC), one article per HTML or text page",
+              "summarise.archives:iter_warc", needs=("warcio", "warcio")),
+    InputKind("tar", (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"), None,
+              "a tar bundle, one article per .txt, .md or .html member", "summarise.archives:iter_tar"),
+    InputKind("zip", (".zip",), None, "a zip bundle, one article per .txt, .md or .html member", "summarise.archives:iter_zip"),
 )
 KINDS_BY_SUFFIX: dict[str, InputKind] = {suffix: kind for kind in INPUT_KINDS for suffix in kind.suffixes}
+_LONGEST_FIRST = sorted(KINDS_BY_SUFFIX, key=len, reverse=True)
 # Derived views, for readers of the old names.
 ARTICLE_SUFFIXES: dict[str, str] = {s: k.format for s, k in KINDS_BY_SUFFIX.items() if k.format is not None}
 JSONL_SUFFIXES: tuple[str, ...] = tuple(s for s, k in KINDS_BY_SUFFIX.items() if k.name == "jsonl")
@@ -56,14 +80,58 @@ _GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
 def kind_of(path: str | os.PathLike) -> InputKind | None:
-    """The input kind of a file, by its suffix; None for a file no reader takes."""
-    return KINDS_BY_SUFFIX.get(Path(path).suffix.lower())
+    """The input kind of a file, by its suffix (``a.warc.gz``, ``a.jsonl.zst``); None for a file no reader takes."""
+    from ..archives import split_compression
+
+    name = Path(path).name.lower()
+    for suffix in _LONGEST_FIRST:
+        if name.endswith(suffix):
+            return KINDS_BY_SUFFIX[suffix]
+    inner, compression = split_compression(name)
+    if compression is not None:
+        kind = kind_of(inner)
+        return kind if kind is not None and kind.compressible else None
+    return None
+
+
+def is_compressed(path: str | os.PathLike) -> bool:
+    """A compressed file of a one-line-per-article or one-article kind (``a.jsonl.gz``, ``a.html.zst``)."""
+    from ..archives import split_compression
+
+    name = Path(path).name.lower()
+    return not any(name.endswith(suffix) for suffix in _LONGEST_FIRST) and split_compression(name)[1] is not None
 
 
 def article_format(path: str | os.PathLike) -> str:
     """The reader format of a one-article file (``"auto"`` when its suffix does not say)."""
     kind = kind_of(path)
     return kind.format if kind is not None and kind.format is not None else "auto"
+
+
+def read_article(spec: str) -> Any:
+    """The one article ``summarise run`` reads: a file of a one-article kind (compressed or not) or a URL.
+
+    Returns a :class:`~summarise.reading.Document`.  A file holding many
+    articles is refused with the bulk command that reads it.
+    """
+    from ..archives import ReadContext, iter_compressed_file
+    from ..reading import read_document
+
+    if is_url(spec):
+        from ..fetching import fetch_document
+
+        return fetch_document(spec)
+    path = Path(spec)
+    kind = kind_of(path)
+    if kind is not None and kind.many:
+        raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
+    if kind is not None and is_compressed(path):
+        _check_file(path, "text", "id")
+        [item] = iter_compressed_file(path, ReadContext(ARTICLE_SUFFIXES))
+        if item.error is not None:
+            raise InputError(item.error)
+        return read_document(item.content, format=item.format, name=path.name)
+    return read_document(path)
 
 
 def _names(many: bool | None = None) -> str:
@@ -84,6 +152,8 @@ class SourceArticle:
     text_sha256: str | None = None
     error: str | None = None
     flags: list[str] = field(default_factory=list)
+    charset: str | None = None  # what the container declared (an HTTP Content-Type), tried before guessing
+    metadata: dict[str, Any] = field(default_factory=dict)  # e.g. requested_url/final_url, a crawl's url and date
 
 
 InputSpec = str | os.PathLike | Mapping[str, Any]
@@ -95,50 +165,76 @@ def iter_articles(
     text_field: str = "text",
     id_field: str = "id",
     exclude: Iterable[str | os.PathLike] = (),
+    skipped: Counter | None = None,
 ) -> Iterator[SourceArticle]:
     """The articles of ``inputs``, lazily, in order, each with a unique id.
 
     An input is a folder (read recursively: every kind of :data:`INPUT_KINDS`
     that holds one article; hidden files skipped), a file of any kind in
     :data:`INPUT_KINDS`, a glob, ``"-"`` (JSONL on stdin), or a mapping (one
-    article, like a JSONL line).  Ids: a file's path relative to its folder or
-    glob root (as given, for a file named directly); a JSONL line's
-    ``id_field``, else its line number (``FILE:LINE`` when there are several
-    inputs).  A repeated id is kept, as ``id#2`` (``#3``…), flagged
+    article, like a JSONL line), or an http(s) URL (fetched, politely: see
+    :mod:`summarise.fetching`).  Ids: a file's path relative to its folder or
+    glob root (as given, for a file named directly); a JSONL line's or a table
+    row's ``id_field``, else its line or row number (``FILE:LINE`` when there
+    are several inputs); a WARC page's URL; an archive member's path; a URL as
+    given.  Records and members that are not articles are counted in
+    ``skipped`` by reason.  A repeated id is kept, as ``id#2`` (``#3``…), flagged
     ``duplicate_id``.  Paths under ``exclude`` (the run's own output) are never
     read.
 
     Named paths are checked now: a missing path, or a folder or glob with no
-    article in it, raises :class:`InputError` before anything is read.
+    article in it, raises :class:`InputError` before anything is read; so do
+    a table without the ``text_field`` column and a kind whose library is not
+    installed (:class:`~summarise.errors.DependencyError`).
     """
+    from ..reading import MAX_INPUT_BYTES
+
     if isinstance(inputs, (str, os.PathLike, Mapping)):
         inputs = [inputs]
     several = True
     if isinstance(inputs, (list, tuple)):
         for spec in inputs:
             if not isinstance(spec, Mapping):
-                _check_input(spec)
+                _check_input(spec, text_field, id_field)
         several = len(inputs) > 1
     excluded = [Path(p).resolve() for p in exclude]
-    return _unique_ids(_read_all(inputs, text_field, id_field, several, excluded))
+    ctx = ReadContext(ARTICLE_SUFFIXES, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
+    return _unique_ids(_read_all(inputs, ctx, excluded))
 
 
 def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.PathLike] = ()) -> int | None:
-    """How many articles ``inputs`` hold, for a progress bar's ETA; None when unknowable (stdin, mappings)."""
+    """How many articles ``inputs`` hold, for a progress bar's ETA; None when unknowable.
+
+    Unknowable without reading them whole: stdin, mappings, compressed files,
+    CSV (quoted cells hold newlines), crawls and bundles.  Parquet says its row
+    count in its footer.
+    """
     excluded = [Path(p).resolve() for p in exclude]
     total = 0
     for spec in [inputs] if isinstance(inputs, (str, os.PathLike)) else inputs:
         if isinstance(spec, Mapping) or str(spec) == "-":
             return None
+        if is_url(os.fspath(spec)):
+            total += 1
+            continue
         for path, _root in _paths(str(spec), excluded):
             kind = kind_of(path)
-            total += _count_lines(path) if kind is not None and kind.many else 1
+            if kind is None or not kind.many:
+                total += 1
+            elif kind.name == "jsonl" and not is_compressed(path):
+                total += _count_lines(path)
+            elif kind.name == "parquet":
+                from ..tables import row_count
+
+                total += row_count(path)
+            else:
+                return None
     return total
 
 
-def _check_input(spec: str | os.PathLike) -> None:
+def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: str = "id") -> None:
     text = os.fspath(spec)
-    if text == "-":
+    if text == "-" or is_url(text):
         return
     path = Path(text)
     if path.is_dir():
@@ -146,32 +242,91 @@ def _check_input(spec: str | os.PathLike) -> None:
             raise InputError(f"{text} holds no {_names(False)} file: check the folder, or pass {_names(True)} files")
     elif path.is_file():
         if kind_of(path) is None:
-            raise InputError(f"{text}: unknown kind of input: pass a folder, {_names()} files, a glob, or -")
+            raise InputError(f"{text}: unknown kind of input: pass a folder, {_names()} files, a glob, a URL, or -")
+        _check_file(path, text_field, id_field)
     elif _GLOB_MAGIC.search(text):
-        if next(_glob_matches(text, []), None) is None:
+        matches = _glob_matches(text, [])
+        first = next(matches, None)
+        if first is None:
             raise InputError(f"no article matches the pattern {text}: check it (quote it so the shell does not expand it)")
+        for found, _root in itertools.chain([first], matches):
+            _check_file(found, text_field, id_field)
     else:
-        raise InputError(f"{text} does not exist: give folders, article files, {_names(True)} files, globs, or - for stdin")
+        raise InputError(f"{text} does not exist: give folders, article files, {_names(True)} files, globs, URLs, or - for stdin")
 
 
-def _read_all(inputs: Iterable[InputSpec], text_field: str, id_field: str, several: bool, excluded: list[Path]) -> Iterator[SourceArticle]:
+def _check_file(path: Path, text_field: str, id_field: str) -> None:
+    """What can be known of a file before any work: its library is installed, its table has the columns."""
+    from ..archives import require, split_compression
+
+    kind = kind_of(path)
+    if kind is None:
+        return
+    if kind.needs is not None:
+        require(kind.needs[0], kind.needs[1], f"{path} ({kind.description})")
+    if split_compression(path.name)[1] == ".zst":
+        require("zstandard", "zstandard", f"{path} (zstd-compressed)")
+    if kind.name in ("csv", "parquet"):
+        from ..tables import check_columns
+
+        check_columns(path, text_field, id_field)
+
+
+def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:
     """Every article of every input, ids not yet made unique and not yet numbered."""
     mapped = 0
+    pacer = None
     for spec in inputs:
         if isinstance(spec, Mapping):
             mapped += 1
-            yield _from_mapping(spec, str(mapped), f"input:{mapped}", text_field, id_field)
+            yield _from_mapping(spec, str(mapped), f"input:{mapped}", ctx.text_field, ctx.id_field)
             continue
         text = os.fspath(spec)
         if text == "-":
-            yield from _from_jsonl(sys.stdin.buffer, "stdin", several, text_field, id_field)
+            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx.several, ctx.text_field, ctx.id_field)
+            continue
+        if is_url(text):
+            pacer = pacer or HostPacer()
+            yield _from_url(text, pacer)
             continue
         for path, root in _paths(text, excluded):
             kind = kind_of(path)
             if kind is not None and kind.many:
-                yield from _jsonl_file(path, several, text_field, id_field)
+                module, _, function = (kind.reader or "").partition(":")
+                reader = getattr(importlib.import_module(module), function)
+                yield from (_from_raw(item) if not isinstance(item, SourceArticle) else item for item in reader(path, ctx))
+            elif is_compressed(path):
+                from ..archives import iter_compressed_file
+
+                yield from (_from_raw(item) for item in iter_compressed_file(path, ctx, _file_id(path, root)))
             else:
                 yield _from_file(path, root)
+
+
+def _from_raw(raw: RawArticle) -> SourceArticle:
+    """An archive reader's item as an article: its text hash is that of its bytes (or UTF-8 text)."""
+    content = raw.content
+    sha = None
+    if content is not None:
+        data = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
+        sha = hashlib.sha256(data).hexdigest()
+    return SourceArticle(raw.id, -1, raw.origin, content, raw.format, sha, raw.error, list(raw.flags), raw.charset, dict(raw.metadata))
+
+
+def _from_url(url: str, pacer: HostPacer) -> SourceArticle:
+    """A fetched page; a failed fetch is an article with ``error`` set, and the run goes on."""
+    from ..errors import FetchError
+    from ..fetching import fetch
+
+    pacer.wait(url)
+    try:
+        page = fetch(url)
+    except FetchError as exc:
+        return _article(url, url, error=str(exc))
+    article = _article(url, url, page.content, page.format, hashlib.sha256(page.content).hexdigest())
+    article.charset = page.charset
+    article.metadata = {"requested_url": page.url, "final_url": page.final_url}
+    return article
 
 
 def _paths(spec: str, excluded: list[Path]) -> Iterator[tuple[Path, Path | None]]:
@@ -201,7 +356,7 @@ def _walk(folder: Path, excluded: list[Path]) -> Iterator[Path]:
         try:
             if entry.is_dir(follow_symlinks=False):
                 yield from _walk(path, excluded)
-            elif entry.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            elif entry.is_file() and (kind := kind_of(path)) is not None and not kind.many:  # a.html, a.html.gz
                 yield path
         except OSError:
             continue
@@ -240,10 +395,14 @@ def _article(article_id: str, origin: str, content: str | bytes | None = None, f
     return SourceArticle(article_id, -1, origin, content, fmt, sha, error)
 
 
+def _file_id(path: Path, root: Path | None) -> str:
+    return (path.relative_to(root) if root is not None else Path(os.path.normpath(path))).as_posix()
+
+
 def _from_file(path: Path, root: Path | None) -> SourceArticle:
     from ..reading import MAX_INPUT_BYTES
 
-    article_id = (path.relative_to(root) if root is not None else Path(os.path.normpath(path))).as_posix()
+    article_id = _file_id(path, root)
     fmt = article_format(path)
     try:
         size = path.stat().st_size
@@ -255,15 +414,21 @@ def _from_file(path: Path, root: Path | None) -> SourceArticle:
     return _article(article_id, str(path), data, fmt, hashlib.sha256(data).hexdigest())
 
 
-def _jsonl_file(path: Path, several: bool, text_field: str, id_field: str) -> Iterator[SourceArticle]:
+def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
+    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst."""
+    from ..archives import open_stream
+
+    name = path.as_posix()
     try:
-        stream = path.open("rb")
+        stream = open_stream(path)
     except OSError as exc:
-        name = path.as_posix()
         yield _article(name, name, error=f"{name} cannot be read ({exc.strerror or exc}): check its permissions")
         return
     with stream:
-        yield from _from_jsonl(stream, path.as_posix(), several, text_field, id_field)
+        try:
+            yield from _from_jsonl(stream, name, ctx.several, ctx.text_field, ctx.id_field)
+        except (OSError, EOFError, ValueError) as exc:  # a damaged compressed stream: the lines before stay read
+            yield _article(f"{name}@damaged", name, error=f"{name} cannot be read to the end ({exc}): the lines before were read")
 
 
 def _from_jsonl(stream, name: str, several: bool, text_field: str, id_field: str) -> Iterator[SourceArticle]:

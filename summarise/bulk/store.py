@@ -11,6 +11,7 @@ import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ logger = logging.getLogger("summarise")
 
 PER_ARTICLE_FORMATS = ("md", "json", "html")
 RECORDS_NAME = "records.jsonl"  # the record file inside a folder OUT
+PARQUET_SUFFIX = ".parquet"  # OUT.parquet: written whole at the end of a run from its journal, OUT.records.jsonl
 ARTICLES_DIR = "articles"  # per-article files inside a folder OUT
 MAX_NAME_BYTES = 150  # per-article file names are cut here, plus a hash suffix
 FSYNC_EVERY = 64
@@ -71,6 +73,10 @@ class ArchiveWriter:
     ``out`` ending in ``.jsonl``/``.ndjson`` is the record file itself (lock:
     ``OUT.lock``); anything else is a folder holding ``records.jsonl``,
     ``.lock`` and, with ``per_article``, ``articles/<id>.md|json|html``.
+    ``out`` ending in ``.parquet`` keeps its records in the journal
+    ``OUT.records.jsonl`` (so a killed run resumes as with JSONL) and, when a
+    run finishes, writes the Parquet file from it atomically: one row per id,
+    never half-written.
 
     Each record is one ``write()`` of one whole line, fsynced every
     ``fsync_every`` records and on close.  On open, a torn last line (a crash
@@ -85,7 +91,18 @@ class ArchiveWriter:
             raise OutputError(f"unknown per-article format {per_article!r}: expected one of {', '.join(PER_ARTICLE_FORMATS)}")
         self.per_article = per_article
         self.fsync_every = max(1, fsync_every)
-        if self.out.suffix.lower() in JSONL_SUFFIXES:
+        self.parquet_path: Path | None = None
+        if self.out.suffix.lower() == PARQUET_SUFFIX:
+            from ..archives import require
+
+            require("pyarrow.parquet", "pyarrow", "Parquet output")  # before any work
+            if per_article:
+                raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
+            self.folder = None
+            self.parquet_path = self.out
+            self.records_path = self.out.with_suffix(".records.jsonl")
+            self.lock_path = self.records_path.with_name(self.records_path.name + ".lock")
+        elif self.out.suffix.lower() in JSONL_SUFFIXES:
             if per_article:
                 raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
             self.folder = None
@@ -93,7 +110,7 @@ class ArchiveWriter:
             self.lock_path = self.out.with_name(self.out.name + ".lock")
         else:
             if self.out.exists() and not self.out.is_dir():
-                raise OutputError(f"{self.out} exists and is not a folder: give --out a folder, or a file ending in .jsonl")
+                raise OutputError(f"{self.out} exists and is not a folder: give --out a folder, a file ending in .jsonl, or one ending in .parquet")
             self.folder = self.out
             self.records_path = self.out / RECORDS_NAME
             self.lock_path = self.out / ".lock"
@@ -110,7 +127,9 @@ class ArchiveWriter:
     @property
     def paths(self) -> list[Path]:
         """What this writer writes: never to be read as input."""
-        return [self.folder] if self.folder is not None else [self.records_path, self.lock_path]
+        if self.folder is not None:
+            return [self.folder]
+        return [self.records_path, self.lock_path] + ([self.parquet_path] if self.parquet_path is not None else [])
 
     # -- life cycle -------------------------------------------------------
 
@@ -141,6 +160,10 @@ class ArchiveWriter:
                 self._fd = None
                 if compact and self._compact:
                     self._rewrite_unique()
+                if compact and self.parquet_path is not None:
+                    from ..tables import write_parquet
+
+                    write_parquet(self._journal(), self.parquet_path)
         finally:
             self._unlock()
 
@@ -253,12 +276,22 @@ class ArchiveWriter:
         _fsync_dir(self.records_path.parent)
         self._compact = False
 
+    def _journal(self) -> Iterator[dict[str, Any]]:
+        """The records of the record file, one per id once compacted (every line is whole: see ``_load``)."""
+        with self.records_path.open("rb") as stream:
+            for raw in stream:
+                if raw.strip():
+                    yield json.loads(raw)
+
     def _remove_temp_files(self) -> None:
         """Temporary files a killed run left behind (the lock is ours, so nobody else is writing them)."""
         folders = [self.records_path.parent] + ([self.articles_dir] if self.articles_dir is not None else [])
         for folder in folders:
             prefix = f".{self.records_path.name}." if folder == self.records_path.parent else "."
             for leftover in folder.glob(f"{glob.escape(prefix)}*.tmp"):
+                leftover.unlink(missing_ok=True)
+        if self.parquet_path is not None:
+            for leftover in self.parquet_path.parent.glob(f"{glob.escape(f'.{self.parquet_path.name}.')}*.tmp"):
                 leftover.unlink(missing_ok=True)
 
     def _unlock(self) -> None:
