@@ -32,6 +32,14 @@ Variants (a table of named functions):
                 nothing is cached.  (The module-level ``summarise()`` would also
                 reload the models at every call: the run-loop row minus the
                 process start.)
+  translate     the bulk row with ``--no-summary``: the translation rate that reading is
+                compared with.
+  reading       reading alone, no model: a generated 1,000-article WARC.gz (``--reading-articles``)
+                through the bulk input path (``iter_articles``: warcio, ids, skip counts)
+                and the reader (charset, HTML extraction, cleaning).  Reported as
+                articles/s and as a multiple of the translate row's articles/s, measured
+                in the same run: it must stay at least 50x, so that reading is never the
+                bottleneck.
   ray           the bulk command with ``--engine ray --workers N`` (``--ray-workers``,
                 default 2): the same core in N Ray actors on a private local Ray
                 that the command starts (needs ``pip install 'summarise[ray]'``;
@@ -193,6 +201,7 @@ class Context:
     quantization: str | None = None
     sentences: int = 0  # source sentences in the archive, as the pipeline splits them (from the bulk run)
     ray_workers: int = 2
+    reading_articles: int = 1000
 
 
 @dataclass
@@ -238,6 +247,37 @@ def run_bulk(ctx: Context) -> Measurement:
     counts = re.search(r"(\d+) translated by the model, (\d+) cache hits", summary)
     extra = {"model_translated": int(counts.group(1)), "cache_hits": int(counts.group(2))} if counts else {}
     return Measurement(seconds, len(ctx.rows), ctx.sentences, len(ctx.rows), "one process", extra)
+
+
+def run_translate(ctx: Context) -> Measurement:
+    out = ctx.work / "translate-out"
+    command = [sys.executable, "-m", "summarise", "bulk", str(ctx.archive), "--out", str(out), "--quiet", "--no-summary", *_model_options(ctx)]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=_env(), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"summarise bulk --no-summary failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    return Measurement(seconds, len(records), sum(len(r["pairs"]) for r in records), len(records), "one process, --no-summary")
+
+
+def run_reading(ctx: Context) -> Measurement:
+    """Read a generated WARC.gz as bulk does, up to the text the models would get: no model at all."""
+    from summarise.bulk import iter_articles
+    from summarise.reading import read_document
+    from tests.archivefixtures import news_pages, write_warc
+
+    warc = ctx.work / "reading.warc.gz"
+    write_warc(warc, news_pages(ctx.reading_articles, seed=SEED))
+    started = time.perf_counter()
+    count = characters = 0
+    for article in iter_articles([warc]):
+        document = read_document(article.content, format=article.format, charset=article.charset, name=article.id)
+        count += 1
+        characters += len(document.text)
+    seconds = time.perf_counter() - started
+    assert count == ctx.reading_articles, f"read {count} of {ctx.reading_articles} pages"
+    return Measurement(seconds, count, 0, count, f"{warc.stat().st_size // 1024} KiB WARC.gz, no translation", {"characters": characters})
 
 
 def run_ray(ctx: Context) -> Measurement:
@@ -334,6 +374,8 @@ VARIANTS = [
     Variant("bulk", run_bulk, "summarise bulk: one process, cross-article batches, translation cache"),
     Variant("run-loop", run_cli_loop, "summarise run per article: a process each"),
     Variant("library-loop", run_library_loop, "Summariser.summarise() per article, one process"),
+    Variant("translate", run_translate, "summarise bulk --no-summary: translation only"),
+    Variant("reading", run_reading, "reading a 1,000-article WARC.gz, no model"),
     Variant("ray", run_ray, "summarise bulk --engine ray: the same core in Ray actors"),
 ]
 
@@ -368,6 +410,7 @@ def main() -> None:
     parser.add_argument("--quantization", help="passed to every variant (e.g. int8, the shipped registry's CPU default; default: none, fp32)")
     parser.add_argument("--variants", default=",".join(v.name for v in VARIANTS), help="comma-separated names (bulk always runs)")
     parser.add_argument("--ray-workers", type=int, default=2, help="Ray actors for the ray row (default 2)")
+    parser.add_argument("--reading-articles", type=int, default=1000, help="pages in the reading row's WARC.gz (default 1000)")
     parser.add_argument("--work", type=Path, default=HERE / "results" / "bulk", help="models and outputs go here")
     parser.add_argument("--library-loop", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--registry", type=Path, help=argparse.SUPPRESS)
@@ -384,7 +427,7 @@ def main() -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=args.work))
     archive = run_dir / "archive.jsonl"
     rows = make_archive(archive, articles)
-    ctx = Context(registry, archive, rows, run_dir, sample, library_sample, args.beams, args.device, args.quantization, ray_workers=args.ray_workers)
+    ctx = Context(registry, archive, rows, run_dir, sample, library_sample, args.beams, args.device, args.quantization, ray_workers=args.ray_workers, reading_articles=args.reading_articles)
     wanted = {"bulk", *args.variants.split(",")}
     results: dict[str, Measurement] = {}
     skipped: dict[str, str] = {}
@@ -410,6 +453,7 @@ def report(args, ctx: Context, results: dict[str, Measurement], wall: float, ski
         "| variant | articles/s | sentences/s | bulk is × faster | seconds (archive) | measured |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
+    reading = results.pop("reading", None)
     for name, m in results.items():
         ratio = m.seconds / bulk.seconds
         lines.append(f"| {name} | {m.articles_per_second:.2f} | {m.sentences_per_second:.1f} | {ratio:.1f} | {m.seconds:.1f} | {m.note} |")
@@ -425,6 +469,14 @@ def report(args, ctx: Context, results: dict[str, Measurement], wall: float, ski
         lines += ["", f"ray: {ray.note}; {ray.articles_per_second / bulk.articles_per_second:.2f}x the bulk row's articles/s ({verdict}). "
                   "Both rows count from process start; the ray row includes starting Ray and loading the models in every worker. "
                   "On one small machine Ray shares the bulk row's cores, so this is its overhead, not a cluster's speed-up."]
+    if reading is not None:
+        base = results.get("translate", bulk)
+        ratio = reading.articles_per_second / base.articles_per_second
+        lines += ["", f"reading: {reading.articles_per_second:.0f} articles/s ({reading.articles} pages of a {reading.note}; "
+                  f"{reading.seconds:.2f} s), {ratio:.0f}x the {'translate' if 'translate' in results else 'bulk'} row's "
+                  f"{base.articles_per_second:.2f} articles/s measured in this run: reading {'stays' if ratio >= 50 else 'DOES NOT stay'} "
+                  "at least 50x faster than translation."]
+        results["reading"] = reading
     for name, reason in (skipped or {}).items():
         lines += ["", f"Not run: {name} ({reason})."]
     lines += ["", f"benchmark wall time {wall:.0f} s, model building included."]
