@@ -272,7 +272,7 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
             return lambda: (sum(once(text) for text in sentences), len(sentences))
 
     else:
-        from summarise.loading import GenerationRequest, build_engine
+        from summarise.engines import GenerationRequest, build_engine
         from summarise.translating import TranslationSettings, Translator
 
         engine = build_engine(_spec("translate", source, stage), device=device, local_files_only=True)
@@ -330,7 +330,7 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
         _sync(device)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     else:
-        from summarise.loading import GenerationRequest, build_engine
+        from summarise.engines import GenerationRequest, build_engine
         from summarise.summarising import Summarizer, SummarySettings
 
         engine = build_engine(_spec("summarise", source, stage), device=device, local_files_only=True)
@@ -351,7 +351,7 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
 
 def child(job: dict) -> dict:
     if job.get("set_threads"):  # as the product: torch's default unless --threads is given
-        from summarise.loading import set_threads
+        from summarise.engines import set_threads
 
         set_threads(job["set_threads"])
     device = job["device"]
@@ -505,7 +505,7 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
         has_ct2 = False
         _say("ctranslate2 is not installed: CTranslate2 variants skipped (pip install 'summarise[ct2]')")
     if has_ct2:
-        from summarise import ct2
+        from summarise.engines import ctranslate2 as ct2
 
         conversions = {}
         for source in (mt_dir, sum_dir):

@@ -1,7 +1,7 @@
 """Translate news articles into English sentence by sentence, and summarise them.
 
 Importing this package is cheap: torch, transformers and every model load
-wait until a call needs them (see ``summarise.loading``).
+wait until a call needs them (see ``summarise.engines``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _LAZY = {
     "Document": "reading",
     "MemoryCache": "caching",
     "SQLiteCache": "caching",
-    "ModelCache": "loading",
+    "ModelCache": "engines",
     "translate_archive": "bulk",
     "summarise_archive": "bulk",
 }
@@ -46,7 +46,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .bulk import summarise_archive, translate_archive
     from .caching import MemoryCache, SQLiteCache
-    from .loading import ModelCache
+    from .engines import ModelCache
     from .pipeline import SentencePair, Summariser, Summary, Translation, summarise, translate
     from .reading import Document, read_document
     from .registry import ModelSpec, Registry

@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from .engines import BACKEND_NAMES, PRECISIONS
 from .errors import SummariseError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Translate news articles into English and summarise them.")
@@ -42,6 +43,10 @@ class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
+
+
+# One choice per row of the backend table (summarise.engines.BACKENDS).
+Backend = Enum("Backend", {name: name for name in BACKEND_NAMES}, type=str)
 
 
 def _stderr() -> Console:
@@ -72,7 +77,8 @@ BeamsOpt = Annotated[Optional[int], typer.Option("--beams", min=1, max=16, help=
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): about 3x faster, slightly less fluent.")]
 BatchOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Source tokens per translation batch, padding included (default: 4096 on CPU, more on a GPU by its memory).")]
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
-QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="Overrides the registry: int8 (dynamic int8 on CPU, the translators' default; fp16 on a GPU), bf16, or none (full precision).")]
+QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="Overrides the registry: int8 (the translators' default; fp16 on a GPU with PyTorch), bf16, none (full precision), or a CTranslate2 compute type.")]
+BackendOpt = Annotated[Optional[Backend], typer.Option("--backend", help="Engine for models whose registry entry names none (default: ctranslate2 on a CPU, transformers fp16 on a GPU).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
@@ -104,6 +110,7 @@ def run(
     batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
+    backend: BackendOpt = None,
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
     width: WidthOpt = None,
@@ -115,7 +122,7 @@ def run(
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
+        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
             result = summariser.summarise(document, source_lang=source_lang, progress=progress)
@@ -138,6 +145,7 @@ def translate_command(
     batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
+    backend: BackendOpt = None,
     keep_boilerplate: KeepBpOpt = False,
     quiet: QuietOpt = False,
     width: WidthOpt = None,
@@ -148,7 +156,7 @@ def translate_command(
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **_protection(keep, glossary))
+        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
             result = summariser.translate(document, source_lang=source_lang, progress=progress)
@@ -190,6 +198,7 @@ def bulk(
     batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
+    backend: BackendOpt = None,
     keep_boilerplate: KeepBpOpt = False,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
@@ -210,7 +219,7 @@ def bulk(
         if not inputs:
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
         summary = ({} if no_summary else {"length": length.value}) | _protection(keep, glossary)
-        options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary)
+        options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
         arguments = {
             "with_summary": not no_summary,
             "out": out,
@@ -309,7 +318,7 @@ def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option(
                     role += " (fallback)"
             elif spec.name == registry.summariser:
                 role += " (default)"
-            typer.echo(f"{spec.name:<24} {role:<28} {spec.label}  [{spec.backend}{'+' + spec.quantization if spec.quantization else ''}]")
+            typer.echo(f"{spec.name:<24} {role:<28} {spec.label}  [{spec.backend or 'auto'}{'+' + spec.quantization if spec.quantization else ''}]")
 
 
 @models_app.command("path")
@@ -354,33 +363,32 @@ def models_convert(
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
 ) -> None:
-    """Convert a model for the CTranslate2 backend with CTranslate2's own converter (pip install 'summarise\\[ct2]')."""
-    from . import ct2
+    """Convert a model for the CTranslate2 backend ahead of its first use, with CTranslate2's own converter."""
+    from .engines import ctranslate2 as ct2
     from .registry import Registry
 
     with _errors():
         _quiet_transformers()
         registry = Registry.load(models)
         spec = registry.models.get(name) or registry.resolve(name, "translation")
-        _stderr().print(f"converting {spec.source} to CTranslate2 ({quantization}) …")
         path = ct2.convert(spec.source, revision=spec.revision, quantization=quantization, output=output, force=force, local_files_only=offline)
         typer.echo(str(path))
 
 
-def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary):
+def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
     from .pipeline import Summariser
 
-    return Summariser(**_summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary))
+    return Summariser(**_summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary))
 
 
-def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, **summary) -> dict:
+def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary) -> dict:
     """The :class:`Summariser` keyword arguments the options ask for, checked; plain values, so Ray workers can get them too."""
     # transformers draws a bar per weight file on every load: noise between our own progress lines.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     if fast and beams not in (None, 1):
         raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
-    if quantization is not None and quantization not in ("int8", "bf16", "none"):
-        raise SummariseError(f"unknown --quantization '{quantization}', expected one of: int8, bf16, none")
+    if quantization is not None and quantization not in PRECISIONS:
+        raise SummariseError(f"unknown --quantization '{quantization}', expected one of: {', '.join(PRECISIONS)}")
     return dict(
         registry=models,
         device=device.value,
@@ -391,6 +399,7 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
         batch_tokens=batch_tokens,
         threads=threads,
         quantization=quantization,
+        backend=backend.value if backend is not None else None,
         keep_boilerplate=keep_boilerplate,
         **summary,
     )

@@ -20,7 +20,7 @@ from .caching import TranslationCache
 from .checks import check_pair, check_summary
 from .detecting import Detection, LanguageDetector, check_language_code
 from .errors import InputError
-from .loading import ModelCache, runnable_spec, set_threads
+from .engines import ModelCache, get_backend, runnable_spec, set_threads
 from .protecting import GlossaryLike, Protected, Protection
 from .quality import FLAGS, QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
 from .reading import Document, clean_text, read_document
@@ -83,9 +83,7 @@ class ModelUsed:
 
     @property
     def label(self) -> str:
-        label = f"{self.source}@{self.revision or 'unpinned'}"
-        if self.backend != "transformers":
-            label += f"+{self.backend}"
+        label = f"{self.source}@{self.revision or 'unpinned'}+{self.backend}"
         if self.quantization:
             label += f"+{self.quantization}"
         return label
@@ -224,7 +222,7 @@ class Summariser:
         length: str = "short",
         min_tokens: int | None = None,
         max_tokens: int | None = None,
-        batch_tokens: int | None = None,  # None: sized for the device (loading.batch_limits)
+        batch_tokens: int | None = None,  # None: sized for the device (engines.batch_limits)
         max_batch_size: int = 64,
         threads: int | None = None,
         quantization: str | None = None,
@@ -249,10 +247,12 @@ class Summariser:
         self.cache = cache
         self.models = models if models is not None else ModelCache()
         self.detector = LanguageDetector()
-        self._overrides = {k: v for k, v in (("quantization", quantization), ("backend", backend)) if v is not None}
-        self._mt_override = self.registry.resolve(mt_model, "translation", **self._overrides) if mt_model else None
+        # The run's backend is the default for models whose registry entry names none; an entry's own wins.
+        self.backend = get_backend(backend).name if backend is not None else None
+        self.quantization = quantization
+        self._mt_override = self._run_spec(self.registry.resolve(mt_model, "translation")) if mt_model else None
         summariser_name = sum_model or self.registry.summariser
-        self.sum_spec = self.registry.resolve(summariser_name, "summarisation", **self._overrides) if summariser_name else None
+        self.sum_spec = self._run_spec(self.registry.resolve(summariser_name, "summarisation")) if summariser_name else None
         self.summary_settings = SummarySettings(
             length=length,
             num_beams=num_beams or (self.sum_spec.num_beams if self.sum_spec else 4),
@@ -267,7 +267,7 @@ class Summariser:
         self.summary_mt_spec = None
         if self.summary_lang:
             spec = self.registry.translation_model(TARGET_LANG, self.summary_lang)
-            self.summary_mt_spec = replace(spec, **self._overrides) if self._overrides else spec
+            self.summary_mt_spec = self._run_spec(spec)
         set_threads(threads)
         self._translators: dict[str, Translator] = {}
 
@@ -395,7 +395,7 @@ class Summariser:
             outputs = translator.translate([p.text for p in sentences])
             restored = [self._summary_protection.restore(t.text, p).text for t, p in zip(outputs, sentences)]
             translated = " ".join(text for text in restored if text)
-            models.append(ModelUsed.of("summary_translation", self.summary_mt_spec, translator.settings.num_beams))
+            models.append(ModelUsed.of("summary_translation", translator.engine.spec, translator.settings.num_beams))
             timings["summary_translation"] = time.perf_counter() - started
         fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
         fields.update(models=models, signature=self.signature(mt, summary=True), timings=timings)
@@ -416,7 +416,15 @@ class Summariser:
         if self._mt_override is not None:
             return self._mt_override
         spec = self.registry.translation_model(lang, TARGET_LANG)
-        return replace(spec, **self._overrides) if self._overrides else spec
+        return self._run_spec(spec)
+
+    def _run_spec(self, spec: ModelSpec) -> ModelSpec:
+        """``spec`` with this run's --quantization, and its --backend where the registry names none."""
+        if self.quantization is not None:
+            spec = replace(spec, quantization=self.quantization)
+        if self.backend is not None and spec.backend is None:
+            spec = replace(spec, backend=self.backend)
+        return spec
 
     def translator(self, lang: str) -> Translator:
         return self._translator_for(self.translation_spec(lang))
@@ -456,7 +464,7 @@ class Summariser:
             parts.append(f"sum:{ModelUsed.of('summarisation', runnable_spec(self.sum_spec, self.device), 0).label}")
             parts.append(self.summary_settings.signature())
             if self.summary_mt_spec is not None:
-                parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', self.summary_mt_spec, 0).label}")
+                parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', runnable_spec(self.summary_mt_spec, self.device), 0).label}")
         parts.append(f"bp:{'kept' if self.keep_boilerplate else 'removed'}")
         digest = self.protection.digest()
         if digest:

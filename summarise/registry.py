@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import LanguageError, RegistryError, UnknownModelError
+from .engines import BACKEND_NAMES, check_precision
+from .errors import LanguageError, RegistryError, SummariseError, UnknownModelError
 
 ENV_VAR = "SUMMARISE_MODELS"
 TASKS = ("translation", "summarisation")
-BACKENDS = ("transformers", "ctranslate2")
 ANY_LANGUAGE = "*"
 
 
@@ -31,7 +31,7 @@ class ModelSpec:
     revision: str | None = None
     max_input_tokens: int = 512
     num_beams: int = 4
-    backend: str = "transformers"
+    backend: str | None = None  # None: the run's --backend, else the default for the device
     quantization: str | None = None
     languages: tuple[str, ...] = ()
     target: str = "en"
@@ -162,7 +162,7 @@ class Registry:
             )
         template = self._template(task)
         source = str(path.resolve()) if path.is_dir() else name_or_path
-        spec = replace(template, name=name_or_path, source=source, revision=None, quantization=None, backend="transformers")
+        spec = replace(template, name=name_or_path, source=source, revision=None, quantization=None, backend=None)
         return replace(spec, **overrides) if overrides else spec
 
     def _template(self, task: str) -> ModelSpec:
@@ -216,9 +216,14 @@ def _parse_spec(name: str, entry: Any, path: Path) -> ModelSpec:
         raise RegistryError(f"{where} needs source = a hub id or a local directory")
     if source.startswith((".", "/", "~")) or (path.parent / source).is_dir():
         source = str((path.parent / Path(source).expanduser()).resolve())
-    backend = entry.get("backend", "transformers")
-    if backend not in BACKENDS:
-        raise RegistryError(f"{where}: backend must be one of {list(BACKENDS)}, got {backend!r}")
+    backend = entry.get("backend")
+    if backend is not None and backend not in BACKEND_NAMES:
+        raise RegistryError(f"{where}: backend must be one of {list(BACKEND_NAMES)}, got {backend!r}")
+    if backend is not None:
+        try:
+            check_precision(backend, entry.get("quantization"), where)
+        except SummariseError as exc:
+            raise RegistryError(str(exc)) from None
     ints: dict[str, int] = {}
     for key in _INT_FIELDS:
         if key in entry:

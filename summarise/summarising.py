@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import SummariseError
-from .loading import Engine, GenerationRequest
+from .engines import Engine, GenerationRequest
 from .splitting import split_long, split_sentences
 
 LENGTHS: dict[str, tuple[float, float]] = {
@@ -158,7 +158,6 @@ class Summarizer:
             num_beams=self.settings.num_beams,
             min_new_tokens=least,
             max_new_tokens=most,
-            no_repeat_ngram_size=3,
         )
 
     def _generate_grouped(self, requests: list[tuple[str, int, int]]) -> list:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .caching import TranslationCache, cache_key
-from .loading import Engine, Generated, GenerationRequest, batch_limits
+from .engines import Engine, Generated, GenerationRequest, batch_limits
 from .splitting import split_long
 
 Progress = Callable[[int], None]
@@ -24,7 +24,7 @@ class TranslationSettings:
     """What changes a translation's text (beams) and what only changes its speed (batching)."""
 
     num_beams: int = 4
-    # Source tokens per batch, padding included.  None: sized for the device (loading.batch_limits),
+    # Source tokens per batch, padding included.  None: sized for the device (engines.batch_limits),
     # which on a GPU also raises max_batch_size to the device's sentence limit.
     batch_tokens: int | None = 4096
     max_batch_size: int = 64

@@ -30,6 +30,11 @@ def _isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("SUMMARISE_MODELS", raising=False)
+    # CTranslate2 conversions (the default backend on a CPU) go to a session cache, never the user's;
+    # a module that points SUMMARISE_HOME at its own temporary folder keeps it.
+    base = str(tmp_path_factory.getbasetemp())
+    if not os.environ.get("SUMMARISE_HOME", "").startswith(base):
+        monkeypatch.setenv("SUMMARISE_HOME", str(tmp_path_factory.getbasetemp() / "summarise-home"))
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from summarise import Summariser, ct2
+from summarise import Summariser
+from summarise.engines import GenerationRequest
+from summarise.engines import ctranslate2 as ct2
+from summarise.engines.transformers import TransformersEngine
 from summarise.errors import DependencyError, SummariseError
-from summarise.loading import GenerationRequest, TransformersEngine
 from summarise.registry import ModelSpec
 from summarise.splitting import split_sentences
 from tests import tinymodels
@@ -59,6 +61,12 @@ def ct2_registry(model_dirs, converted, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def torch_summariser(registry_path):
+    """The reference: the conftest registry run by PyTorch fp32."""
+    return Summariser(registry_path, device="cpu", backend="transformers")
+
+
+@pytest.fixture(scope="module")
 def ct2_summariser(ct2_registry):
     return Summariser(ct2_registry, device="cpu")
 
@@ -84,7 +92,7 @@ def test_conversion_writes_the_model_its_tokenizer_and_its_window(converted):
 @needs_ct2
 def test_conversion_is_cached_once_and_reused(model_dirs, ct2_home):
     first = ct2.convert(str(model_dirs["marian"]), quantization="int8")
-    assert first.parent == ct2_home / "ct2" and first.name.endswith("-int8")
+    assert first.parent == ct2_home / "ct2" and first.name.endswith(f"-int8-{ct2.converter_version()}")
     stamp = (first / "model.bin").stat().st_mtime_ns
     assert ct2.convert(str(model_dirs["marian"]), quantization="int8") == first
     assert (first / "model.bin").stat().st_mtime_ns == stamp
@@ -105,16 +113,17 @@ def test_cache_name_changes_when_a_local_model_is_rebuilt(tmp_path):
     before = ct2.cache_name(str(tmp_path), None, "int8")
     (tmp_path / "model.safetensors").write_bytes(b"weights")
     assert ct2.cache_name(str(tmp_path), None, "int8") != before
-    assert ct2.cache_name("Helsinki-NLP/opus-mt-fr-en", "abc123", None) == "Helsinki-NLP--opus-mt-fr-en-abc123-float32"
+    assert ct2.cache_name("Helsinki-NLP/opus-mt-fr-en", "abc123", None, "c2-ct4.8.5") == "Helsinki-NLP--opus-mt-fr-en-abc123-float32-c2-ct4.8.5"
 
 
 # -- the same guarantees as the PyTorch path ----------------------------------------
 
 
 @needs_ct2
-def test_same_sentences_offsets_and_text_as_pytorch(summariser, ct2_summariser):
+def test_same_sentences_offsets_and_text_as_pytorch(torch_summariser, ct2_summariser):
     text = article()
-    reference = summariser.translate(text, source_lang="fr")
+    reference = torch_summariser.translate(text, source_lang="fr")
+    assert reference.models[0].backend == "transformers"
     result = ct2_summariser.translate(text, source_lang="fr")
     assert result.models[0].backend == "ctranslate2"
     assert len(result.pairs) == len(reference.pairs) == len(split_sentences(text, "fr"))
@@ -147,10 +156,10 @@ def test_int8_conversion_still_copies(converted):
 
 
 @needs_ct2
-def test_summary_through_ctranslate2_matches_pytorch(summariser, ct2_summariser):
+def test_summary_through_ctranslate2_matches_pytorch(torch_summariser, ct2_summariser):
     """Longer than the tiny summariser's window: both paths summarise in the same stages, to the same text."""
     text = article()
-    reference = summariser.summarise(text, source_lang="fr")
+    reference = torch_summariser.summarise(text, source_lang="fr")
     result = ct2_summariser.summarise(text, source_lang="fr")
     assert result.summary_stages == reference.summary_stages > 1
     assert result.summary == reference.summary
@@ -197,9 +206,9 @@ def test_ctranslate2s_own_caps_are_lifted(tmp_path, ct2_home):
 
 def test_missing_ctranslate2_names_the_extra(monkeypatch, model_dirs):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import ctranslate2 -> ImportError
-    with pytest.raises(DependencyError, match=r"pip install 'summarise\[ct2\]'"):
+    with pytest.raises(DependencyError, match=r"pip install --force-reinstall 'summarise-news'"):
         ct2.CTranslate2Engine(_spec(model_dirs["copy"]), device="cpu")
-    with pytest.raises(DependencyError, match=r"summarise\[ct2\]"):
+    with pytest.raises(DependencyError, match=r"summarise-news"):
         ct2.convert(str(model_dirs["copy"]))
 
 
@@ -219,7 +228,8 @@ def test_compute_types_follow_the_device():
 def test_batches_are_sized_for_the_device(monkeypatch):
     import torch
 
-    from summarise.loading import batch_limits
+    from summarise.engines import batch_limits
+    from summarise.engines import transformers as torch_engine
     from summarise.translating import TranslationSettings, Translator
 
     class Engine:
@@ -233,6 +243,7 @@ def test_batches_are_sized_for_the_device(monkeypatch):
         total_memory = 80 * 2**30
 
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda index: Properties())
+    assert torch_engine.cuda_memory() == 80 * 2**30
     assert batch_limits("cuda") == (32768, 512)
     Engine.device = "cuda"
     settings = Translator(Engine(), TranslationSettings(batch_tokens=None, max_batch_size=64)).settings

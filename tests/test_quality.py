@@ -9,7 +9,7 @@ import pytest
 
 from summarise import quality
 from summarise.detecting import LanguageDetector
-from summarise.loading import Generated, GenerationRequest
+from summarise.engines import Generated, GenerationRequest
 from summarise.pipeline import LOOP_RETRY, SentencePair, Summariser
 from summarise.checks import check_pair
 from summarise.quality import FLAGS, document_quality, flag_pair, has_loop, is_flagged, repetition_score

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarise.errors import SummariseError
-from summarise.loading import TransformersEngine
+from summarise.engines.transformers import TransformersEngine
 from summarise.registry import Registry
 from summarise.summarising import SummarySettings, Summarizer, length_bounds
 from tests.articles import PARAGRAPHS, long_sentence

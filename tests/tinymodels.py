@@ -103,9 +103,17 @@ VOCAB_WORDS: list[str] = _unique(
 _VOCAB = {token: i for i, token in enumerate(SPECIAL_TOKENS + VOCAB_WORDS)}
 
 
-def _raw_tokenizer() -> Tokenizer:
+# BART's own special-token ids (<s> 0, <pad> 1, </s> 2, <unk> 3), so that a tiny BART can carry
+# the published BART-CNN generation_config.json with its very numbers.
+BART_SPECIAL_TOKENS = ["<s>", "<pad>", "</s>", "<unk>"]
+BART_BOS, BART_PAD, BART_EOS, BART_UNK = range(4)
+_BART_VOCAB = {token: i for i, token in enumerate(BART_SPECIAL_TOKENS + VOCAB_WORDS)}
+
+
+def _raw_tokenizer(vocab: dict[str, int] | None = None) -> Tokenizer:
     """Word-level, case-kept, punctuation and digits isolated: decoding is just tokens joined by spaces."""
-    tokenizer = Tokenizer(models.WordLevel(vocab=_VOCAB, unk_token="<unk>"))
+    vocab = vocab or _VOCAB
+    tokenizer = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
         [
             pre_tokenizers.WhitespaceSplit(),
@@ -114,14 +122,14 @@ def _raw_tokenizer() -> Tokenizer:
         ]
     )
     tokenizer.post_processor = processors.TemplateProcessing(
-        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", EOS_ID)]
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", vocab["</s>"])]
     )
     return tokenizer
 
 
-def _fast_tokenizer() -> PreTrainedTokenizerFast:
+def _fast_tokenizer(vocab: dict[str, int] | None = None) -> PreTrainedTokenizerFast:
     return PreTrainedTokenizerFast(
-        tokenizer_object=_raw_tokenizer(),
+        tokenizer_object=_raw_tokenizer(vocab),
         pad_token="<pad>",
         eos_token="</s>",
         unk_token="<unk>",
@@ -133,9 +141,9 @@ def _fast_tokenizer() -> PreTrainedTokenizerFast:
     )
 
 
-def build_tokenizer(out_dir: Path) -> None:
+def build_tokenizer(out_dir: Path, vocab: dict[str, int] | None = None) -> None:
     """Save the word-level tokenizer so that ``AutoTokenizer.from_pretrained(out_dir)`` loads it."""
-    _fast_tokenizer().save_pretrained(out_dir)
+    _fast_tokenizer(vocab).save_pretrained(out_dir)
 
 
 @functools.cache
@@ -352,3 +360,82 @@ def _install_copy_circuit(model: MarianMTModel) -> None:
         cross.k_proj.weight[rows, position_dims] = 7.0
         cross.v_proj.weight[rows, token_dims] = 1.0
         cross.out_proj.weight[token_dims, rows] = 3.0 / heads  # source token outweighs the previous one
+
+
+# -- the published models' own generation settings (issue 17) ------------------------------
+
+# sshleifer/distilbart-cnn-12-6 and facebook/bart-large-cnn, generation_config.json.
+BART_CNN_GENERATION = {
+    "bos_token_id": BART_BOS,
+    "eos_token_id": BART_EOS,
+    "pad_token_id": BART_PAD,
+    "decoder_start_token_id": BART_EOS,
+    "forced_bos_token_id": BART_BOS,
+    "forced_eos_token_id": BART_EOS,
+    "length_penalty": 2.0,
+    "no_repeat_ngram_size": 3,
+    "early_stopping": True,
+    "num_beams": 4,
+    "min_length": 56,
+    "max_length": 142,
+}
+# Some checkpoints also suppress tokens; these are frequent words of the random model's output.
+SUPPRESSED_WORDS = ("la", "le", "de", "the", "of", ".", ",", "et")
+
+
+def build_published_bart(out_dir: Path, *, suppress: bool = False, max_positions: int = 128, seed: int = 0, sharpness: float = 8.0) -> Path:
+    """A random tiny BART with BART's special-token ids and the published BART-CNN generation settings."""
+    torch.manual_seed(seed)
+    config = BartConfig(
+        vocab_size=len(_BART_VOCAB),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=max_positions,
+        pad_token_id=BART_PAD,
+        bos_token_id=BART_BOS,
+        eos_token_id=BART_EOS,
+        decoder_start_token_id=BART_EOS,
+        forced_bos_token_id=BART_BOS,
+        forced_eos_token_id=BART_EOS,
+        tie_word_embeddings=False,
+    )
+    model = BartForConditionalGeneration(config)
+    with torch.no_grad():
+        # A random model's next-token distributions are nearly flat: beams tie to within float
+        # rounding, and two correct backends may break a tie differently.  A sharper head keeps
+        # the model random but its choices clear, so both backends must agree token for token.
+        model.lm_head.weight.mul_(sharpness)
+    settings = dict(BART_CNN_GENERATION)
+    if suppress:
+        settings["suppress_tokens"] = [_BART_VOCAB[w] for w in SUPPRESSED_WORDS]
+    model.generation_config = GenerationConfig(**settings)
+    out_dir = Path(out_dir)
+    model.save_pretrained(out_dir)
+    build_tokenizer(out_dir, _BART_VOCAB)
+    return out_dir
+
+
+def opus_mt_generation() -> GenerationConfig:
+    """Helsinki-NLP/opus-mt-*, generation_config.json (their <pad> is our PAD_ID, their </s> our EOS_ID)."""
+    return GenerationConfig(
+        bos_token_id=EOS_ID,
+        eos_token_id=EOS_ID,
+        pad_token_id=PAD_ID,
+        decoder_start_token_id=PAD_ID,
+        forced_eos_token_id=EOS_ID,
+        bad_words_ids=[[PAD_ID]],
+        num_beams=4,
+        max_length=512,
+    )
+
+
+def with_published_marian_settings(model_dir: Path, out_dir: Path) -> Path:
+    """A copy of a tiny Marian (random or trained) whose generation_config is OPUS-MT's."""
+    model = MarianMTModel.from_pretrained(model_dir)
+    model.generation_config = opus_mt_generation()
+    return _save(model, out_dir)
