@@ -460,6 +460,7 @@ class Summariser:
         parts = [f"mt:{mt.label if mt else 'none'}"]
         if mt:
             parts.append(f"beams:{mt.num_beams}")
+            parts.append("gen:model")  # the translator's own generation_config, beams and budgets aside
         if summary and self.sum_spec:
             parts.append(f"sum:{ModelUsed.of('summarisation', runnable_spec(self.sum_spec, self.device), 0).label}")
             parts.append(self.summary_settings.signature())

@@ -44,7 +44,9 @@ class SummarySettings:
             length = f"tok{self.min_tokens or 0}-{self.max_tokens or 'auto'}"
         else:
             length = self.length
-        return f"sbeams:{self.num_beams}|len:{length}"
+        # sgen:model: the summariser's own generation_config (length penalty, n-gram blocking, forced
+        # tokens...) shaped the output, under our length budget (see summarise.engines.generation).
+        return f"sbeams:{self.num_beams}|len:{length}|sgen:model"
 
 
 @dataclass(frozen=True)
