@@ -58,6 +58,7 @@ import argparse
 import json
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -77,7 +78,9 @@ SUMMARY_INPUT_TOKENS = 700
 SUMMARY_TOKENS = 110
 ARTICLE_SENTENCES = 25
 SEED = 20240601
-TARGETS = {"default_x": 6.0, "ct2_int8_x": 12.0, "whole_x": 7.0, "rss_torch_mb": 1500, "rss_ct2_mb": 600}
+TARGETS = {"default_x": 6.0, "ct2_int8_x": 12.0, "whole_x": 7.0, "rss_torch_mb": 1500, "rss_ct2_mb": 600,
+           # "Fast by default": what a default install runs, against the naive loop.
+           "translation_default_x": 12.0, "summary_default_x": 4.0, "article_default_x": 10.0, "int8_peak_share": 0.25}
 
 
 # -- workloads ---------------------------------------------------------------
@@ -128,6 +131,8 @@ class Stage:
             how = "generate() per sentence" if role == "translate" else "one generate()"
             return f"transformers fp32, {how}, beam {self.beams}"
         how = "sorted batches" if role == "translate" else "Summarizer"
+        if self.backend == "default":
+            return f"the default install (no backend/precision set: the engine seam chooses), {how}, beam {self.beams}"
         if self.backend == "ctranslate2":
             kind = {"int8": "int8", None: "fp32"}.get(self.quantization, self.quantization)
             if device == "cuda":
@@ -160,8 +165,13 @@ def variants(quick: bool, device: str, default_quant: str | None, has_ct2: bool,
         default = quant == default_quant
         summary = Stage("ours", quantization=quant) if (default or not quick) else None
         out.append(Variant(name, Stage("ours", quantization=quant), summary, greedy=default))
+    # What a default install runs: the registry's precisions, no backend named (CTranslate2 on a CPU).
+    out.append(Variant("default", Stage("ours", "default", default_quant), Stage("ours", "default", None), greedy=True))
     if has_ct2:
         out.append(Variant("ct2-int8", Stage("ours", "ctranslate2", "int8"), Stage("ours", "ctranslate2", "int8"), greedy=True))
+        # The summariser's precision on CTranslate2 (the choice behind the default above).
+        for quant in ("int8_float32", "float32"):
+            out.append(Variant(f"ct2-sum-{quant}", None, Stage("ours", "ctranslate2", quant)))
         if not quick:
             out.append(Variant("ct2-fp32" if cpu else "ct2-fp16", Stage("ours", "ctranslate2", None), Stage("ours", "ctranslate2", None)))
     if archive_articles:
@@ -237,11 +247,12 @@ def _sync(device: str) -> None:
 def _spec(role: str, source: Path, stage: Stage) -> Any:
     from summarise.registry import ModelSpec
 
+    backend = None if stage.backend == "default" else stage.backend
     if role == "translate":
         return ModelSpec(name="opus-mt-fr-en", task="translation", source=str(source), max_input_tokens=512,
-                         num_beams=stage.beams, backend=stage.backend, quantization=stage.quantization, languages=("fr",))
+                         num_beams=stage.beams, backend=backend, quantization=stage.quantization, languages=("fr",))
     return ModelSpec(name="distilbart-cnn-12-6", task="summarisation", source=str(source), max_input_tokens=1024,
-                     num_beams=stage.beams, backend=stage.backend, quantization=stage.quantization, min_new_tokens=56, max_new_tokens=142)
+                     num_beams=stage.beams, backend=backend, quantization=stage.quantization, min_new_tokens=56, max_new_tokens=142)
 
 
 def _naive_load(source: Path, device: str) -> tuple[Any, Any]:
@@ -304,7 +315,7 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         return {"seconds": seconds, "cpu_s": cpu, "sentences": len(sentences), "generated_tokens": generated, "batches": batches}
 
-    result = {"load_s": loaded, **timed(stage.beams), "peak_rss_mb": peak_rss_mb()}
+    result = {"load_s": loaded, **timed(stage.beams), "peak_rss_mb": peak_rss_mb(), "ran": _ran(locals().get("engine"))}
     if also_greedy and stage.beams != 1:
         result["greedy"] = timed(1)
     return result
@@ -346,7 +357,15 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
         _sync(device)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert outcome.stages == 1, "the 700-token input fits the window: one stage"
-    return {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb()}
+    return {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb(),
+            "ran": _ran(locals().get("engine"))}
+
+
+def _ran(engine: Any) -> str | None:
+    """What the engine seam really ran: backend and precision (CTranslate2's compute type)."""
+    if engine is None:
+        return "transformers fp32 (naive)"
+    return f"{engine.spec.backend} {getattr(engine, 'compute_type', None) or engine.spec.quantization or 'fp32'}"
 
 
 def child(job: dict) -> dict:
@@ -435,6 +454,7 @@ class Run:
     machine: dict = field(default_factory=dict)
     prep: dict = field(default_factory=dict)
     peaks: dict = field(default_factory=dict)
+    startup: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
     failed: dict = field(default_factory=dict)
 
@@ -517,6 +537,50 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
     return mt_dir, sum_dir, has_ct2
 
 
+def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str | None) -> dict:
+    """Seconds from process start to the first byte `summarise run` writes, on a three-sentence article.
+
+    ``first_s``: the first run of the default install, converting both models (once);
+    ``warm_s``: the next run, loading them from the cache (what ``startup_seconds`` reports);
+    ``transformers_s``: the same with ``--backend transformers``.  Import, model load and the
+    short article's translation and summary are all inside.
+    """
+    home = out / "startup-home"
+    shutil.rmtree(home, ignore_errors=True)
+    registry = out / "startup-models.toml"
+    quant = f'quantization = "{default_quant}"\n' if default_quant else ""
+    registry.write_text(
+        f'[defaults]\nsummariser = "sum"\n\n[models.mt]\ntask = "translation"\nsource = "{mt_dir}"\nlanguages = ["fr"]\n'
+        f'max_input_tokens = 512\n{quant}\n[models.sum]\ntask = "summarisation"\nsource = "{sum_dir}"\nmax_input_tokens = 1024\n'
+        f'min_new_tokens = 56\nmax_new_tokens = 142\n',
+        encoding="utf-8",
+    )
+    text = out / "startup-article.txt"
+    text.write_text(" ".join(article()[:3]) + "\n", encoding="utf-8")
+    env = {**os.environ, "SUMMARISE_HOME": str(home), "PYTHONPATH": str(ROOT)}
+
+    def once(*extra: str) -> float:
+        command = [sys.executable, "-m", "summarise", "run", str(text), "--models", str(registry), "-s", "fr", "-f", "json", "--device", "cpu", "-q", *extra]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = process.stdout.read(1)
+        seconds = time.perf_counter() - started
+        rest, errors = process.communicate(timeout=1800)
+        if process.returncode != 0 or not first:
+            raise RuntimeError(f"summarise run failed: {errors.decode(errors='replace')[-2000:]}")
+        json.loads(first + rest)  # the whole result came out
+        return seconds
+
+    result: dict[str, Any] = {}
+    try:
+        result["first_s"] = once()
+        result["warm_s"] = once()
+        result["transformers_s"] = once("--backend", "transformers")
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        result["error"] = str(exc)[-2000:]
+    return result
+
+
 def default_quantization() -> str | None:
     """The quantization the shipped registry gives opus-mt-fr-en: what "the default PyTorch path" means."""
     from summarise.registry import Registry, default_path
@@ -533,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=None, help="comma-separated variant names to run (naive always runs)")
     parser.add_argument("--out", default=str(HERE / "results"), help="where JSON and markdown go")
     parser.add_argument("--models-dir", default=None, help="where the random-init models are built (default: OUT/models)")
+    parser.add_argument("--json", default=None, help="also write the report (JSON) to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -609,6 +674,9 @@ def main(argv: list[str] | None = None) -> int:
         if "summarise" in result:
             parts.append(f"summary {result['summarise']['seconds']:.2f} s")
         _say(f"{variant.name:<22} {', '.join(parts)}  (process {time.perf_counter() - started:.0f} s)")
+    if args.device == "cpu" and (not args.only or "startup" in args.only.split(",")):
+        run.startup = measure_startup(mt_dir, sum_dir, out, default_quant)
+        _say("startup, `summarise run` to its first output: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.startup.items() if isinstance(v, float)))
     run.prep["wall_s"] = time.perf_counter() - wall
     run.prep["load_average_after"] = _loadavg()
     report = build_report(run, default_quant, archive_articles)
@@ -617,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     markdown = render_markdown(report)
     (out / f"{stem}.md").write_text(markdown, encoding="utf-8")
     print(markdown)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     _say(f"wrote {out / (stem + '.json')} and {out / (stem + '.md')} in {run.prep['wall_s']:.0f} s")
     return 0
 
@@ -720,7 +790,20 @@ def build_report(run: Run, default_quant: str | None, archive_articles: int) -> 
     check(f"peak RSS, translation only, {default_name}", by.get(default_name, {}).get("translate", {}).get("peak_rss_mb"), TARGETS["rss_torch_mb"], False, " MB")
     check("peak RSS, translation only, ct2-int8", by.get("ct2-int8", {}).get("translate", {}).get("peak_rss_mb"), TARGETS["rss_ct2_mb"], False, " MB")
     best_share = max((row["translate"].get("share_int8_peak") or 0, row["name"]) for row in rows if "translate" in row)
+    default = by.get("default", {})
+    headline = {
+        "translation_default_x": default.get("translate", {}).get("x_naive"),
+        "summary_default_x": default.get("summarise", {}).get("x_naive"),
+        "article_default_x": default.get("whole", {}).get("x_naive"),
+        "int8_peak_share": default.get("translate", {}).get("share_int8_peak"),
+        "startup_seconds": run.startup.get("warm_s"),
+    }
+    for key in ("translation_default_x", "summary_default_x", "article_default_x"):
+        check(f"{key}: the default install vs naive", headline[key], TARGETS[key], True, "×")
+    check("int8_peak_share: the default translation's share of the int8 matmul peak", headline["int8_peak_share"], TARGETS["int8_peak_share"], True, "")
     return {
+        **headline,
+        "startup": run.startup,
         "command": " ".join(["python", "benchmarks/speed.py", *sys.argv[1:]]),
         "mode": "quick" if run.args.quick else "full",
         "machine": run.machine,
@@ -808,7 +891,12 @@ def render_markdown(report: dict) -> str:
     ]
     for item in report["targets"]:
         met = {True: "yes", False: "**no**", None: "not run"}[item["met"]]
-        lines.append(f"| {item['target']} | {_f(item['value'], 1)} | {item['wanted']} | {met} |")
+        lines.append(f"| {item['target']} | {_f(item['value'], 2)} | {item['wanted']} | {met} |")
+    startup = report.get("startup") or {}
+    if startup:
+        lines += ["", f"Startup, process start to the first output of `summarise run` (3 sentences): {_f(startup.get('warm_s'), 1, ' s')} "
+                  f"with the models converted; {_f(startup.get('first_s'), 1, ' s')} on the first run, converting both; "
+                  f"{_f(startup.get('transformers_s'), 1, ' s')} with --backend transformers."]
     for name, error in report.get("failed", {}).items():
         last = error.strip().splitlines()[-1] if error.strip() else "failed"
         lines.append(f"\nVariant {name} failed: `{last}`")

@@ -33,8 +33,8 @@ MAPPING: dict[str, tuple[str, str]] = {
     "length_penalty": ("native, unless the request sets one", "length_penalty, the same value"),
     "no_repeat_ngram_size": ("native, unless the request sets one", "no_repeat_ngram_size, the same value"),
     "repetition_penalty": ("native, unless the request sets one", "repetition_penalty, the same value"),
-    "early_stopping": ("native", "CTranslate2 ends a beam search once beam_size hypotheses are finished (early_stopping=True); "
-                       "with early_stopping=False PyTorch may search a little longer (see README)"),
+    "early_stopping": ("native", "no switch: CTranslate2 stops a beam search by its own rule (patience 1), "
+                       "close to early_stopping=True; the parity tests bound the difference (see README)"),
 }
 
 
