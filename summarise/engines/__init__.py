@@ -51,6 +51,7 @@ class Backend:
     package: str  # the third-party package it imports
     precisions: tuple[str, ...]  # accepted `quantization` values ("none": full precision)
     gpu_precision: tuple[tuple[str, str | None], ...]  # precision -> what it runs as on a GPU
+    default_precision: str | None  # for a model whose registry entry sets no quantization
     about: str
 
 
@@ -64,6 +65,9 @@ BACKENDS: dict[str, Backend] = {
             package="ctranslate2",
             precisions=("int8", "none", "bf16", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16", "bfloat16"),
             gpu_precision=(),  # CTranslate2 picks its own nearest compute type per device
+            # int8 weights: the fastest of int8 / int8_float32 / float32 for BART and Marian here
+            # (benchmarks/speed.py), and equal to fp32 PyTorch on the trained copy model (tests).
+            default_precision="int8",
             about="CTranslate2, converted once into $SUMMARISE_HOME/ct2 (the default on CPU)",
         ),
         Backend(
@@ -73,6 +77,7 @@ BACKENDS: dict[str, Backend] = {
             package="torch",
             precisions=("int8", "bf16", "none"),
             gpu_precision=(("int8", None),),  # dynamic int8 is a CPU kernel: fp16 on a GPU
+            default_precision=None,  # fp32 (fp16 on a GPU); the registry opts translators into dynamic int8
             about="PyTorch through Hugging Face transformers (the default on a GPU: fp16)",
         ),
     )
@@ -149,10 +154,7 @@ def default_backend(device: str) -> str:
 def choose_backend(spec: ModelSpec, device: str) -> str:
     """The backend that will really run ``spec`` on ``device``: its own, else the default,
     falling back to PyTorch (one warning) where CTranslate2 cannot run."""
-    from .ctranslate2 import is_converted
-
-    source = Path(spec.source).expanduser()
-    if source.is_dir() and is_converted(source):
+    if _converted_folder(spec):
         return "ctranslate2"  # a converted folder: nothing else can read it
     wanted = spec.backend or default_backend(device)
     get_backend(wanted)
@@ -166,11 +168,22 @@ def choose_backend(spec: ModelSpec, device: str) -> str:
     return wanted
 
 
+def _converted_folder(spec: ModelSpec) -> bool:
+    """A folder converted ahead of time runs in the precision it was stored in."""
+    from .ctranslate2 import is_converted
+
+    source = Path(spec.source).expanduser()
+    return source.is_dir() and is_converted(source)
+
+
 def runnable_spec(spec: ModelSpec, device: str) -> ModelSpec:
     """The spec as it will really run on ``device``: what signatures, cache keys and resume must name."""
     backend = choose_backend(spec, device)
     if spec.backend != backend:
         spec = replace(spec, backend=backend)
+    row = get_backend(backend)
+    if spec.quantization is None and row.default_precision is not None and not _converted_folder(spec):
+        spec = replace(spec, quantization=row.default_precision)
     check_precision(backend, spec.quantization, spec.name)
     on_gpu = dict(get_backend(backend).gpu_precision)
     if spec.quantization in on_gpu and resolve_device(device) == "cuda":
