@@ -95,6 +95,8 @@ _DATE = re.compile(r"(?<![\d.,])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d])
 _TIME = re.compile(
     r"(?<![\d.,])(\d{1,2})(?:\s?[hH:]\s?(\d{2})|\s?h(?![\w])|(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?)(?![\d])"
 )
+# "alle 20.10", "om 20.10 uur", "um 20.10 Uhr": a time, not the decimal 20.1.
+_DOT_TIME = re.compile(r"\b(?:alle|ore|à|las|om|um|at|в)\s+([01]?\d|2[0-3])[.]([0-5]\d)(?!\d|[.,]\d)", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![A-Za-zÀ-ɏЀ-ӿ])\d+(?:(?:[.,'’]|[ \u00a0\u202f\u2009])\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:\.)?")
 
@@ -107,6 +109,18 @@ class Quantity:
     values: frozenset[Decimal]
     soft: bool = False  # a number or month word: may stand for a figure, never has to
     digits: str = ""  # its digits in order (how a re-spaced copy is recognised)
+    scaled: frozenset[Decimal] = frozenset()  # with a scale word: the values it means in full ("2,5 milliards" → 2.5e9)
+
+    def matches(self, other: Quantity) -> bool:
+        """Equal values; when both carry a scale word, equal in full ("2.5 billion" is not "2.5 million").
+
+        A figure written the same on both sides matches whatever its conventions ("1.500" copied as is).
+        """
+        if self.scaled and other.scaled:
+            return bool(self.scaled & other.scaled)
+        if self.text == other.text and not self.soft and not other.soft:
+            return True
+        return bool(self.values & other.values)
 
     def label(self) -> str:
         return self.text
@@ -130,8 +144,14 @@ def ascii_digits(text: str) -> str:
     return "".join(out)
 
 
-def parse_number(token: str) -> frozenset[Decimal]:
-    """The values a written figure can mean: "3,5" → {3.5}; "1.500" → {1500, 1.5}; "40 000" → {40000}."""
+# Which mark separates decimals, where a figure like "1.500" or "1,500" would otherwise be ambiguous.
+DECIMAL_POINT = frozenset({"en", "zh", "ja", "ko", "th", "he", "hi"})
+DECIMAL_COMMA = frozenset({"fr", "de", "es", "it", "nl", "ru", "uk", "pl", "pt", "sv", "fi", "da", "no", "cs", "ro", "tr", "el", "hu", "ca"})
+
+
+def parse_number(token: str, lang: str | None = None) -> frozenset[Decimal]:
+    """The values a written figure can mean: "3,5" → {3.5}; "40 000" → {40000}; "1.500" → {1500} in
+    German, {1.5} in English, both when the language's convention is unknown."""
     token = ascii_digits(token)
     parts = re.split(r"([.,'’ \u00a0\u202f\u2009])", token)
     groups, seps = parts[0::2], parts[1::2]
@@ -149,9 +169,13 @@ def parse_number(token: str) -> frozenset[Decimal]:
     else:
         last = max(i for i, s in enumerate(seps) if s in ".,")
         whole, fraction = "".join(groups[: last + 1]), "".join(groups[last + 1 :])
-        values.add(_decimal(whole + "." + fraction))
-        if len(fraction) == 3 and len(groups[0]) <= 3 and not groups[0].startswith("0"):
-            values.add(Decimal(whole + fraction))  # "1.500" / "1,500": thousands in some conventions
+        mark = marks[0]
+        grouping = len(fraction) == 3 and len(groups[0]) <= 3 and not groups[0].startswith("0")
+        convention = "." if lang in DECIMAL_POINT else "," if lang in DECIMAL_COMMA else None
+        if not grouping or convention in (None, mark):
+            values.add(_decimal(whole + "." + fraction))
+        if grouping and convention != mark:
+            values.add(Decimal(whole + fraction))  # "1.500" in German, "1,500" in English: thousands
     return frozenset(values)
 
 
@@ -182,14 +206,19 @@ def numbers(text: str, lang: str = "en") -> list[Quantity]:
             start = match.start(2) if match.group(2) else match.start(3)
             found.append((start, Quantity(minute, frozenset({Decimal(minute)}), digits=minute)))
         mask(match.start(), match.end())
+    for match in _DOT_TIME.finditer("".join(masked)):
+        hour, minute = int(match.group(1)), match.group(2)
+        hours = {Decimal(hour), Decimal(hour % 12 or 12)} | ({Decimal(hour + 12)} if hour < 12 else set())
+        found.append((match.start(1), Quantity(match.group(1), frozenset(hours), digits=match.group(1))))
+        found.append((match.start(2), Quantity(minute, frozenset({Decimal(minute)}), digits=minute)))
+        mask(match.start(1), match.end())
     plain = "".join(masked)
     for match in _NUMBER.finditer(plain):
         for start, token in _split_spaced(match.group(), match.start()):
-            values = set(parse_number(token))
+            values = set(parse_number(token, lang))
             scale = _scale_after(plain, start + len(token))
-            if scale:
-                values |= {v * scale for v in values}
-            found.append((start, Quantity(token, frozenset(values), digits=re.sub(r"\D", "", token))))
+            scaled = frozenset(v * scale for v in values) if scale else frozenset()
+            found.append((start, Quantity(token, frozenset(values | scaled), digits=re.sub(r"\D", "", token), scaled=scaled)))
     found += _cjk_numbers(text)
     words = NUMBER_WORDS.get(lang, {})
     months = MONTHS.get(lang, {})

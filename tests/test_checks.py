@@ -25,6 +25,10 @@ CORRECT = [
     ("zh", "北约秘书长Stoltenberg表示，增长了5万人。", "NATO Secretary General Stoltenberg said it grew by 50,000 people."),
     ("ar", "ارتفع التضخم إلى ٣٫٥ ٪ في مصر.", "Inflation rose to 3.5% in Egypt."),
     ("fr", "Le 2 0 2 4 copie", "Le 2 0 2 4 copie"),
+    ("it", "Giorgia Meloni a Roma e alla Casa Bianca alle 20.10.", "Giorgia Meloni in Rome and at the White House at 8.10 pm."),
+    ("nl", "Mark Rutte sprak met de NAVO-chef.", "Mark Rutte spoke with the NATO chief."),
+    ("ru", "Путин встретился с Си Цзиньпином.", "Putin met Xi Jinping."),
+    ("fr", "Voir https://www.nato.int/cps/fr/natohq/news_224113.htm.", "See https://www.nato.int/cps/fr/natohq/news_224113.htm."),
 ]
 
 
@@ -45,6 +49,11 @@ def test_a_re_spaced_copy_is_not_a_number_error():
         ("fr", "Quelque 40 000 manifestants.", "Some 4,000 demonstrators.", "numbers", {"missing": ["40 000"], "added": ["4,000"]}),
         ("fr", "Le bilan est de 12 morts.", "The toll is dead.", "numbers", {"missing": ["12"]}),
         ("fr", "Le bilan est lourd.", "The toll is 12 dead.", "numbers", {"added": ["12"]}),
+        ("fr", "Une aide de 2,5 milliards.", "Aid of 2.5 million.", "numbers", {"missing": ["2,5"], "added": ["2.5"]}),
+        ("es", "Costó 3.000 millones.", "It cost 3,000 billion.", "numbers", {"missing": ["3.000"], "added": ["3,000"]}),
+        ("zh", "约有3万人。", "About 3,000 people.", "numbers", {"missing": ["3"], "added": ["3,000"]}),
+        ("fr", "Jens Stoltenberg a parlé.", "Jens Stoltenburg spoke.", "names", {"missing": ["Stoltenberg"]}),
+        ("es", "La cumbre de la UE terminó.", "The summit ended.", "names", {"missing": ["UE"]}),
         ("de", "Die NATO hat 1.500 Soldaten entsandt.", "NATO has sent 15,000 soldiers.", "numbers", {"missing": ["1.500"], "added": ["15,000"]}),
         ("fr", "Le secrétaire général Jens Stoltenberg a parlé.", "The secretary general spoke.", "names", {"missing": ["Jens", "Stoltenberg"]}),
         ("ru", "Об этом заявил Сергей Лавров.", "This was stated by the minister.", "names", {"missing": ["Сергей", "Лавров"]}),
@@ -93,3 +102,24 @@ def test_empty_and_looping_summaries():
     assert check_summary("", "").flags == []
     looping = "NATO allies met met met met in Brussels."
     assert check_summary(looping, TRANSLATION).flags == ["repetition"]
+
+
+def test_flag_quality_on_the_benchmark_table_meets_the_targets():
+    """benchmarks/facts.py's table: every flag at precision >= 0.95 and recall >= 0.9."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "facts.py"
+    spec = importlib.util.spec_from_file_location("facts_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.read_table(module.TABLE)
+    assert len(rows) >= 100 and len({lang for lang, *_ in rows}) >= 6
+    for flag in ("numbers", "names", "urls"):
+        tp = fp = fn = 0
+        for lang, expected, source, translation in rows:
+            raised = flag in check_pair(source, translation, lang).flags
+            tp += raised and flag in expected
+            fp += raised and flag not in expected
+            fn += not raised and flag in expected
+        assert tp / (tp + fp) >= 0.95 and tp / (tp + fn) >= 0.9, (flag, tp, fp, fn)
