@@ -124,3 +124,34 @@ def test_renderings_for_the_names_check():
     protection = Protection.of(keep=["Renaissance"], glossary=[("Otan", "NATO", "fr")])
     assert protection.renderings("fr") == {"Renaissance": ["Renaissance"], "Otan": ["NATO"]}
     assert protection.renderings("de") == {"Renaissance": ["Renaissance"]}
+
+
+def _registry(keep):
+    from pathlib import Path
+
+    from summarise.registry import Registry
+
+    raw = {
+        "defaults": {"keep": keep},
+        "models": {"mt": {"task": "translation", "source": "/models/mt", "languages": ["fr"], "max_input_tokens": 64}},
+    }
+    return Registry.from_dict(raw, Path("/registry/models.toml"))
+
+
+def test_registry_keep_list_joins_the_callers_and_changes_the_signature():
+    from summarise import Summariser
+
+    registry = _registry(["Le Monde"])
+    assert registry.keep == ("Le Monde",)
+    summariser = Summariser(registry, device="cpu", keep="Renaissance", glossary={"Otan": "NATO"})
+    assert set(summariser.protection.keep) == {"Le Monde", "Renaissance"}
+    plain = Summariser(_registry([]), device="cpu")
+    assert "|keep:" in summariser.signature(None, summary=False) and "|keep:" not in plain.signature(None, summary=False)
+
+
+@pytest.mark.parametrize("keep", ["Le Monde", [1, 2], [""]])
+def test_registry_keep_must_be_a_list_of_terms(keep):
+    from summarise.errors import RegistryError
+
+    with pytest.raises(RegistryError, match="defaults.keep"):
+        _registry(keep)
