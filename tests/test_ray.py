@@ -259,3 +259,26 @@ def test_summaries_errors_and_per_article_files_on_ray(ray_session, ray_registry
     first = next(r for r in records if r["id"] == "art-0000")
     alone = local.summarise(text, source_lang="fr")  # the first article is in the first batch, as alone: same budgets
     assert first["summary"] == alone.summary and [p["translation"] for p in first["pairs"]] == [p.translation for p in alone.pairs]
+
+
+@needs_ray
+def test_archives_read_the_same_on_ray(ray_session, ray_registry, tmp_path):
+    """A crawl (with a page whose charset only its HTTP header gives) and a table: Ray reads them as a local run does."""
+    from summarise.bulk import Ray, run_archive
+    from summarise.tables import read_parquet_ids
+    from tests.archivefixtures import html_page, news_pages, write_parquet, write_warc
+
+    cyrillic = html_page("Новости", "Городской совет утвердил бюджет.", charset=None).encode("cp1251", "xmlcharrefreplace")
+    write_warc(tmp_path / "crawl.warc.gz", news_pages(4) + [("https://ru.example.org/a", cyrillic, "text/html; charset=windows-1251")])
+    write_parquet(tmp_path / "t.parquet", {"id": ["p1", "p2"], "text": ["Le maire parle.", "La ville vote."]})
+    inputs = [tmp_path / "crawl.warc.gz", tmp_path / "t.parquet"]
+    local = run_archive(inputs, with_summary=False, summariser=Summariser(ray_registry, device="cpu"), out=tmp_path / "local.jsonl", source_lang="fr")
+    assert local.run().ok == 7
+    remote = run_archive(inputs, with_summary=False, out=tmp_path / "ray.parquet", source_lang="fr", registry=ray_registry, device="cpu",
+                         executor=Ray(workers=1, batch_articles=3))
+    assert remote.run().ok == 7 and remote.stats.not_articles["WARC request records"] == 5
+    expected = {r["id"]: r for r in read_records(tmp_path / "local.jsonl")}
+    assert sorted(read_parquet_ids(tmp_path / "ray.parquet")) == sorted(expected)
+    got = {r["id"]: r for r in read_records(tmp_path / "ray.records.jsonl")}
+    assert got["https://ru.example.org/a"]["pairs"][1]["source"] == "Городской совет утвердил бюджет."
+    assert {i: [p["source"] for p in r["pairs"]] for i, r in got.items()} == {i: [p["source"] for p in r["pairs"]] for i, r in expected.items()}
