@@ -1,0 +1,204 @@
+"""Our own API: /v1/translate, /v1/summarise, /v1/report; /healthz, /metrics and the OpenAPI docs.
+
+/v1 answers carry exactly what ``--format json`` prints (and the report what
+``--format html`` writes).  A body is JSON, or multipart form fields with an
+uploaded ``file`` (what the web page sends); the file's bytes are decoded as
+the CLI decodes files, and its name only picks the format: requests never
+name a path on the server.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import PurePath
+from typing import Any, Literal, Optional
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from ..errors import InputError, LanguageError, SummariseError
+from ..reading import read_document
+from ..rendering import render_json
+from .limits import ApiError, header_key
+from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
+
+router = APIRouter()
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+_FILE_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
+
+
+class ArticleRequest(BaseModel):
+    """One article and the options for it. Give exactly one of text, html or url (or upload a file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Optional[str] = Field(None, description="Plain text of the article.")
+    html: Optional[str] = Field(None, description="The article as an HTML page; its main text is extracted.")
+    url: Optional[str] = Field(None, description="Fetch the article from this public http(s) URL (only when the server runs with --allow-url-fetch).")
+    source_lang: str = Field("auto", description="Source language code, or auto.")
+    length: Optional[Literal["short", "medium", "long"]] = Field(None, description="Summary length.")
+    num_beams: Optional[int] = Field(None, ge=1, le=16, description="Beam size for the translation and the summary.")
+    min_tokens: Optional[int] = Field(None, ge=0, description="Lower bound of the summary, in tokens.")
+    max_tokens: Optional[int] = Field(None, ge=1, description="Upper bound of the summary, in tokens.")
+    summary_lang: Optional[str] = Field(None, description="Also translate the summary into this language.")
+    keep_boilerplate: Optional[bool] = Field(None, description="Translate share widgets, ad markers and related links too.")
+    api_key: Optional[str] = Field(None, description="API key, when the server requires one (or send Authorization: Bearer KEY).")
+
+    def options(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in REQUEST_OPTIONS if getattr(self, name) is not None}
+
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ArticleRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}, **{k: {"type": "string"} for k in ArticleRequest.model_fields}},
+                }
+            },
+        },
+    }
+}
+
+
+async def _article(request: Request) -> tuple[ArticleRequest, Any]:
+    """The request's options and its Document, from JSON or from a form with an upload."""
+    state = request.app.state.summarise
+    upload = None
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = await request.form()
+        fields = {key: value for key, value in form.items() if isinstance(value, str) and value != ""}
+        upload = form.get("file") if not isinstance(form.get("file"), str) else None
+    else:
+        try:
+            fields = await request.json()
+        except ValueError:
+            raise ApiError(400, "Invalid JSON format") from None
+        if not isinstance(fields, dict):
+            raise ApiError(400, "Invalid JSON format")
+    try:
+        body = ArticleRequest.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ApiError(400, f"Invalid request: {problems}") from None
+    state.keys.check(body.api_key or header_key(request.headers), missing_status=401)
+    given = [name for name in ("text", "html", "url") if getattr(body, name) is not None] + (["file"] if upload is not None else [])
+    if len(given) != 1:
+        raise ApiError(400, "Invalid request: give exactly one of text, html, url or file")
+    try:
+        if upload is not None:
+            data = await upload.read()
+            name = PurePath(upload.filename or "upload").name  # only the suffix is used: never a path
+            document = await run_in_threadpool(read_document, data, format=_FILE_FORMATS.get(PurePath(name).suffix.lower(), "auto"), name=name)
+        elif body.url is not None:
+            document = await _fetch(state, body.url)
+        elif body.html is not None:
+            document = await run_in_threadpool(read_text, body.html, fmt="html")
+        else:
+            document = await run_in_threadpool(read_text, body.text, fmt="text")
+    except (InputError, LanguageError) as exc:
+        raise ApiError(400, str(exc)) from None
+    return body, document
+
+
+async def _fetch(state, url: str):
+    if not state.settings.allow_url_fetch:
+        raise ApiError(403, "URL fetching is disabled on this server: send the text, or start the server with --allow-url-fetch")
+    from . import urls
+
+    fetched = await run_in_threadpool(urls.fetch, url, timeout=state.settings.url_fetch_timeout, max_bytes=state.settings.max_body_bytes)
+    fmt = "html" if "html" in fetched.content_type.lower() else "auto"
+    return await run_in_threadpool(read_document, fetched.body, format=fmt, name=fetched.url)
+
+
+async def _run(request: Request, *, summarise: bool, endpoint: str):
+    state = request.app.state.summarise
+    body, document = await _article(request)
+    options = body.options()
+    try:
+        prepared = await run_in_threadpool(state.service.prepare, document, source_lang=body.source_lang, options=options)
+        state.service.check_size([prepared])
+    except TooManySentences as exc:
+        raise ApiError(413, str(exc)) from None
+    except (InputError, LanguageError) as exc:
+        raise ApiError(400, str(exc)) from None
+    except SummariseError as exc:  # e.g. a summary_lang without an en-xx model
+        raise ApiError(400, str(exc)) from None
+    return (await state.run(Work([prepared], summarise=summarise), options, endpoint=endpoint))[0]
+
+
+@router.post("/v1/translate", tags=["summarise"], summary="Translate an article sentence by sentence", openapi_extra=_BODY)
+async def v1_translate(request: Request):
+    """The same JSON as `summarise translate --format json`."""
+    result = await _run(request, summarise=False, endpoint="/v1/translate")
+    return Response(render_json(result), media_type="application/json")
+
+
+@router.post("/v1/summarise", tags=["summarise"], summary="Translate and summarise an article", openapi_extra=_BODY)
+async def v1_summarise(request: Request):
+    """The same JSON as `summarise run --format json`."""
+    result = await _run(request, summarise=True, endpoint="/v1/summarise")
+    return Response(render_json(result), media_type="application/json")
+
+
+@router.post("/v1/report", tags=["summarise"], summary="The self-contained HTML report of an article", openapi_extra=_BODY, response_class=HTMLResponse)
+async def v1_report(request: Request):
+    """The same page as `summarise run --format html`: summary, then original and English side by side."""
+    from ..report import render_html
+
+    result = await _run(request, summarise=True, endpoint="/v1/report")
+    return HTMLResponse(render_html(result), headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/healthz", tags=["operations"], summary="Ready once the models are loaded (503 before)")
+async def healthz(request: Request):
+    state = request.app.state.summarise
+    service = state.service
+    body = {"status": service.state, "pending_sentences": service.batcher.pending}
+    if service.error:
+        body["error"] = service.error
+    return JSONResponse(body, status_code=200 if service.ready else 503)
+
+
+@router.get("/metrics", tags=["operations"], summary="Request, sentence, batch and latency counters (Prometheus text)")
+async def metrics(request: Request):
+    state = request.app.state.summarise
+    text = state.metrics.render(batch=state.service.batcher.stats.to_dict(), pending=state.service.batcher.pending, ready=state.service.ready)
+    return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs(request: Request):
+    """The OpenAPI description as one page with no scripts and no external assets (the JSON is at /openapi.json)."""
+    spec = request.app.openapi()
+    rows = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            content = op.get("requestBody", {}).get("content", {})
+            kinds = ", ".join(content) or "—"
+            schema = content.get("application/json", {}).get("schema", {})
+            props = schema.get("properties", {})
+            fields = "".join(
+                f"<li><code>{html.escape(name)}</code> {html.escape(str(p.get('description', '')))}</li>" for name, p in props.items()
+            )
+            rows.append(
+                f"<section><h2><span>{html.escape(method.upper())}</span> <code>{html.escape(path)}</code></h2>"
+                f"<p>{html.escape(op.get('summary', ''))}</p><p class=d>{html.escape(op.get('description', '') or '')}</p>"
+                f"<p class=d>Body: {html.escape(kinds)}</p>{'<ul>' + fields + '</ul>' if fields else ''}</section>"
+            )
+    page = (
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>summarise API</title>"
+        "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
+        "h2{font-size:16px}h2 span{background:#234;color:#fff;padding:1px 6px;border-radius:3px;font-size:12px}"
+        ".d{color:#555}section{border-top:1px solid #ddd;padding:6px 0}</style></head><body>"
+        f"<h1>{html.escape(spec['info']['title'])} {html.escape(spec['info']['version'])}</h1>"
+        f"<p>{html.escape(spec['info'].get('description', ''))} Machine-readable: <a href=/openapi.json>/openapi.json</a>.</p>"
+        + "".join(rows)
+        + "</body></html>"
+    )
+    return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})

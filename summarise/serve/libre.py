@@ -1,0 +1,174 @@
+"""LibreTranslate's API, as its clients speak it (libretranslatepy, deep-translator, the npm package, extensions).
+
+Followed from LibreTranslate's ``app.py``: parameters come from a JSON body,
+or from form fields and the query string together (Flask's ``request.values``);
+``q`` is a string or a list; errors are ``{"error": …}`` with 400 for a bad
+request, 403 for a wrong API key, 429 to slow down and 500 when translation
+fails.  Detection confidences are percentages, as LibreTranslate gives them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError, LanguageError
+from ..pipeline import TARGET_LANG
+from ..report import LANGUAGE_NAMES
+from . import htmltext
+from .limits import ApiError, header_key
+from .service import Service, TooManySentences, Work, read_text
+
+router = APIRouter(tags=["LibreTranslate"])
+SHORT_TEXT = 40  # LibreTranslate detects texts this short from all the request's texts together
+TRANSLATE_OPTIONS = {"keep_boilerplate": True}  # a client asked for this text translated: all of it
+
+
+def is_json(request: Request) -> bool:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
+
+
+async def request_args(request: Request) -> dict[str, Any]:
+    """The request's parameters the way LibreTranslate reads them."""
+    if is_json(request):
+        try:
+            data = await request.json()
+        except ValueError:
+            raise ApiError(400, "Invalid JSON format") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "Invalid JSON format")
+        return data
+    args: dict[str, Any] = dict(request.query_params)
+    if request.method == "POST":
+        try:
+            form = await request.form()
+        except Exception as exc:  # noqa: BLE001 - malformed multipart/urlencoded bodies
+            raise ApiError(400, f"Invalid request: {exc}") from None
+        args.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return args
+
+
+def _check_key(request: Request, args: dict[str, Any]) -> None:
+    request.app.state.summarise.keys.check(args.get("api_key") or header_key(request.headers), missing_status=400)
+
+
+def language_list(service: Service) -> list[dict[str, Any]]:
+    return [{"code": code, "name": LANGUAGE_NAMES.get(code, code), "targets": service.targets(code)} for code in service.source_languages()]
+
+
+@router.get("/languages", summary="Languages and their targets (LibreTranslate)")
+@router.post("/languages", include_in_schema=False)
+async def languages(request: Request):
+    return language_list(request.app.state.summarise.service)
+
+
+@router.get("/frontend/settings", summary="Settings LibreTranslate's own front-ends read")
+async def frontend_settings(request: Request):
+    state = request.app.state.summarise
+    return {
+        "charLimit": -1,
+        "frontendTimeout": int(state.settings.request_timeout * 1000),
+        "apiKeys": state.keys.enabled,
+        "keyRequired": state.keys.enabled,
+        "suggestions": False,
+        "filesTranslation": False,
+        "supportedFilesFormat": [],
+        "language": {"source": {"code": "auto", "name": "Auto Detect"}, "target": {"code": TARGET_LANG, "name": "English"}},
+    }
+
+
+@router.post("/detect", summary="Detect the language of a text (LibreTranslate)")
+async def detect(request: Request):
+    args = await request_args(request)
+    _check_key(request, args)
+    q = args.get("q")
+    if isinstance(q, list):
+        q = "\n".join(text for text in q if isinstance(text, str))
+    if not q or not isinstance(q, str):
+        raise ApiError(400, "Invalid request: missing q parameter")
+    detection = await run_in_threadpool(request.app.state.summarise.service.detector.detect, q)
+    candidates = detection.candidates or ((detection.lang, detection.confidence),)
+    return [{"confidence": round(100 * p, 1), "language": code} for code, p in candidates]
+
+
+@router.post("/translate", summary="Translate text (LibreTranslate)")
+async def translate(request: Request):
+    state = request.app.state.summarise
+    service: Service = state.service
+    args = await request_args(request)
+    _check_key(request, args)
+    q, source, target, fmt = args.get("q"), args.get("source"), args.get("target"), args.get("format") or "text"
+    for name, value in (("q", q), ("source", source), ("target", target)):
+        if not value:
+            raise ApiError(400, f"Invalid request: missing {name} parameter")
+    batch = isinstance(q, list)
+    texts = q if batch else [q]
+    if not all(isinstance(text, str) for text in texts) or not isinstance(source, str) or not isinstance(target, str):
+        raise ApiError(400, "Invalid request: q must be a string or a list of strings, source and target strings")
+    if not is_json(request):  # form values: LF line endings, as LibreTranslate does
+        texts = ["\n".join(text.splitlines()) for text in texts]
+    if fmt not in ("text", "html"):
+        raise ApiError(400, f"{fmt} format is not supported")
+    source, target = source.strip().lower(), target.strip().lower()
+    if source != "auto" and not service.has_source(source):
+        raise ApiError(400, f"{source} is not supported")
+    if target not in service.targets(""):  # source == target passes the text through unchanged
+        raise ApiError(400, f"{target} is not supported")
+
+    plan = await run_in_threadpool(_plan, service, texts, source, target, fmt)
+    items = [item for entry in plan for item in entry["items"] if item is not None]
+    if items:
+        try:
+            service.check_size(items)
+        except TooManySentences as exc:
+            raise ApiError(400, f"Invalid request: request ({exc.count} sentences) exceeds text limit ({exc.limit})") from None
+        results = iter(await state.run(Work(items, target=target), TRANSLATE_OPTIONS, endpoint="/translate"))
+    else:
+        results = iter(())
+    answers = []
+    for entry in plan:
+        translated = [_text(next(results)) if item is not None else text for item, text in zip(entry["items"], entry["units"])]
+        answers.append(htmltext.join(entry["pieces"], translated) if fmt == "html" else translated[0])
+    body: dict[str, Any] = {"translatedText": answers if batch else answers[0]}
+    if source == "auto":
+        detected = [entry["detected"] for entry in plan]
+        body["detectedLanguage"] = detected if batch else detected[0]
+    return body
+
+
+def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str) -> list[dict[str, Any]]:
+    """Per text: its pieces (html), its units to translate, their prepared forms (None: passed through), its language."""
+    plan = []
+    summariser = service.summariser(TRANSLATE_OPTIONS)
+    whole = None
+    for text in texts:
+        pieces = htmltext.cut(text) if fmt == "html" else []
+        units = htmltext.texts(pieces) if fmt == "html" else [text]
+        lang, detected = source, None
+        if source == "auto":
+            sample = " ".join(units)
+            if len(sample) <= SHORT_TEXT:
+                whole = whole if whole is not None else " ".join(texts)
+                sample = whole
+            detection = service.detector.detect(sample)
+            lang = detection.lang if detection.lang != "und" else TARGET_LANG
+            detected = {"confidence": round(100 * detection.confidence, 1), "language": lang}
+            if not service.has_source(lang):
+                raise ApiError(400, f"{lang} is not supported")
+        items = []
+        for unit in units:
+            if not unit.strip() or lang == target:
+                items.append(None)
+                continue
+            try:
+                items.append(summariser.prepare(read_text(unit, fmt="text"), source_lang=lang))
+            except (InputError, LanguageError) as exc:
+                raise ApiError(400, str(exc)) from None
+        plan.append({"pieces": pieces, "units": units, "items": items, "detected": detected})
+    return plan
+
+
+def _text(result) -> str:
+    return result if isinstance(result, str) else result.translation

@@ -1,0 +1,125 @@
+"""Limits and access: the error every endpoint answers with, the body-size guard, API keys."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class ApiError(Exception):
+    """An answer other than 200: ``{"error": message}`` with this status (and Retry-After when set)."""
+
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+
+
+class BodyLimit:
+    """ASGI middleware: a body over ``max_bytes`` gets 413 before the app reads any of it.
+
+    A declared Content-Length is checked first; a chunked body is read up to
+    the limit and replayed to the app, so no endpoint ever holds more.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                await _answer(send, 400, "Invalid Content-Length header")
+                return
+            if size > self.max_bytes:
+                await _answer(send, 413, self._message(size))
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _answer(send, 413, self._message(size, at_least=True))
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _message(self, size: int, *, at_least: bool = False) -> str:
+        return f"Request body of {'more than ' if at_least else ''}{size} bytes is over this server's limit of {self.max_bytes} bytes"
+
+
+async def _answer(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"error": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class KeyCheck:
+    """Optional API keys, compared in constant time.
+
+    LibreTranslate's endpoints answer as LibreTranslate does: a wrong key is
+    403 ``Invalid API key``; a missing one is 400 asking for a key.  The /v1
+    endpoints answer 401 for a missing key and 403 for a wrong one.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._keys = [key.encode() for key in keys if key]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._keys)
+
+    def valid(self, key: str | None) -> bool:
+        if not key:
+            return False
+        given = key.encode()
+        return any(hmac.compare_digest(given, known) for known in self._keys)
+
+    def check(self, key: str | None, *, missing_status: int) -> None:
+        if not self.enabled:
+            return
+        if not key:
+            raise ApiError(missing_status, "Please contact the server operator to get an API key")
+        if not self.valid(key):
+            raise ApiError(403, "Invalid API key")
+
+
+def header_key(headers) -> str | None:
+    """An API key from ``Authorization: Bearer …`` or ``X-API-Key``."""
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return headers.get("x-api-key") or None

@@ -1,0 +1,56 @@
+"""Running the application under uvicorn, with a graceful stop on SIGTERM.
+
+uvicorn stops accepting connections on SIGTERM or SIGINT, lets the requests
+in flight finish (up to the request timeout), then runs the lifespan's
+shutdown, which stops the batcher after the work already queued.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+from ..errors import DependencyError
+from .settings import ServeSettings
+
+logger = logging.getLogger("summarise.serve")
+
+
+def require_serve() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import multipart  # noqa: F401  (python-multipart: form and upload bodies)
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise DependencyError(f"summarise serve needs the serve extra ({exc.name} is missing): pip install 'summarise-news[serve]'") from None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(settings: ServeSettings, *, log_level: str = "info") -> None:
+    require_serve()
+    import uvicorn
+
+    from .app import create_app
+
+    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(levelname)s: %(message)s")
+    if not is_loopback(settings.host) and not settings.api_keys:
+        logger.warning("listening on %s without API keys: anyone who can reach this address can use the models", settings.host)
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        timeout_graceful_shutdown=int(settings.request_timeout) + 5,
+        server_header=False,
+        proxy_headers=False,
+    )
+    uvicorn.Server(config).run()

@@ -1,0 +1,204 @@
+"""What the endpoints call: read and split a request's text, then let the batcher translate and summarise it.
+
+Reading, language detection and sentence splitting happen in the request's
+own thread (they are cheap and their errors belong to that request); the
+model work goes through one :class:`MicroBatcher`, whose worker thread is the
+only one that runs the models.  Only the public library API is used:
+:meth:`Summariser.prepare`, :meth:`Summariser.translate_prepared` and
+:meth:`Summariser.summarise_translations`, as bulk work uses them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError, LanguageError, SummariseError
+from ..pipeline import TARGET_LANG, Prepared, Summariser, Summary, Translation
+from ..reading import Document, read_document
+from ..registry import ANY_LANGUAGE, Registry
+from ..splitting import split_sentences
+from .batching import MicroBatcher
+from .settings import ServeSettings
+
+logger = logging.getLogger("summarise.serve")
+
+# Per-request options of /v1 and the page, and the Summariser keyword each one sets.
+REQUEST_OPTIONS = ("length", "num_beams", "min_tokens", "max_tokens", "summary_lang", "keep_boilerplate")
+MAX_SUMMARISERS = 16  # distinct option sets kept built at once (they share the loaded models)
+
+
+class TooManySentences(InputError):
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"the request has {count} sentences, more than this server's limit of {limit}: send it in parts")
+        self.count, self.limit = count, limit
+
+
+@dataclass
+class Work:
+    """One request's share of a batch: its prepared texts and what to make of them."""
+
+    items: list[Prepared]
+    summarise: bool = False
+    target: str = TARGET_LANG  # LibreTranslate requests may ask for another target: English, then onward
+
+    @property
+    def sentences(self) -> int:
+        return sum(len(item.sentences) for item in self.items)
+
+
+class Service:
+    """The models, the batcher and the readiness state of one server process."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        options = dict(settings.summariser_options)
+        registry = options.pop("registry", None)
+        self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
+        self.base_options = options
+        self.base = Summariser(self.registry, **options)
+        self.models = self.base.models  # every Summariser built here shares these loaded engines
+        self.detector = self.base.detector
+        self._summarisers: OrderedDict[Hashable, Summariser] = OrderedDict()
+        self._lock = threading.Lock()
+        self.state = "loading"
+        self.error: str | None = None
+        self.batcher = MicroBatcher(
+            self._run,
+            max_wait=settings.batch_wait_ms / 1000,
+            max_sentences=settings.batch_sentences,
+            max_pending=settings.max_pending_sentences,
+        )
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the models named for preloading; /healthz says ready only after this."""
+        started = time.perf_counter()
+        try:
+            self.detector.detect("Bonjour tout le monde, ceci est un texte.")
+            for lang in self.settings.preload:
+                if lang != TARGET_LANG:
+                    self.base.translator(lang)
+            if self.settings.preload_summariser and self.base.sum_spec is not None:
+                self.base.summarizer()
+        except SummariseError as exc:
+            self.state, self.error = "failed", str(exc)
+            logger.error("model loading failed: %s", exc)
+            return
+        self.state = "ready"
+        logger.info("models loaded in %.1f s", time.perf_counter() - started)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    def close(self) -> None:
+        self.batcher.close()
+
+    # -- languages --------------------------------------------------------------
+
+    def source_languages(self) -> list[str]:
+        langs = {lang for spec in self.registry.models.values() if spec.task == "translation" for lang in spec.languages}
+        langs.discard(ANY_LANGUAGE)
+        return sorted(langs | {TARGET_LANG})
+
+    def targets(self, source: str) -> list[str]:
+        """Targets reachable from ``source``: English, and every en-xx model's language through English."""
+        onward = {spec.target for spec in self.registry.models.values() if spec.task == "translation" and TARGET_LANG in spec.languages}
+        return sorted({TARGET_LANG} | onward - {source})
+
+    def has_source(self, lang: str) -> bool:
+        if lang == TARGET_LANG:
+            return True
+        try:
+            self.registry.translation_model(lang, TARGET_LANG)
+        except LanguageError:
+            return False
+        return True
+
+    # -- building and running work ------------------------------------------------
+
+    def summariser(self, options: dict[str, Any] | None = None) -> Summariser:
+        """The Summariser for these per-request options; built once per distinct set, sharing the loaded models."""
+        key = _options_key(options)
+        if not key:
+            return self.base
+        with self._lock:
+            found = self._summarisers.get(key)
+            if found is not None:
+                self._summarisers.move_to_end(key)
+                return found
+        built = Summariser(self.registry, **{**self.base_options, **dict(key)}, models=self.models)
+        with self._lock:
+            self._summarisers[key] = built
+            while len(self._summarisers) > MAX_SUMMARISERS:
+                self._summarisers.popitem(last=False)
+        return built
+
+    def prepare(self, text: str | Document, *, source_lang: str = "auto", options: dict[str, Any] | None = None) -> Prepared:
+        return self.summariser(options).prepare(text, source_lang=source_lang)
+
+    def check_size(self, items: Sequence[Prepared]) -> int:
+        count = sum(len(item.sentences) for item in items)
+        if count > self.settings.max_sentences:
+            raise TooManySentences(count, self.settings.max_sentences)
+        return count
+
+    def submit(self, work: Work, options: dict[str, Any] | None = None):
+        """A concurrent future of this work's results (Translations or Summaries, one per item)."""
+        return self.batcher.submit(_options_key(options), work, work.sentences)
+
+    def _run(self, key: Hashable, works: Sequence[Work]) -> list[list[Any]]:
+        """The batcher's runner: every work of one option set in one translate call, then one summary call."""
+        summariser = self.summariser(dict(key)) if key else self.base
+        items = [item for work in works for item in work.items]
+        translations = summariser.translate_prepared(items)
+        results: list[list[Any]] = []
+        position = 0
+        for work in works:
+            results.append(list(translations[position : position + len(work.items)]))
+            position += len(work.items)
+        wanted = [(w, i) for w, work in enumerate(works) if work.summarise for i in range(len(work.items))]
+        if wanted:
+            summaries = summariser.summarise_translations([results[w][i] for w, i in wanted])
+            for (w, i), summary in zip(wanted, summaries):
+                results[w][i] = summary
+        onward: dict[str, list[tuple[int, int]]] = {}
+        for w, work in enumerate(works):
+            if work.target != TARGET_LANG:
+                onward.setdefault(work.target, []).extend((w, i) for i in range(len(work.items)))
+        for target, places in onward.items():
+            texts = [_english(results[w][i]) for w, i in places]
+            for (w, i), text in zip(places, self._onward(target, texts)):
+                results[w][i] = text
+        return results
+
+    def _onward(self, target: str, texts: list[str]) -> list[str]:
+        """English texts into ``target`` with the registry's en-xx model, sentence by sentence, in one batch."""
+        spec = self.registry.translation_model(TARGET_LANG, target)
+        translator = self.summariser({"mt_model": spec.name}).translator(TARGET_LANG)
+        split = [[s.text for s in split_sentences(text, TARGET_LANG)] if text.strip() else [] for text in texts]
+        flat = [sentence for sentences in split for sentence in sentences]
+        translated = iter(t.text for t in translator.translate(flat))
+        return [" ".join(next(translated) for _ in sentences) for sentences in split]
+
+
+def _english(result: Translation | Summary) -> str:
+    return result.translation
+
+
+def _options_key(options: dict[str, Any] | None) -> tuple:
+    if not options:
+        return ()
+    return tuple(sorted((name, value) for name, value in options.items() if value is not None))
+
+
+def read_text(text: str, *, fmt: str = "text", name: str = "request") -> Document:
+    """A request's text as a Document; ``fmt`` is text, html or markdown (never a path: requests name no files)."""
+    return read_document(text, format=fmt, name=name)

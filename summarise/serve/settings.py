@@ -1,0 +1,41 @@
+"""Every limit and switch of the server, in one dataclass the CLI fills and tests build directly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+API_KEYS_ENV = "SUMMARISE_API_KEYS"  # comma-separated; --api-key adds to them
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    # Limits
+    max_body_bytes: int = 2 * 1024 * 1024  # larger bodies get 413
+    max_sentences: int = 2000  # per request; more is refused before any model work
+    max_pending_sentences: int = 8000  # queued + running across requests; beyond it new work gets 429
+    request_timeout: float = 120.0  # seconds a request may wait for its answer (503 after)
+    # Batching
+    batch_wait_ms: float = 10.0  # how long the batcher waits for more requests once one arrived
+    batch_sentences: int = 512  # the most sentences one shared model call takes
+    # Security
+    api_keys: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    allow_url_fetch: bool = False
+    url_fetch_timeout: float = 10.0
+    # Models: what the Summariser is built with, and which languages load before /healthz says ready
+    summariser_options: dict[str, Any] = field(default_factory=dict)
+    preload: tuple[str, ...] = ("fr", "de", "es")
+    preload_summariser: bool = True
+
+    @property
+    def keys_required(self) -> bool:
+        return bool(self.api_keys)
+
+
+def keys_from_env(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    raw = (environ if environ is not None else os.environ).get(API_KEYS_ENV, "")
+    return tuple(key.strip() for key in raw.split(",") if key.strip())
