@@ -5,6 +5,9 @@ The host is resolved once, every address it resolves to must be public
 the connection goes to the address that was checked, so a second DNS answer
 cannot point it somewhere else.  Redirects are followed by hand, each one
 checked the same way; the body is capped and read with a timeout.
+
+This is stricter than :mod:`summarise.fetching`, which fetches what the
+user at the keyboard names: a server must not become a way into its own network.
 """
 
 from __future__ import annotations
@@ -16,13 +19,9 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import InputError
+from ..errors import FetchError
 
 MAX_REDIRECTS = 3
-
-
-class FetchError(InputError):
-    """The URL cannot be fetched: refused by policy, unreachable, or not an article."""
 
 
 @dataclass(frozen=True)
