@@ -337,3 +337,18 @@ def test_page_is_self_contained(client):
     assert "http://" not in page and "https://" not in page and "src=" not in page  # no external or extra assets
     assert "innerHTML" not in page  # article text only ever goes in through textContent
     assert client.get("/").headers["content-security-policy"] != policy  # a fresh nonce each time
+
+
+def test_other_targets_go_through_english(tmp_path, model_dirs):
+    from tests.conftest import write_registry
+
+    extra = f'\n[models.tiny-en-de]\ntask = "translation"\nsource = "{model_dirs["copy"]}"\nlanguages = ["en"]\ntarget = "de"\nmax_input_tokens = 31\nnum_beams = 2\n'
+    registry = write_registry(tmp_path / "models.toml", model_dirs, extra=extra)
+    with make_client(registry) as client:
+        langs = {entry["code"]: entry["targets"] for entry in client.get("/languages").json()}
+        assert langs["fr"] == ["de", "en"] and langs["en"] == ["de"]
+        english = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "en"}).json()["translatedText"]
+        german = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "de"}).json()["translatedText"]
+        again = client.post("/translate", json={"q": english, "source": "en", "target": "de"}).json()["translatedText"]
+        assert german == again and "président" in german  # fr -> en (copy) -> de (copy)
+        assert client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "es"}).status_code == 400

@@ -111,7 +111,7 @@ class Service:
     def targets(self, source: str) -> list[str]:
         """Targets reachable from ``source``: English, and every en-xx model's language through English."""
         onward = {spec.target for spec in self.registry.models.values() if spec.task == "translation" and TARGET_LANG in spec.languages}
-        return sorted({TARGET_LANG} | onward - {source})
+        return sorted(({TARGET_LANG} | onward) - {source})
 
     def has_source(self, lang: str) -> bool:
         if lang == TARGET_LANG:
