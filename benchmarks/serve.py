@@ -18,7 +18,10 @@ Each of N client threads keeps one HTTP connection and sends LibreTranslate
 ``POST /translate`` requests back to back (a paragraph of 1-4 sentences each,
 the same requests in both modes).  Throughput is sentences translated per
 second of wall time over the whole run; latency is each request's round trip
-(p50 and p95).  The answers of the two modes are compared.
+(p50 and p95).  The answers of the two modes are compared: with random weights many
+next-token logits are near ties, and the rounding of a differently padded batch can
+tip one, so a few answers may differ; trained models rarely have such ties (the
+test suite's 16-client test gets identical answers from its trained copy model).
 
 No download: the translator has opus-mt-fr-en's exact architecture with random
 weights, made to write exactly its token budget (``benchmarks/bulk.py``'s
@@ -244,9 +247,11 @@ def main() -> None:
         batched = next(r for r in results if r.mode == "batched" and r.clients == n)
         alone = next(r for r in results if r.mode == "one-by-one" and r.clients == n)
         ratio = batched.sentences_per_second / alone.sentences_per_second
-        same = answers[("batched", n)] == answers[("one-by-one", n)]
-        summary[n] = {"throughput_ratio": round(ratio, 2), "same_answers": same}
-        print(f"clients={n}: batched/one-by-one throughput {ratio:.2f}x; p95 {batched.p95_ms:.0f} ms vs {alone.p95_ms:.0f} ms; answers identical: {same}")
+        one, other = answers[("batched", n)], answers[("one-by-one", n)]
+        same = sum(one.get(i) == other.get(i) for i in range(len(plans[n])))
+        summary[n] = {"throughput_ratio": round(ratio, 2), "identical_answers": same, "requests": len(plans[n])}
+        print(f"clients={n}: batched/one-by-one throughput {ratio:.2f}x; p95 {batched.p95_ms:.0f} ms vs {alone.p95_ms:.0f} ms; "
+              f"identical answers: {same}/{len(plans[n])}")
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
