@@ -322,13 +322,16 @@ def serve(
     batch_tokens: BatchOpt = None,
     threads: ThreadsOpt = None,
     quantization: QuantOpt = None,
+    backend: BackendOpt = None,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Serve a LibreTranslate-compatible API, the /v1 summarise API and a web page (pip install 'summarise-news\\[serve]')."""
     from .serve.server import serve as run_server
     from .serve.settings import ServeSettings, keys_from_env
 
     with _errors():
-        options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, False, length=length.value)
+        options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, False, backend, length=length.value, **_protection(keep, glossary))
         settings = ServeSettings(
             host=host,
             port=port,

@@ -352,3 +352,17 @@ def test_other_targets_go_through_english(tmp_path, model_dirs):
         again = client.post("/translate", json={"q": english, "source": "en", "target": "de"}).json()["translatedText"]
         assert german == again and "président" in german  # fr -> en (copy) -> de (copy)
         assert client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "es"}).status_code == 400
+
+
+def test_v1_keep_and_glossary_are_per_request(client):
+    text = "La guerre continue à Bruxelles."
+    plain = client.post("/v1/translate", json={"text": text, "source_lang": "fr"}).json()
+    assert "guerre" in plain["translation"]
+    with_glossary = client.post("/v1/translate", json={"text": text, "source_lang": "fr", "glossary": {"guerre": "war"}}).json()
+    assert "war" in with_glossary["translation"] and "guerre" not in with_glossary["translation"]
+    assert with_glossary["signature"] != plain["signature"]
+    form = client.post("/v1/translate", data={"text": text, "source_lang": "fr", "glossary": '{"guerre": "war"}', "keep": "Bruxelles"})
+    assert form.status_code == 200 and "war" in form.json()["translation"]
+    bad = client.post("/v1/translate", data={"text": text, "glossary": "/etc/glossary.tsv"})
+    assert bad.status_code == 400 and "JSON object" in bad.json()["error"]
+    assert client.post("/v1/translate", json={"text": text, "glossary": "/etc/glossary.tsv"}).status_code == 400

@@ -10,11 +10,12 @@ name a path on the server.
 from __future__ import annotations
 
 import html
+import json
 from pathlib import PurePath
 from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
@@ -44,10 +45,31 @@ class ArticleRequest(BaseModel):
     max_tokens: Optional[int] = Field(None, ge=1, description="Upper bound of the summary, in tokens.")
     summary_lang: Optional[str] = Field(None, description="Also translate the summary into this language.")
     keep_boilerplate: Optional[bool] = Field(None, description="Translate share widgets, ad markers and related links too.")
+    keep: Optional[list[str]] = Field(None, max_length=200, description="Terms kept verbatim through translation (links and emails always are).")
+    glossary: Optional[dict[str, str]] = Field(None, max_length=500, description="Source term -> the English it must come out as.")
     api_key: Optional[str] = Field(None, description="API key, when the server requires one (or send Authorization: Bearer KEY).")
 
     def options(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in REQUEST_OPTIONS if getattr(self, name) is not None}
+
+    @field_validator("keep", mode="before")
+    @classmethod
+    def _keep_from_form(cls, value: Any) -> Any:
+        """A form sends one string: terms one per line (or comma-separated)."""
+        if isinstance(value, str):
+            return [term.strip() for term in value.replace(",", "\n").splitlines() if term.strip()]
+        return value
+
+    @field_validator("glossary", mode="before")
+    @classmethod
+    def _glossary_from_form(cls, value: Any) -> Any:
+        """A form sends JSON text; a glossary is never a file name here (the library would read a path)."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValueError("glossary must be a JSON object of source term -> English term") from None
+        return value
 
 
 _BODY = {

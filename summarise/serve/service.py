@@ -29,7 +29,7 @@ from .settings import ServeSettings
 logger = logging.getLogger("summarise.serve")
 
 # Per-request options of /v1 and the page, and the Summariser keyword each one sets.
-REQUEST_OPTIONS = ("length", "num_beams", "min_tokens", "max_tokens", "summary_lang", "keep_boilerplate")
+REQUEST_OPTIONS = ("length", "num_beams", "min_tokens", "max_tokens", "summary_lang", "keep_boilerplate", "keep", "glossary")
 MAX_SUMMARISERS = 16  # distinct option sets kept built at once (they share the loaded models)
 
 
@@ -194,9 +194,19 @@ def _english(result: Translation | Summary) -> str:
 
 
 def _options_key(options: dict[str, Any] | None) -> tuple:
+    """Options as a hashable key (and back to Summariser arguments through ``dict(key)``)."""
     if not options:
         return ()
-    return tuple(sorted((name, value) for name, value in options.items() if value is not None))
+    key = []
+    for name, value in options.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):  # a glossary: (source, target) pairs, never a path
+            value = tuple(sorted(value.items()))
+        elif isinstance(value, list):
+            value = tuple(value)
+        key.append((name, value))
+    return tuple(sorted(key))
 
 
 def read_text(text: str, *, fmt: str = "text", name: str = "request") -> Document:
