@@ -113,6 +113,10 @@ ENGLISH_SUMMARY = [
     ("The talks ended at 5 p.m. The leaders left.", "en", ["The talks ended at 5 p.m.", "The leaders left."]),
     ("Dr. Jones and Mrs. Smith met Gen. Patton.", "en", ["Dr. Jones and Mrs. Smith met Gen. Patton."]),
     ("George W. Bush spoke to J. A. Smith.", "en", ["George W. Bush spoke to J. A. Smith."]),
+    # still splits: an abbreviation or acronym that ends a sentence
+    ("The plant was sold to Pitt & Co. In 2019 it closed.", "en", ["The plant was sold to Pitt & Co.", "In 2019 it closed."]),
+    ("Officials in the U.S. The Pentagon said nothing.", "en", ["Officials in the U.S.", "The Pentagon said nothing."]),
+    ("Er wohnt in der Hauptstr. Dort ist es ruhig.", "de", ["Er wohnt in der Hauptstr.", "Dort ist es ruhig."]),
 ]
 
 TABLE = [
