@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.errors import InputError  # noqa: E402
-from summarise.reading import read_document  # noqa: E402
-from tests.extraction_pages import PAGES, Page  # noqa: E402
+from summarise.errors import InputError
+from summarise.reading import read_document
+from tests.extraction_pages import PAGES, Page
 
 
 def ours(page: Page) -> str:

@@ -19,8 +19,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.splitting import split_sentences  # noqa: E402
-from tests.golden_rules import GOLDEN, XFAIL_IN_PYSBD  # noqa: E402
+from summarise.splitting import split_sentences
+from tests.golden_rules import GOLDEN, XFAIL_IN_PYSBD
 
 Splitter = Callable[[str, str], list[str]]
 

@@ -183,7 +183,7 @@ def form_in_content(lang: str, title: str, paragraphs: tuple[str, ...], f: Furni
         + f'<body><div class="megamenu"><ul>{mega}</ul></div><div class="wrap">'
         + f'<form id="form1" method="post" action="/article.aspx"><div class="content"><h1>{escape(title)}</h1>'
         + f'{_paras(paragraphs)}</div><div class="comments"><textarea name="c"></textarea>'
-        + f'<input type="submit" value="OK"></div></form></div>'
+        + '<input type="submit" value="OK"></div></form></div>'
         + f'<div class="foot">{escape(f.footer)}</div></body></html>'
     )
 
