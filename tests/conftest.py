@@ -13,6 +13,17 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.pop("SUMMARISE_MODELS", None)
 
+import atexit
+import shutil
+import tempfile
+
+# CTranslate2 conversions (the default backend on a CPU) go to a cache of this session, never the
+# user's: set before any test module is imported, so that environments copied at import time for
+# subprocesses carry it too.  A module may point SUMMARISE_HOME at a folder of its own.
+_SUMMARISE_HOME = tempfile.mkdtemp(prefix="summarise-tests-")
+os.environ["SUMMARISE_HOME"] = _SUMMARISE_HOME
+atexit.register(shutil.rmtree, _SUMMARISE_HOME, ignore_errors=True)
+
 from pathlib import Path
 
 import pytest
@@ -30,11 +41,8 @@ def _isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("SUMMARISE_MODELS", raising=False)
-    # CTranslate2 conversions (the default backend on a CPU) go to a session cache, never the user's;
-    # a module that points SUMMARISE_HOME at its own temporary folder keeps it.
-    base = str(tmp_path_factory.getbasetemp())
-    if not os.environ.get("SUMMARISE_HOME", "").startswith(base):
-        monkeypatch.setenv("SUMMARISE_HOME", str(tmp_path_factory.getbasetemp() / "summarise-home"))
+    if not os.environ.get("SUMMARISE_HOME"):  # a test removed it: never fall back to the user's cache
+        monkeypatch.setenv("SUMMARISE_HOME", _SUMMARISE_HOME)
 
 
 @pytest.fixture(scope="session")

@@ -119,6 +119,15 @@ def test_the_cli_warns_on_stderr_and_in_the_result(registry_path):
     assert json.loads(result.stdout)["metadata"]["warnings"][0].startswith("stdin: 1 byte(s) are not valid UTF-8")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _converted(registry_path):
+    """Convert the translator for CTranslate2 (the default) up front: a first use in a subprocess
+    would add its one conversion line to the stderr these tests count."""
+    from summarise import Summariser
+
+    Summariser(registry_path, device="cpu").translate(SECRETAIRE, source_lang="fr")
+
+
 # -- -o and stdout ---------------------------------------------------------------------
 
 
