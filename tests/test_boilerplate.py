@@ -289,6 +289,16 @@ CREDITS_AND_RELATED = [
     ("nl", "Beeld: ANP / Robin van Lonkhuijsen", "credit line"),
     ("nl", "Lees ook: Kabinet trekt extra geld uit voor dijken", "related link"),
     ("nl", "Lees ook | Droogte treft boeren in het oosten", "related link"),
+    # languages without a table of their own: the rules for [any]
+    ("ru", "Фото: Иван Петров / ТАСС", "credit line"),
+    ("ru", "РИА Новости", "credit line"),
+    ("ru", "Читайте также: В Архангельске открыли новый мост", "related link"),
+    ("uk", "Читайте також: Львів відновить дерев'яні церкви", "related link"),
+    ("pl", "Czytaj także: Szybsza kolej na Kaszuby", "related link"),
+    ("sv", "Läs också: Ny bro över Umeälven invigd", "related link"),
+    ("tr", "İlgili Haber: İzmir'de toplu ulaşıma yeni düzenleme", "related link"),
+    ("zh", "相关阅读：杭州地铁新线路年底开通", "related link"),
+    ("ja", "写真：北海道日日新聞社", "credit line"),
 ]
 
 
@@ -316,6 +326,9 @@ RUNNING_TEXT = [
     ("es", "Según EFE, el acuerdo se firmó ayer por la tarde."),
     ("it", "Secondo l'ANSA, il governo ha approvato il decreto."),
     ("nl", "Volgens ANP is de brug weer open voor verkeer."),
+    ("ru", "По данным ТАСС, мост откроют в декабре."),
+    ("ru", "Читайте также внимательно инструкцию к лекарству."),
+    ("pl", "Czytaj także regulamin, zanim podpiszesz umowę."),
 ]
 
 
