@@ -132,6 +132,7 @@ class _Prefixes:
     own: frozenset[str]  # this project's entries for the language: abbreviations even after a number
     starters: frozenset[str]  # words that start a sentence even after an acronym or an initial
     numeric_suffixes: tuple[str, ...]  # word endings that abbreviate before a number ("Hauptstr. 5")
+    references: frozenset[str]  # page/item/article abbreviations: the number after them is no ordinal
 
 
 #: Small additions the Moses lists lack (value: True = only before a digit).
@@ -171,6 +172,9 @@ _EXTRA_BY_LANG: dict[str, tuple[str, str]] = {
     "uk": ("м вул пл просп пров обл р-н с смт проф акад доц ім св ст р рр тис млн млрд",
            "кв буд д стор с рис табл"),
 }
+#: Abbreviations of page, number, article, paragraph, volume... (besides ``_EXTRA_ALL`` and each
+#: language's numeric-only entries): "auf S. 23. Dann" ends a sentence although "12. Juni" does not.
+_REFERENCES = frozenset({"S", "Nr", "No", "Nos", "Art", "Abs", "Bd", "Kap", "Ziff", "Rn"})
 #: Endings of compound words that abbreviate before a number: German "Hauptstr. 5", "Lindenstr. 12".
 _NUMERIC_SUFFIXES: dict[str, tuple[str, ...]] = {"de": ("str",)}
 #: Words that begin a sentence: after an acronym or initial ("in the U.S. How", "you and I. Did")
@@ -207,7 +211,8 @@ def _prefixes(lang: str) -> _Prefixes:
             (numeric if only_numeric else plain).add(word)
     own = frozenset(own_plain.split()) | frozenset(own_numeric.split())
     starters = frozenset(_STARTERS_BY_LANG.get(lang, "").split())
-    return _Prefixes(frozenset(plain), frozenset(numeric), own, starters, _NUMERIC_SUFFIXES.get(lang, ()))
+    references = frozenset(_EXTRA_ALL) | frozenset(own_numeric.split()) | _REFERENCES
+    return _Prefixes(frozenset(plain), frozenset(numeric), own, starters, _NUMERIC_SUFFIXES.get(lang, ()), references)
 
 
 def _normalise_lang(lang: str) -> str:
@@ -237,6 +242,8 @@ def _is_nonbreaking(text: str, line_start: int, period: int, following: int, pre
     prefix = match.group(0).lstrip(".-") if match else ""
     if not prefix or (prefix.isdigit() and len(prefix) < len(token) and token[-len(prefix) - 1] in ",'"):
         return False  # no word, or the decimals of "0,86" (not German ordinals like "12.")
+    if prefix.isdigit() and _reference_before(text, line_start, token_start, prefixes):
+        return False  # "auf S. 23. Dann": a page or item number, not a German ordinal like "12. Juni"
     candidates = [prefix]
     if prefix[0].isupper() and len(prefix) > 1:
         # Sentence-initial capitalised form of a lowercase entry: "Art. 4", "Cf. ...", "Lun. 15"
@@ -262,6 +269,20 @@ def _is_nonbreaking(text: str, line_start: int, period: int, following: int, pre
         if parts and all(len(part) <= 2 and "°" not in part and "º" not in part for part in parts):
             return True
     return False
+
+
+def _reference_before(text: str, line_start: int, token_start: int, prefixes: _Prefixes) -> bool:
+    """Whether the word before ``token_start`` is an abbreviation used before numbers: "S.", "p.", "Nr."."""
+    end = token_start
+    while end > line_start and is_space(text[end - 1]):
+        end -= 1
+    if end == token_start or end == line_start or text[end - 1] != ".":
+        return False
+    start = end - 1
+    while start > line_start and not is_space(text[start - 1]):
+        start -= 1
+    word = text[start : end - 1]
+    return bool(word) and (word in prefixes.references or word[0].lower() + word[1:] in prefixes.references)
 
 
 def _next_word(text: str, index: int) -> str:
