@@ -126,6 +126,7 @@ genova genes genua = genoa
 sevilla seville = seville
 stretto estrecho detroit = strait
 smic = minimum wage smic
+hexagone = france
 pil pib bip bbp vvp = gdp
 tva iva mwst btw nds = vat
 bce bce ezb ecb = ecb

@@ -229,6 +229,8 @@ def numbers(text: str, lang: str = "en") -> list[Quantity]:
         month = months.get(word) or (lang == "ru" and _russian_month(word))
         if month:
             found.append((match.start(), Quantity(match.group(), frozenset({Decimal(month)}), soft=True)))
+    for start, phrase, value in _number_phrases(text, words):
+        found.append((start, Quantity(phrase, frozenset({Decimal(value)}), soft=True)))
     for match in _ROMAN.finditer(text):
         value = _roman_value(match.group(1))
         if value:
@@ -258,6 +260,39 @@ def _to_roman(value: int) -> str:
             out += letters
             value -= number
     return out
+
+
+_MULTIPLIERS = {100, 1000}
+
+
+def _number_phrases(text: str, words: dict[str, int]) -> list[tuple[int, str, int]]:
+    """Number words in a row ("vingt-cinq", "deux mille", "twenty-five thousand") as one value each."""
+    found = []
+    run: list[tuple[int, str, int]] = []
+    for match in list(re.finditer(r"[^\W\d_]+", text)) + [None]:
+        value = words.get(match.group().lower()) if match else None
+        if match and run and value is None and match.group().lower() in ("and", "et", "y", "und"):
+            continue  # "three hundred and twenty", "vingt et un"
+        joined = match and run and re.fullmatch(r"[\s\-‐]+(?:et\s+|y\s+|and\s+)?", text[run[-1][0] + len(run[-1][1]) : match.start()])
+        if value is not None and (not run or joined):
+            run.append((match.start(), match.group(), value))
+            continue
+        if len(run) > 1:
+            found.append((run[0][0], text[run[0][0] : run[-1][0] + len(run[-1][1])], _phrase_value([v for _, _, v in run])))
+        run = [(match.start(), match.group(), value)] if match and value is not None else []
+    return found
+
+
+def _phrase_value(values: list[int]) -> int:
+    total = current = 0
+    for value in values:
+        if value in _MULTIPLIERS:
+            current = max(current, 1) * value
+            if value == 1000:
+                total, current = total + current, 0
+        else:
+            current += value
+    return total + current
 
 
 def _decimal(text: str) -> Decimal:

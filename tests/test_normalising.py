@@ -91,6 +91,11 @@ def test_numbers_per_language(lang, text, expected):
         ("ru", "10 марта", 3),
         ("en", "on 10 March", 3),
         ("fr", "au XXIe siècle", 21),
+        ("fr", "vingt-cinq soldats", 25),
+        ("fr", "deux mille personnes", 2000),
+        ("es", "dos mil personas", 2000),
+        ("en", "twenty-five thousand people", 25000),
+        ("en", "three hundred and twenty", 320),
     ],
 )
 def test_number_and_month_words_are_soft(lang, text, value):
