@@ -4,6 +4,7 @@
     python benchmarks/bulk.py                  # 200 articles, about 6 minutes on 2 CPU cores
     python benchmarks/bulk.py --quick          # 60 articles, smaller samples: a smoke run of ~3 minutes
     python benchmarks/bulk.py --articles 500 --sample 20 --beams 4 --device cuda
+    python benchmarks/bulk.py --smoke --work /tmp/b   # tiny layers, 4 articles: does every row still run? (CI)
 
 No download.  The translator has opus-mt-fr-en's exact architecture (Marian,
 d_model 512, 6+6 layers, 8 heads, FFN 2048, vocab 59,514, built by
@@ -92,17 +93,20 @@ NO_REPEAT = 2  # random weights loop; a loop-free output keeps the pipeline's lo
 # -- models ------------------------------------------------------------------
 
 
-def build_models(root: Path) -> Path:
-    """The forced-length translator and summariser, and a registry naming them; reused when present."""
+def build_models(root: Path, smoke: bool = False) -> Path:
+    """The forced-length translator and summariser, and a registry naming them; reused when present.
+
+    ``smoke``: tiny layers (``common.SMOKE_DIMS``), the same vocabulary and tokenizer."""
     marker = root / "built.json"
     registry = root / "models.toml"
-    if marker.is_file() and registry.is_file() and json.loads(marker.read_text(encoding="utf-8")) == {"seed": SEED, "no_repeat": NO_REPEAT}:
+    built = {"seed": SEED, "no_repeat": NO_REPEAT, **({"smoke": True} if smoke else {})}
+    if marker.is_file() and registry.is_file() and json.loads(marker.read_text(encoding="utf-8")) == built:
         return registry
     import torch
     from transformers import AutoTokenizer, BartConfig, BartForConditionalGeneration, GenerationConfig, MarianMTModel
 
     root.mkdir(parents=True, exist_ok=True)
-    opus = common.build_opus_mt_fr_en(root / "opus-mt-fr-en")
+    opus = common.build_opus_mt_fr_en(root / "opus-mt-fr-en", smoke=smoke)
     model = MarianMTModel.from_pretrained(opus)
     eos = model.config.eos_token_id
     with torch.no_grad():
@@ -115,9 +119,10 @@ def build_models(root: Path) -> Path:
     size = len(tokenizer)
     pad = tokenizer.pad_token_id
     torch.manual_seed(SEED)
+    dims = common.SMOKE_DIMS if smoke else {"d_model": 256, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
+                                             "decoder_attention_heads": 4, "encoder_ffn_dim": 1024, "decoder_ffn_dim": 1024}
     config = BartConfig(
-        vocab_size=size, d_model=256, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=1024, decoder_ffn_dim=1024, max_position_embeddings=1024,
+        vocab_size=size, **dims, max_position_embeddings=1024,
         pad_token_id=pad, bos_token_id=eos, eos_token_id=eos, decoder_start_token_id=eos,
         forced_bos_token_id=None, forced_eos_token_id=eos,
     )
@@ -154,7 +159,7 @@ max_new_tokens = {SUMMARY_TOKENS}
 """,
         encoding="utf-8",
     )
-    marker.write_text(json.dumps({"seed": SEED, "no_repeat": NO_REPEAT}) + "\n", encoding="utf-8")
+    marker.write_text(json.dumps(built) + "\n", encoding="utf-8")
     return registry
 
 
@@ -386,12 +391,15 @@ VARIANTS = [
 def library_loop(archive: Path, registry: Path, beams: int, device: str, quantization: str | None) -> None:
     from summarise import Summariser
 
-    summariser = Summariser(registry, device=device, num_beams=beams, quantization=quantization)
+    from summarise.options import Options
+
+    summariser = Summariser(registry, device=device, quantization=quantization)
+    options = Options(num_beams=beams)
     sentences = 0
     started = time.perf_counter()
     with archive.open(encoding="utf-8") as rows:
         for line in rows:
-            result = summariser.summarise(json.loads(line)["text"], source_lang="fr")
+            result = summariser.summarise(json.loads(line)["text"], options, source_lang="fr")
             sentences += len(result.pairs)
     print(json.dumps({"sentences": sentences, "loop_seconds": time.perf_counter() - started}))
 
@@ -399,7 +407,7 @@ def library_loop(archive: Path, registry: Path, beams: int, device: str, quantiz
 # -- main --------------------------------------------------------------------
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="60 articles and a sample of 4: a smoke run of a few minutes")
     parser.add_argument("--articles", type=int, help="articles in the archive (default 200; --quick 60)")
@@ -412,9 +420,17 @@ def main() -> None:
     parser.add_argument("--ray-workers", type=int, default=2, help="Ray actors for the ray row (default 2)")
     parser.add_argument("--reading-articles", type=int, default=1000, help="pages in the reading row's WARC.gz (default 1000)")
     parser.add_argument("--work", type=Path, default=HERE / "results" / "bulk", help="models and outputs go here")
+    parser.add_argument("--smoke", action="store_true", help="tiny layers, 4 articles, every row but ray (unless named), results in --work: "
+                        "checks that the benchmark still runs against the product (CI), measures nothing")
     parser.add_argument("--library-loop", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--registry", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.articles = args.articles or 4
+        args.sample = args.sample or 1
+        args.library_sample = 0 if args.library_sample is None else args.library_sample
+        if args.variants == ",".join(v.name for v in VARIANTS):
+            args.variants = "bulk,run-loop,library-loop"
     if args.library_loop:
         library_loop(args.library_loop, args.registry, args.beams, args.device, args.quantization)
         return
@@ -423,7 +439,7 @@ def main() -> None:
     sample = min(articles, args.sample or (4 if args.quick else 10))
     library_sample = args.library_sample if args.library_sample is not None else (20 if args.quick else 60)
     started = time.perf_counter()
-    registry = build_models(args.work / "models")
+    registry = build_models(args.work / ("models-smoke" if args.smoke else "models"), smoke=args.smoke)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=args.work))
     archive = run_dir / "archive.jsonl"
     rows = make_archive(archive, articles)
@@ -482,8 +498,8 @@ def report(args, ctx: Context, results: dict[str, Measurement], wall: float, ski
     lines += ["", f"benchmark wall time {wall:.0f} s, model building included."]
     text = "\n".join(lines) + "\n"
     print(text)
-    stem = f"bulk-{'quick-' if args.quick else ''}{ctx.device}"
-    out = HERE / "results"
+    stem = f"bulk-{'smoke-' if args.smoke else 'quick-' if args.quick else ''}{ctx.device}"
+    out = args.work if args.smoke else HERE / "results"
     out.mkdir(exist_ok=True)
     (out / f"{stem}.md").write_text(text, encoding="utf-8")
     data = {

@@ -138,6 +138,19 @@ def _tokenizer(vocab: dict[str, int], *, bos: str | None, eos: str, pad: str, un
     )
 
 
+# --smoke: the same vocabularies, tokenizers and generation configs, tiny layers: checks that a benchmark still
+# runs against the product's current names in seconds (tests/test_benchmarks.py), never what it measures.
+SMOKE_DIMS = {
+    "d_model": 16,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 32,
+    "decoder_ffn_dim": 32,
+}
+
+
 def _save(model, tokenizer, out_dir: Path, meta: dict) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -152,15 +165,18 @@ def _built(out_dir: Path, name: str) -> bool:
     return meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("architecture") == name
 
 
-def build_opus_mt_fr_en(out_dir: str | os.PathLike, *, seed: int = 0) -> Path:
-    """opus-mt-fr-en's architecture with random weights (about 75 M parameters); reused if already built."""
+def build_opus_mt_fr_en(out_dir: str | os.PathLike, *, seed: int = 0, smoke: bool = False) -> Path:
+    """opus-mt-fr-en's architecture with random weights (about 75 M parameters); reused if already built.
+
+    ``smoke``: the same vocabulary and tokenizer with :data:`SMOKE_DIMS` layers."""
     out_dir = Path(out_dir)
-    if _built(out_dir, "opus-mt-fr-en"):
+    name = "opus-mt-fr-en" + ("-smoke" if smoke else "")
+    if _built(out_dir, name):
         return out_dir
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
-    config = dict(OPUS_MT_FR_EN)
+    config = dict(OPUS_MT_FR_EN, **(SMOKE_DIMS if smoke else {}))
     size = config["vocab_size"]
     # Published ids: </s> 0, <unk> 1, ... <pad> 59513 (the last).
     vocab = {"</s>": 0, "<unk>": 1}
@@ -180,18 +196,21 @@ def build_opus_mt_fr_en(out_dir: str | os.PathLike, *, seed: int = 0) -> Path:
         num_beams=4,
         pad_token_id=size - 1,
     )
-    return _save(model, tokenizer, out_dir, {"architecture": "opus-mt-fr-en", "seed": seed, "config": config})
+    return _save(model, tokenizer, out_dir, {"architecture": name, "seed": seed, "config": config})
 
 
-def build_distilbart_cnn_12_6(out_dir: str | os.PathLike, *, seed: int = 0) -> Path:
-    """distilbart-cnn-12-6's architecture with random weights (about 306 M parameters); reused if already built."""
+def build_distilbart_cnn_12_6(out_dir: str | os.PathLike, *, seed: int = 0, smoke: bool = False) -> Path:
+    """distilbart-cnn-12-6's architecture with random weights (about 306 M parameters); reused if already built.
+
+    ``smoke``: the same vocabulary and tokenizer with :data:`SMOKE_DIMS` layers."""
     out_dir = Path(out_dir)
-    if _built(out_dir, "distilbart-cnn-12-6"):
+    name = "distilbart-cnn-12-6" + ("-smoke" if smoke else "")
+    if _built(out_dir, name):
         return out_dir
     import torch
     from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
 
-    config = dict(DISTILBART_CNN_12_6)
+    config = dict(DISTILBART_CNN_12_6, **(SMOKE_DIMS if smoke else {}))
     size = config["vocab_size"]
     vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
     for word in pseudo_words(size - len(vocab)):
@@ -213,7 +232,7 @@ def build_distilbart_cnn_12_6(out_dir: str | os.PathLike, *, seed: int = 0) -> P
         num_beams=4,
         pad_token_id=1,
     )
-    return _save(model, tokenizer, out_dir, {"architecture": "distilbart-cnn-12-6", "seed": seed, "config": config})
+    return _save(model, tokenizer, out_dir, {"architecture": name, "seed": seed, "config": config})
 
 
 # Words both tokenizers know: the first pseudo-words of either vocabulary.

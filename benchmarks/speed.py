@@ -4,6 +4,7 @@
     python benchmarks/speed.py --quick                 # under 3 minutes on 2 CPU cores
     python benchmarks/speed.py                         # more variants, and the archive
     python benchmarks/speed.py --quick --device cuda   # on a GPU: fp16, int8_float16
+    python benchmarks/speed.py --smoke --out /tmp/s    # tiny layers, in one process: does it still run? (CI)
 
 No download: the models are built with random weights and the exact published
 architectures of opus-mt-fr-en and distilbart-cnn-12-6 (``benchmarks/common.py``
@@ -389,11 +390,13 @@ def child(job: dict) -> dict:
     return result
 
 
-def matmul_peaks(device: str, quick: bool) -> dict:
+def matmul_peaks(device: str, quick: bool, smoke: bool = False) -> dict:
     """GFLOP/s of one large matmul, fp32 and bf16 (fp16 on CUDA) and int8 (``torch._int_mm``), best of a few shapes."""
     import torch
 
     shapes = [(1024, 1024, 4096), (256, 512, 2048)] if device == "cpu" else [(4096, 4096, 4096)]
+    if smoke:
+        shapes = [(64, 64, 64)]
     repeats = 5 if quick else 15
     peaks: dict[str, float] = {}
 
@@ -514,8 +517,8 @@ def describe_machine(device: str, threads: int) -> dict:
 def prepare(run: Run) -> tuple[Path, Path, bool]:
     models = Path(run.args.models_dir)
     started = time.perf_counter()
-    mt_dir = common.build_opus_mt_fr_en(models / "opus-mt-fr-en")
-    sum_dir = common.build_distilbart_cnn_12_6(models / "distilbart-cnn-12-6")
+    mt_dir = common.build_opus_mt_fr_en(models / "opus-mt-fr-en", smoke=run.args.smoke)
+    sum_dir = common.build_distilbart_cnn_12_6(models / "distilbart-cnn-12-6", smoke=run.args.smoke)
     run.prep["build_s"] = time.perf_counter() - started
     try:
         import ctranslate2  # noqa: F401
@@ -598,8 +601,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results"), help="where JSON and markdown go")
     parser.add_argument("--models-dir", default=None, help="where the random-init models are built (default: OUT/models)")
     parser.add_argument("--json", default=None, help="also write the report (JSON) to this file")
+    parser.add_argument("--smoke", action="store_true", help="tiny layers, the quick variants and a 2-article archive, in one process: "
+                        "checks that the benchmark still runs against the product (CI), measures nothing")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.quick = True
+        args.archive = 2 if args.archive is None else args.archive
 
     if args.child:
         payload = json.loads(args.child)
@@ -607,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
             import torch
 
             torch.set_num_threads(payload["threads"])
-            result = matmul_peaks(payload["device"], payload["quick"])
+            result = matmul_peaks(payload["device"], payload["quick"], payload.get("smoke", False))
         else:
             result = child(payload)
         print(json.dumps(result))
@@ -615,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    args.models_dir = args.models_dir or str(out / "models")
+    args.models_dir = args.models_dir or str(out / ("models-smoke" if args.smoke else "models"))
     # Conversions go to a cache of the benchmark's own, not the user's.
     os.environ.setdefault("SUMMARISE_HOME", str(out / "home"))
     import torch
@@ -629,7 +637,10 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter()
     mt_dir, sum_dir, has_ct2 = prepare(run)
     _say(f"models ready in {time.perf_counter() - wall:.1f} s")
-    run.peaks = _spawn({"mode": "peaks", "device": args.device, "quick": args.quick, "threads": threads}, timeout=300)
+    if args.smoke:  # one process: the point is the product's names, not isolation
+        run.peaks = matmul_peaks(args.device, True, smoke=True)
+    else:
+        run.peaks = _spawn({"mode": "peaks", "device": args.device, "quick": args.quick, "threads": threads}, timeout=300)
     _say("matmul GFLOP/s: " + ", ".join(f"{k} {v:.0f}" for k, v in run.peaks.items()))
     archive_articles = args.archive if args.archive is not None else (0 if args.quick else 200)
     default_quant = default_quantization()
@@ -652,13 +663,16 @@ def main(argv: list[str] | None = None) -> int:
             "summarise": variant.summarise.__dict__ if variant.summarise else None,
         }
         started = time.perf_counter()
-        try:
-            result = _spawn(payload, timeout=3600)
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            # One broken variant (say CTranslate2 without its CUDA libraries) must not cost the others.
-            _say(f"{variant.name:<22} FAILED: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}")
-            run.failed[variant.name] = str(exc)[-2000:]
-            continue
+        if args.smoke:
+            result = child(payload)  # in this process; an error propagates: a smoke run must fail loudly
+        else:
+            try:
+                result = _spawn(payload, timeout=3600)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                # One broken variant (say CTranslate2 without its CUDA libraries) must not cost the others.
+                _say(f"{variant.name:<22} FAILED: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}")
+                run.failed[variant.name] = str(exc)[-2000:]
+                continue
         result["labels"] = {
             "translate": variant.translate.label(args.device) if variant.translate else None,
             "summarise": variant.summarise.label(args.device, "summarise") if variant.summarise else None,
@@ -680,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     run.prep["wall_s"] = time.perf_counter() - wall
     run.prep["load_average_after"] = _loadavg()
     report = build_report(run, default_quant, archive_articles)
-    stem = f"speed-{'quick' if args.quick else 'full'}-{args.device}"
+    stem = f"speed-{'smoke' if args.smoke else 'quick' if args.quick else 'full'}-{args.device}"
     (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     markdown = render_markdown(report)
     (out / f"{stem}.md").write_text(markdown, encoding="utf-8")

@@ -14,6 +14,7 @@ from .errors import (
     InputError,
     LanguageError,
     ModelLoadError,
+    OptionsError,
     OutputError,
     RegistryError,
     SummariseError,
@@ -41,12 +42,15 @@ _LAZY = {
     "ModelCache": "engines",
     "translate_archive": "bulk",
     "summarise_archive": "bulk",
+    "run_archive": "bulk",
+    "Options": "options",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .bulk import summarise_archive, translate_archive
+    from .bulk import run_archive, summarise_archive, translate_archive
     from .caching import MemoryCache, SQLiteCache
     from .engines import ModelCache
+    from .options import Options
     from .pipeline import SentencePair, Summariser, Summary, Translation, summarise, translate
     from .reading import Document, read_document
     from .registry import ModelSpec, Registry
@@ -71,6 +75,7 @@ __all__ = [
     "InputError",
     "LanguageError",
     "ModelLoadError",
+    "OptionsError",
     "OutputError",
     "RegistryError",
     "SummariseError",

@@ -2,6 +2,7 @@
 
 Data goes to stdout (or ``--output``); progress, warnings and errors go to stderr.
 Only :class:`SummariseError` becomes ``Error: …``; anything else is a bug and keeps its traceback.
+Exit statuses are the one table :class:`ExitCode`; choices (formats, lengths) come from the library's tables.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,23 +21,27 @@ from rich.console import Console
 
 from .engines import BACKEND_NAMES, PRECISIONS
 from .errors import SummariseError
+from .rendering import FORMATS, PER_ARTICLE_FORMATS
+from .summarising import LENGTHS
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Translate news articles into English and summarise them.")
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, locate, download, convert.")
 app.add_typer(models_app, name="models")
 
 
-class Format(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
+class ExitCode(IntEnum):
+    """Every exit status of every command."""
+
+    OK = 0
+    ERROR = 1  # a SummariseError (bad input, missing model, locked output), or in bulk an article that failed
+    USAGE = 2  # a bad option or argument (typer's own)
+    FLAGGED = 3  # --strict, and a sentence flagged by the quality checks; the output is written all the same
 
 
-class Length(str, Enum):
-    short = "short"
-    medium = "medium"
-    long = "long"
+# Choices from the library's tables: a new format or length is a row there, not an edit here.
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
+PerArticle = Enum("PerArticle", {suffix: suffix for suffix in PER_ARTICLE_FORMATS}, type=str)
+Length = Enum("Length", {name: name for name in LENGTHS}, type=str)
 
 
 class Device(str, Enum):
@@ -63,7 +68,7 @@ def _errors() -> Iterator[None]:
 
         # Escaped: messages hold ids, paths and "pip install 'summarise[ray]'", which are not markup.
         _stderr().print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True)
-        raise typer.Exit(code=1) from None
+        raise typer.Exit(code=ExitCode.ERROR) from None
 
 
 InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input.", metavar="FILE|URL|-")]
@@ -84,8 +89,8 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
-STRICT_EXIT = 3  # --strict and a flagged sentence: the output is written, the status says "look at it"
-StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {STRICT_EXIT} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
+STRICT_EXIT = ExitCode.FLAGGED  # the older name
+StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
 KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="TSV file of source<TAB>target[<TAB>langs] lines: source terms come out as the target term.", metavar="FILE")]
 SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
@@ -122,10 +127,10 @@ def run(
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
+        summariser, options = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
-            result = summariser.summarise(document, source_lang=source_lang, progress=progress)
+            result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
     _strict(result, strict)
 
@@ -156,18 +161,12 @@ def translate_command(
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
         _check_output(output, file)
-        summariser = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
+        summariser, options = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
         document = _read(file)
         with _progress(quiet) as progress:
-            result = summariser.translate(document, source_lang=source_lang, progress=progress)
+            result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
     _strict(result, strict)
-
-
-class PerArticle(str, Enum):
-    md = "md"
-    json = "json"
-    html = "html"
 
 
 class Engine(str, Enum):
@@ -203,7 +202,7 @@ def bulk(
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
     quiet: QuietOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Count articles with a sentence flagged by the quality checks as failures (exit status 1); their records are written all the same.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} when an article has a sentence flagged by the quality checks (failed articles still exit {int(ExitCode.ERROR)}); every record is written all the same.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise\\[ray]'). Nothing else in the command changes.")] = Engine.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
@@ -219,8 +218,9 @@ def bulk(
         if not inputs:
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
         summary = ({} if no_summary else {"length": length.value}) | _protection(keep, glossary)
-        options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
+        settings, options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
         arguments = {
+            "options": options,
             "with_summary": not no_summary,
             "out": out,
             "text_field": text_field,
@@ -235,13 +235,13 @@ def bulk(
             require_ray()  # before anything slow: without the extra, say how to install it
             if cache is not None:
                 raise SummariseError("--cache is a SQLite file for one process: with --engine ray each worker keeps its own cache in memory; drop --cache")
-            arguments.update(options, executor=Ray(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker))  # each worker builds its own Summariser
+            arguments.update(settings, executor=Ray(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker))  # each worker builds its own Summariser
         else:
             if ray_address is not None or workers is not None or gpus_per_worker:
                 raise SummariseError("--ray-address, --workers and --gpus-per-worker go with --engine ray")
             from .pipeline import Summariser
 
-            arguments.update(executor=Local(), summariser=Summariser(**options), cache=cache)
+            arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)
         _quiet_transformers()
         with _bulk_progress(quiet, inputs, out) as (hook, console, total):
             run = run_archive(inputs, progress=hook, total=total, **arguments)
@@ -253,10 +253,11 @@ def bulk(
         if stats.failed > 10:
             _stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
         _stderr().print(f"bulk: {stats.line()}", markup=False)
-    if stats.failed or (strict and stats.flagged):
-        if strict and stats.flagged:
-            _stderr().print(f"--strict: {stats.flagged} article(s) flagged by the quality checks count as failed", markup=False)
-        raise typer.Exit(code=1)
+    if stats.failed:
+        raise typer.Exit(code=ExitCode.ERROR)
+    if strict and stats.flagged:
+        _stderr().print(f"--strict: {stats.flagged} article(s) flagged by the quality checks", markup=False)
+        raise typer.Exit(code=ExitCode.FLAGGED)
 
 
 @contextlib.contextmanager
@@ -430,33 +431,42 @@ def models_convert(
 
 
 def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
+    """(Summariser, Options) for the command's options."""
     from .pipeline import Summariser
 
-    return Summariser(**_summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary))
+    settings, options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
+    summariser = Summariser(**settings)
+    summariser.check(options)  # a missing en-xx model for --summary-lang fails before any work
+    return summariser, options
 
 
-def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary) -> dict:
-    """The :class:`Summariser` keyword arguments the options ask for, checked; plain values, so Ray workers can get them too."""
+def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
+    """(model settings, per-call Options) the command's options ask for, checked.
+
+    The settings are :class:`Summariser` keyword arguments as plain values, so that Ray workers can get them too.
+    """
+    from .options import Options
+
     # transformers draws a bar per weight file on every load: noise between our own progress lines.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     if fast and beams not in (None, 1):
         raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
     if quantization is not None and quantization not in PRECISIONS:
         raise SummariseError(f"unknown --quantization '{quantization}', expected one of: {', '.join(PRECISIONS)}")
-    return dict(
+    protection = {key: summary.pop(key) for key in ("keep", "glossary") if key in summary}  # Summariser settings
+    settings = dict(
         registry=models,
         device=device.value,
         local_files_only=offline,
         mt_model=mt_model,
         sum_model=sum_model,
-        num_beams=1 if fast else beams,
         batch_tokens=batch_tokens,
         threads=threads,
         quantization=quantization,
         backend=backend.value if backend is not None else None,
-        keep_boilerplate=keep_boilerplate,
-        **summary,
+        **protection,
     )
+    return settings, Options(num_beams=1 if fast else beams, keep_boilerplate=keep_boilerplate, **summary)
 
 
 def _protection(keep: Optional[list[str]], glossary: Optional[Path]) -> dict:
@@ -538,7 +548,7 @@ def _strict(result, strict: bool) -> None:
         if getattr(result, "summary_flags", None):
             described += f"; summary: {', '.join(result.summary_flags)}"
         _stderr().print(f"[bold yellow]Flagged:[/] {described} (--strict)", markup=True)
-        raise typer.Exit(code=STRICT_EXIT)
+        raise typer.Exit(code=ExitCode.FLAGGED)
 
 
 def main() -> None:

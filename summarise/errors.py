@@ -37,3 +37,7 @@ class OutputError(SummariseError):
 
 class DependencyError(SummariseError):
     """An optional extra (ctranslate2, ray) is needed but not installed."""
+
+
+class OptionsError(SummariseError):
+    """A per-call option is out of range or of the wrong kind (see :class:`summarise.options.Options`)."""

@@ -4,11 +4,17 @@
 and ``translate()`` are one-shot conveniences over it.  Bulk work reuses the
 two halves, :meth:`Summariser.prepare` and :meth:`Summariser.translate_prepared`,
 so that sentences from many articles share batches.
+
+``Summariser(...)`` holds what is costly to change (registry, device, backend,
+precision, threads, caches); each call takes an :class:`~summarise.options.Options`
+(beams, length, summary language, boilerplate), which comes back in the result.
 """
 
 from __future__ import annotations
 
+import copy
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,10 +27,12 @@ from .checks import check_pair, check_summary
 from .detecting import Detection, LanguageDetector, check_language_code
 from .errors import InputError
 from .engines import ModelCache, get_backend, runnable_spec, set_threads
+from .options import Options
 from .protecting import GlossaryLike, Protected, Protection
 from .quality import FLAGS, QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
+from .signature import ModelIdentity, Signature
 from .splitting import Sentence, split_sentences
 from .summarising import SummaryOutcome, SummarySettings, Summarizer
 from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator
@@ -82,11 +90,12 @@ class ModelUsed:
         return cls(role, spec.name, spec.source, spec.revision, spec.backend, spec.quantization, num_beams)
 
     @property
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity(self.source, self.revision, self.backend, self.quantization)
+
+    @property
     def label(self) -> str:
-        label = f"{self.source}@{self.revision or 'unpinned'}+{self.backend}"
-        if self.quantization:
-            label += f"+{self.quantization}"
-        return label
+        return self.identity.label
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +122,7 @@ class Translation:
     removed: list[RemovedLine] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    options: Options | None = None  # the per-call options that made it
 
     @property
     def quality(self) -> QualitySummary:
@@ -158,6 +168,7 @@ class Translation:
             "models": [model.to_dict() for model in self.models],
             "timings": {key: round(value, 4) for key, value in self.timings.items()},
             "signature": self.signature,
+            "options": self.options.to_dict() if self.options is not None else None,
         }
 
 
@@ -201,6 +212,7 @@ class Prepared:
     sentences: list[Sentence]
     removed: list[RemovedLine]
     seconds: float
+    options: Options = field(default_factory=Options)
 
 
 class Summariser:
@@ -218,32 +230,41 @@ class Summariser:
         local_files_only: bool = False,
         mt_model: str | None = None,
         sum_model: str | None = None,
-        num_beams: int | None = None,
-        length: str = "short",
-        min_tokens: int | None = None,
-        max_tokens: int | None = None,
         batch_tokens: int | None = None,  # None: sized for the device (engines.batch_limits)
         max_batch_size: int = 64,
         threads: int | None = None,
         quantization: str | None = None,
         backend: str | None = None,
-        keep_boilerplate: bool = False,
-        summary_lang: str | None = None,
         keep: Iterable[str] | str | None = None,
         glossary: GlossaryLike = None,
         cache: TranslationCache | None = None,
         models: ModelCache | None = None,
+        options: Options | None = None,
+        **per_call: Any,
     ) -> None:
+        """Model settings; ``options`` are the defaults of every call that passes none.
+
+        The per-call settings ``num_beams``, ``length``, ``min_tokens``,
+        ``max_tokens``, ``summary_lang`` and ``keep_boilerplate`` are still
+        accepted here, as defaults for the options (deprecated: pass
+        ``options=Options(...)``, or an ``Options`` to each call).
+        """
+        unknown = sorted(set(per_call) - set(Options.__dataclass_fields__))
+        if unknown:
+            raise TypeError(f"Summariser() got unexpected keyword argument(s): {', '.join(unknown)}")
+        per_call = {key: value for key, value in per_call.items() if value is not None}
+        if per_call:
+            warnings.warn("per-call settings on Summariser(...) are deprecated: pass options=Options(...), or an Options to "
+                          "summarise()/translate()", DeprecationWarning, stacklevel=2)
+        self.options = (options or Options()).replace(**per_call) if per_call else (options or Options())
         self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
         # Links always, the registry's and the caller's keep terms, the glossary: see summarise.protecting.
         extra = [keep] if isinstance(keep, str) else list(keep or ())
         self.protection = Protection.of([*self.registry.keep, *extra], glossary)
         self.device = device
         self.local_files_only = local_files_only
-        self.num_beams = num_beams
         self.batch_tokens = batch_tokens
         self.max_batch_size = max_batch_size
-        self.keep_boilerplate = keep_boilerplate
         self.cache = cache
         self.models = models if models is not None else ModelCache()
         self.detector = LanguageDetector()
@@ -253,35 +274,70 @@ class Summariser:
         self._mt_override = self._run_spec(self.registry.resolve(mt_model, "translation")) if mt_model else None
         summariser_name = sum_model or self.registry.summariser
         self.sum_spec = self._run_spec(self.registry.resolve(summariser_name, "summarisation")) if summariser_name else None
-        self.summary_settings = SummarySettings(
-            length=length,
-            num_beams=num_beams or (self.sum_spec.num_beams if self.sum_spec else 4),
-            min_tokens=min_tokens,
-            max_tokens=max_tokens,
-        )
-        # The English summary translated into this language too; the model is looked up now, so a
-        # missing en-xx pair fails before any work is done.
-        self.summary_lang = check_language_code(summary_lang) if summary_lang else None
-        if self.summary_lang == TARGET_LANG:
-            self.summary_lang = None
-        self.summary_mt_spec = None
-        if self.summary_lang:
-            spec = self.registry.translation_model(TARGET_LANG, self.summary_lang)
-            self.summary_mt_spec = self._run_spec(spec)
+        self.check(self.options)
         set_threads(threads)
-        self._translators: dict[str, Translator] = {}
+        self._translators: dict[tuple[ModelSpec, TranslationSettings], Translator] = {}
+
+    def check(self, options: Options | None = None) -> Options:
+        """``options`` against this summariser's models, now: a missing en-xx model for ``summary_lang`` fails before any work."""
+        options = options or self.options
+        self.summary_settings_for(options)
+        self.summary_translation_spec(options)
+        return options
+
+    def with_cache(self, cache: TranslationCache | None) -> Summariser:
+        """The same summariser (same loaded models, same options) with another translation cache.
+
+        Cheap: models are shared through the model cache; only translators,
+        which hold the cache, are made anew.  The original is left as it was.
+        """
+        twin = copy.copy(self)
+        twin.cache = cache
+        twin._translators = {}
+        return twin
+
+    @property
+    def can_summarise(self) -> bool:
+        """Whether the registry (or ``sum_model``) names a summarisation model."""
+        return self.sum_spec is not None
+
+    # Old names of the default options' parts, kept for readers of earlier versions.
+    @property
+    def num_beams(self) -> int | None:
+        return self.options.num_beams
+
+    @property
+    def keep_boilerplate(self) -> bool:
+        return self.options.keep_boilerplate
+
+    @property
+    def summary_lang(self) -> str | None:
+        return self.options.summary_lang
+
+    @property
+    def summary_settings(self) -> SummarySettings:
+        return self.summary_settings_for(self.options)
+
+    @property
+    def summary_mt_spec(self) -> ModelSpec | None:
+        return self.summary_translation_spec(self.options)
 
     # -- the public calls -------------------------------------------------
 
-    def translate(self, text: str | Document, *, source_lang: str = "auto", progress: ProgressCallback | None = None) -> Translation:
-        return self.translate_prepared([self.prepare(text, source_lang=source_lang)], progress=progress)[0]
+    def translate(self, text: str | Document, options: Options | None = None, *, source_lang: str = "auto",
+                  progress: ProgressCallback | None = None) -> Translation:
+        """One article's sentence-aligned English; ``options``: this call's (default: the summariser's)."""
+        return self.translate_prepared([self.prepare(text, options, source_lang=source_lang)], progress=progress)[0]
 
-    def summarise(self, text: str | Document, *, source_lang: str = "auto", progress: ProgressCallback | None = None) -> Summary:
-        return self.summarise_translation(self.translate(text, source_lang=source_lang, progress=progress))
+    def summarise(self, text: str | Document, options: Options | None = None, *, source_lang: str = "auto",
+                  progress: ProgressCallback | None = None) -> Summary:
+        """:meth:`translate`, then a summary of the English; the result carries ``options``."""
+        return self.summarise_translation(self.translate(text, options, source_lang=source_lang, progress=progress))
 
     # -- the halves that bulk work reuses ----------------------------------
 
-    def prepare(self, text: str | Document, *, source_lang: str = "auto") -> Prepared:
+    def prepare(self, text: str | Document, options: Options | None = None, *, source_lang: str = "auto") -> Prepared:
+        options = options or self.options
         started = time.perf_counter()
         document = text if isinstance(text, Document) else read_document(text)
         if not document.text.strip():
@@ -293,49 +349,47 @@ class Summariser:
         else:
             lang = check_language_code(source_lang)
         removed: list[RemovedLine] = []
-        if not self.keep_boilerplate:
+        if not options.keep_boilerplate:
             _, removed = remove_boilerplate(document.text, lang)
         sentences = [s for s in split_sentences(document.text, lang) if not _inside(s, removed)]
         if not sentences:
             raise InputError("input has no text left to translate once boilerplate is set aside: pass --keep-boilerplate")
-        return Prepared(document, lang, detection, sentences, removed, time.perf_counter() - started)
+        return Prepared(document, lang, detection, sentences, removed, time.perf_counter() - started, options)
 
     def translate_prepared(self, items: Iterable[Prepared], progress: ProgressCallback | None = None) -> list[Translation]:
-        """Translate several prepared articles, batching sentences across all of them per language."""
+        """Translate several prepared articles, batching sentences across all of them per language (and options)."""
         items = list(items)
-        by_lang: dict[str, list[int]] = {}
-        for index, item in enumerate(items):
-            by_lang.setdefault(item.lang, []).append(index)
+        by_lang = _groups([(item.lang, item.options) for item in items])
         outputs: dict[int, list[TranslatedText]] = {}
-        protected: dict[str, list[Protected]] = {}
         shields: dict[int, list[Protected]] = {}
         seconds: dict[int, float] = {}
-        used: dict[str, ModelUsed | None] = {}
-        for lang, indices in by_lang.items():
+        used: dict[int, ModelUsed | None] = {}  # by item
+        for (lang, options), indices in by_lang:
             started = time.perf_counter()
             texts = [s.text for i in indices for s in items[i].sentences]
             if lang == TARGET_LANG:
                 translated = [TranslatedText(text=t, pieces=1, hit_limit=False) for t in texts]
-                protected[lang] = [Protected(t) for t in texts]
-                used[lang] = None
+                shield = [Protected(t) for t in texts]
+                mt = None
                 if progress:
                     progress(len(texts), len(texts))
             else:
-                translator = self.translator(lang)
-                used[lang] = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
-                protected[lang] = [self.protection.protect(text, lang) for text in texts]
-                translated = translator.translate([p.text for p in protected[lang]], progress=(lambda n: progress(n, len(texts))) if progress else None)
+                translator = self.translator(lang, options)
+                mt = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
+                shield = [self.protection.protect(text, lang) for text in texts]
+                translated = translator.translate([p.text for p in shield], progress=(lambda n: progress(n, len(texts))) if progress else None)
             elapsed = time.perf_counter() - started
             position = 0
             for i in indices:
+                used[i] = mt
                 count = len(items[i].sentences)
                 outputs[i] = translated[position : position + count]
-                shields[i] = protected[lang][position : position + count]
+                shields[i] = shield[position : position + count]
                 seconds[i] = elapsed * count / max(1, len(texts))
                 position += count
         results = []
         for index, item in enumerate(items):
-            mt = used[item.lang]
+            mt = used[index]
             pairs = [self._pair(s, t, shield, item.lang) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
             models = [mt] if mt else []
             results.append(
@@ -344,11 +398,12 @@ class Summariser:
                     source_lang=item.lang,
                     pairs=pairs,
                     models=models,
-                    signature=self.signature(mt, summary=False),
+                    signature=self.signature(mt, summary=False, options=item.options),
                     detection=item.detection,
                     removed=item.removed,
                     metadata=_metadata(item.document),
                     timings={"prepare": item.seconds, "translate": seconds[index]},
+                    options=item.options,
                 )
             )
         return results
@@ -377,20 +432,26 @@ class Summariser:
         return self.summarise_translations([translation])[0]
 
     def summarise_translations(self, translations: list[Translation]) -> list[Summary]:
-        """Summaries of several translations, whose final passes share batches (bulk windows)."""
-        started = time.perf_counter()
-        outcomes = self.summarizer().summarise_many([[pair.translation for pair in t.pairs] for t in translations])
-        seconds = (time.perf_counter() - started) / max(1, len(translations))
-        return [self._summary(translation, outcome, seconds) for translation, outcome in zip(translations, outcomes)]
+        """Summaries of several translations, whose final passes share batches (bulk windows), each with its own options."""
+        summaries: list[Summary | None] = [None] * len(translations)
+        for options, indices in _groups([translation.options or self.options for translation in translations]):
+            started = time.perf_counter()
+            outcomes = self.summarizer(options).summarise_many([[pair.translation for pair in translations[i].pairs] for i in indices])
+            seconds = (time.perf_counter() - started) / max(1, len(indices))
+            for i, outcome in zip(indices, outcomes):
+                summaries[i] = self._summary(translations[i], outcome, seconds, options)
+        return summaries  # type: ignore[return-value]
 
-    def _summary(self, translation: Translation, outcome: SummaryOutcome, seconds: float) -> Summary:
+    def _summary(self, translation: Translation, outcome: SummaryOutcome, seconds: float, options: Options) -> Summary:
         timings = dict(translation.timings, summarise=seconds)
         mt = next((m for m in translation.models if m.role == "translation"), None)
-        models = [*translation.models, ModelUsed.of("summarisation", runnable_spec(self.sum_spec, self.device), self.summary_settings.num_beams)]
+        settings = self.summary_settings_for(options)
+        models = [*translation.models, ModelUsed.of("summarisation", runnable_spec(self.sum_spec, self.device), settings.num_beams)]
         translated = None
-        if self.summary_mt_spec is not None:
+        summary_mt_spec = self.summary_translation_spec(options)
+        if summary_mt_spec is not None:
             started = time.perf_counter()
-            translator = self._translator_for(self.summary_mt_spec)
+            translator = self._translator_for(summary_mt_spec, options)
             sentences = [self._summary_protection.protect(s.text, TARGET_LANG) for s in split_sentences(outcome.text, TARGET_LANG)]
             outputs = translator.translate([p.text for p in sentences])
             restored = [self._summary_protection.restore(t.text, p).text for t, p in zip(outputs, sentences)]
@@ -398,7 +459,7 @@ class Summariser:
             models.append(ModelUsed.of("summary_translation", translator.engine.spec, translator.settings.num_beams))
             timings["summary_translation"] = time.perf_counter() - started
         fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
-        fields.update(models=models, signature=self.signature(mt, summary=True), timings=timings)
+        fields.update(models=models, signature=self.signature(mt, summary=True, options=options), timings=timings, options=options)
         checked = check_summary(outcome.text, [pair.translation for pair in translation.pairs], TARGET_LANG)
         return Summary(
             **fields,
@@ -406,7 +467,7 @@ class Summariser:
             summary_details=checked.details,
             summary=outcome.text,
             summary_stages=outcome.stages,
-            summary_lang=self.summary_lang,
+            summary_lang=options.summary_lang,
             summary_translated=translated,
         )
 
@@ -426,20 +487,21 @@ class Summariser:
             spec = replace(spec, backend=self.backend)
         return spec
 
-    def translator(self, lang: str) -> Translator:
-        return self._translator_for(self.translation_spec(lang))
+    def translator(self, lang: str, options: Options | None = None) -> Translator:
+        return self._translator_for(self.translation_spec(lang), options or self.options)
 
-    def _translator_for(self, spec: ModelSpec) -> Translator:
-        translator = self._translators.get(spec.source)
+    def _translator_for(self, spec: ModelSpec, options: Options) -> Translator:
+        """One translator per model spec and settings: two specs sharing a source but not a window keep apart."""
+        settings = TranslationSettings(
+            num_beams=options.num_beams or spec.num_beams,
+            batch_tokens=self.batch_tokens,
+            max_batch_size=self.max_batch_size,
+        )
+        translator = self._translators.get((spec, settings))
         if translator is None:
             engine = self.models.get(spec, device=self.device, local_files_only=self.local_files_only)
-            settings = TranslationSettings(
-                num_beams=self.num_beams or spec.num_beams,
-                batch_tokens=self.batch_tokens,
-                max_batch_size=self.max_batch_size,
-            )
             translator = Translator(engine, settings, cache=self.cache, retry=LOOP_RETRY)
-            self._translators[spec.source] = translator
+            self._translators[spec, settings] = translator
         return translator
 
     @property
@@ -447,48 +509,83 @@ class Summariser:
         """The English summary's links and kept terms survive its translation too (the glossary is for source languages)."""
         return Protection(self.protection.keep)
 
-    def summarizer(self) -> Summarizer:
+    def summary_settings_for(self, options: Options) -> SummarySettings:
+        """How the summariser runs for ``options``: beams default to the summarisation model's."""
+        return SummarySettings(
+            length=options.length,
+            num_beams=options.num_beams or (self.sum_spec.num_beams if self.sum_spec else 4),
+            min_tokens=options.min_tokens,
+            max_tokens=options.max_tokens,
+        )
+
+    def summary_translation_spec(self, options: Options) -> ModelSpec | None:
+        """The en-xx model that translates the summary for ``options.summary_lang`` (None: English only)."""
+        if not options.summary_lang:
+            return None
+        spec = self.registry.translation_model(TARGET_LANG, options.summary_lang)
+        return self._run_spec(spec)
+
+    def summarizer(self, options: Options | None = None) -> Summarizer:
         if self.sum_spec is None:
             from .errors import RegistryError
 
             raise RegistryError(f"{self.registry.path} names no summarisation model: add one, or pass --sum-model")
         engine = self.models.get(self.sum_spec, device=self.device, local_files_only=self.local_files_only)
-        return Summarizer(engine, self.summary_settings)
+        return Summarizer(engine, self.summary_settings_for(options or self.options))
 
-    def signature(self, mt: ModelUsed | None, *, summary: bool) -> str:
-        """Every setting that changes the output, in the spirit of sacrebleu's signatures."""
-        parts = [f"mt:{mt.label if mt else 'none'}"]
+    def signature(self, mt: ModelUsed | None, *, summary: bool, options: Options | None = None) -> str:
+        """Every setting that changes the output, in the spirit of sacrebleu's signatures (see :class:`Signature`)."""
+        return self.signature_value(mt, summary=summary, options=options).format()
+
+    def signature_value(self, mt: ModelUsed | None, *, summary: bool, options: Options | None = None) -> Signature:
+        options = options or self.options
+        parts = [("mt", mt.label if mt else "none")]
         if mt:
-            parts.append(f"beams:{mt.num_beams}")
-            parts.append("gen:model")  # the translator's own generation_config, beams and budgets aside
+            parts.append(("beams", str(mt.num_beams)))
+            parts.append(("gen", "model"))  # the translator's own generation_config, beams and budgets aside
         if summary and self.sum_spec:
-            parts.append(f"sum:{ModelUsed.of('summarisation', runnable_spec(self.sum_spec, self.device), 0).label}")
-            parts.append(self.summary_settings.signature())
-            if self.summary_mt_spec is not None:
-                parts.append(f"slang:{self.summary_lang}:{ModelUsed.of('summary_translation', runnable_spec(self.summary_mt_spec, self.device), 0).label}")
-        parts.append(f"bp:{'kept' if self.keep_boilerplate else 'removed'}")
-        digest = self.protection.digest()
+            parts.append(("sum", ModelIdentity.of(runnable_spec(self.sum_spec, self.device)).label))
+            parts.extend(Signature.parse(self.summary_settings_for(options).signature()).parts)
+            summary_mt_spec = self.summary_translation_spec(options)
+            if summary_mt_spec is not None:
+                parts.append(("slang", f"{options.summary_lang}:{ModelIdentity.of(runnable_spec(summary_mt_spec, self.device)).label}"))
+        parts.extend(options.signature_parts())
+        digest = self.protection.digest()  # keep terms and glossary: model-level settings of this summariser
         if digest:
-            parts.append(f"keep:{digest}")
-        parts.append(f"v:{__version__}")
-        return "|".join(parts)
+            parts.append(("keep", digest))
+        parts.append(("v", __version__))
+        return Signature(tuple(parts))
 
-    def signature_for(self, lang: str, *, summary: bool) -> str:
+    def signature_for(self, lang: str, *, summary: bool, options: Options | None = None) -> str:
         """The signature a result in ``lang`` gets from this summariser, without loading a model (bulk resume)."""
+        options = options or self.options
         if lang == TARGET_LANG:
-            return self.signature(None, summary=summary)
+            return self.signature(None, summary=summary, options=options)
         spec = runnable_spec(self.translation_spec(lang), self.device)
-        return self.signature(ModelUsed.of("translation", spec, self.num_beams or spec.num_beams), summary=summary)
+        return self.signature(ModelUsed.of("translation", spec, options.num_beams or spec.num_beams), summary=summary, options=options)
 
 
-def summarise(text: str | Document, *, source_lang: str = "auto", **options: Any) -> Summary:
-    """Translate and summarise one article; ``options`` are :class:`Summariser`'s."""
-    return Summariser(**options).summarise(text, source_lang=source_lang)
+def summarise(text: str | Document, options: Options | None = None, *, source_lang: str = "auto", **settings: Any) -> Summary:
+    """Translate and summarise one article; ``settings`` are :class:`Summariser`'s."""
+    return Summariser(**settings).summarise(text, options, source_lang=source_lang)
 
 
-def translate(text: str | Document, *, source_lang: str = "auto", **options: Any) -> Translation:
-    """Translate one article sentence by sentence; ``options`` are :class:`Summariser`'s."""
-    return Summariser(**options).translate(text, source_lang=source_lang)
+def translate(text: str | Document, options: Options | None = None, *, source_lang: str = "auto", **settings: Any) -> Translation:
+    """Translate one article sentence by sentence; ``settings`` are :class:`Summariser`'s."""
+    return Summariser(**settings).translate(text, options, source_lang=source_lang)
+
+
+def _groups(keys: list[Any]) -> list[tuple[Any, list[int]]]:
+    """Indices grouped by equal keys, in first-seen order; by equality, so options need not be hashable."""
+    groups: list[tuple[Any, list[int]]] = []
+    for index, key in enumerate(keys):
+        for existing, members in groups:
+            if existing == key:
+                members.append(index)
+                break
+        else:
+            groups.append((key, [index]))
+    return groups
 
 
 def _inside(sentence: Sentence, removed: list[RemovedLine]) -> bool:
@@ -508,6 +605,7 @@ def _metadata(document: Document) -> dict[str, Any]:
 
 __all__ = [
     "ModelUsed",
+    "Options",
     "Prepared",
     "SentencePair",
     "Summariser",

@@ -1,28 +1,75 @@
-"""Results as text, Markdown or JSON: the summary first, then original and English side by side."""
+"""Results as text, Markdown, JSON or HTML: the summary first, then original and English side by side.
+
+:data:`RENDERERS` is the one table of output formats: the CLI's ``--format``
+and ``--per-article`` choices, per-article file suffixes and :func:`render`
+all read it.  A new format is one function and one row.
+"""
 
 from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import zip_longest
 
 from .checks import SUMMARY_DESCRIPTIONS, describe_details, describe_summary_details
+from .errors import OutputError
 from .pipeline import SentencePair, Summary, Translation
 from .quality import FLAG_DESCRIPTIONS
 
-FORMATS = ("text", "markdown", "json", "html")
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: its name, its file suffix, and the function that writes it."""
+
+    name: str  # what --format takes
+    suffix: str  # file suffix, without the dot; also what --per-article takes
+    write: Callable[..., str]  # write(result, width=...) -> text
+    per_article: bool  # offered for bulk's one file per article
+    description: str
+
+
+def _html(result: Translation, *, width: int = 100) -> str:
+    from .report import render_html  # a larger module: loaded when asked for
+
+    return render_html(result)
+
+
+def _json(result: Translation, *, width: int = 100) -> str:
+    return render_json(result)
+
+
+def _markdown(result: Translation, *, width: int = 100) -> str:
+    return render_markdown(result)
+
+
+def _text(result: Translation, *, width: int = 100) -> str:
+    return render_text(result, width=width)
+
+
+# The one table of output formats, in the order help and errors list them.
+RENDERERS: tuple[Renderer, ...] = (
+    Renderer("text", "txt", _text, False, "plain text, summary then two columns"),
+    Renderer("markdown", "md", _markdown, True, "Markdown, with a side-by-side table"),
+    Renderer("json", "json", _json, True, "JSON: the result's to_dict()"),
+    Renderer("html", "html", _html, True, "a self-contained HTML report"),
+)
+FORMATS: tuple[str, ...] = tuple(r.name for r in RENDERERS)
+PER_ARTICLE_FORMATS: tuple[str, ...] = tuple(r.suffix for r in RENDERERS if r.per_article)
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer for a format name or its suffix (``markdown`` or ``md``); unknown names list the valid ones."""
+    for entry in RENDERERS:
+        if name in (entry.name, entry.suffix):
+            return entry
+    raise OutputError(f"unknown output format {name!r}, expected one of: {', '.join(FORMATS)}")
 
 
 def render(result: Translation, fmt: str, *, width: int = 100) -> str:
-    if fmt == "json":
-        return render_json(result)
-    if fmt == "markdown":
-        return render_markdown(result)
-    if fmt == "html":
-        from .report import render_html
-
-        return render_html(result)
-    return render_text(result, width=width)
+    """``result`` in format ``fmt`` (a name of :data:`FORMATS`, or its suffix)."""
+    return renderer(fmt).write(result, width=width)
 
 
 def render_json(result: Translation) -> str:

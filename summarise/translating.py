@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from .caching import TranslationCache, cache_key
 from .engines import Engine, Generated, GenerationRequest, batch_limits
+from .signature import ModelIdentity
 from .splitting import split_long
 
 Progress = Callable[[int], None]
@@ -139,7 +140,7 @@ class Translator:
 
     def _key(self, text: str) -> str:
         spec = self.engine.spec
-        return cache_key(f"{spec.label}|{spec.backend}|{spec.quantization}", self.settings.signature(), text)
+        return cache_key(ModelIdentity.of(spec).cache_key, self.settings.signature(), text)
 
     def _units(self, texts: list[str]) -> list[_Unit]:
         """Cut each text into pieces that fit the window; most texts are one piece."""

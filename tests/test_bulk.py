@@ -474,7 +474,7 @@ def test_memory_stays_flat_over_thousands_of_articles(tmp_path, bulk_registry):
     assert grown < bound, f"RSS grew by {grown >> 10} KiB over 1,000 articles"
 
 
-def test_strict_counts_flagged_articles_as_failed_and_html_pages_are_written(tmp_path, registry_path):
+def test_strict_exits_3_on_flagged_articles_and_html_pages_are_written(tmp_path, registry_path):
     """The copy model "translates" French into French: every article is flagged `copy`."""
     from tests.articles import PARAGRAPHS
 
@@ -484,7 +484,7 @@ def test_strict_counts_flagged_articles_as_failed_and_html_pages_are_written(tmp
     assert lenient.exit_code == 0, lenient.output
     assert f"{len(PARAGRAPHS)} ok (0 all from the cache), 0 failed, 0 skipped (already done), {len(PARAGRAPHS)} flagged" in lenient.stderr
     strict = invoke(*args, "--out", tmp_path / "strict", "--strict")
-    assert strict.exit_code == 1
+    assert strict.exit_code == 3  # the same status as `run --strict` and `translate --strict`
     assert f"--strict: {len(PARAGRAPHS)} article(s) flagged" in strict.stderr
     records = read_records(tmp_path / "strict" / "records.jsonl")
     assert len(records) == len(PARAGRAPHS) and all("copy" in r["flags"] and r["error"] is None for r in records)

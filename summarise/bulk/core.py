@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import SummariseError
+from ..options import Options
 from .records import ArticleRecord, BulkStats, ProgressHook
 from .sources import SourceArticle
 
@@ -34,6 +35,7 @@ class CoreSettings:
     source_lang: str = "auto"
     window_sentences: int = DEFAULT_WINDOW_SENTENCES
     window_articles: int = DEFAULT_WINDOW_ARTICLES
+    options: Options | None = None  # None: the summariser's own
 
     def check(self) -> CoreSettings:
         if self.window_sentences < 1 or self.window_articles < 1:
@@ -59,6 +61,7 @@ def article_records(
     window_articles: int = DEFAULT_WINDOW_ARTICLES,
     stats: BulkStats | None = None,
     progress: ProgressHook | None = None,
+    options: Options | None = None,
 ) -> Iterator[ArticleRecord]:
     """The core of a bulk run: one record per article, in order; nothing is skipped, written or counted.
 
@@ -68,7 +71,7 @@ def article_records(
     process, the Ray one in each actor.  ``stats.in_flight`` and ``progress``
     follow the sentences of the window being translated.
     """
-    settings = CoreSettings(with_summary, source_lang, window_sentences, window_articles)
+    settings = CoreSettings(with_summary, source_lang, window_sentences, window_articles, options)
     return Core(summariser, settings, stats or BulkStats(), progress).records(articles)
 
 
@@ -81,6 +84,7 @@ class Core:
         self.source_lang = settings.source_lang
         self.window_sentences = settings.window_sentences
         self.window_articles = settings.window_articles
+        self.options = settings.options
         self.stats = stats
         self.progress = progress
 
@@ -108,7 +112,10 @@ class Core:
             document = read_document(article.content, format=article.format, name=f"article {article.id}", charset=article.charset)
             if article.metadata:  # where it came from: a crawl's URL and date, a fetched page's requested and final URL
                 document = replace(document, metadata={**document.metadata, **article.metadata})
-            item.prepared = self.summariser.prepare(document, source_lang=self.source_lang)
+            if self.options is None:  # the summariser's own options (and the old prepare() of a subclass)
+                item.prepared = self.summariser.prepare(document, source_lang=self.source_lang)
+            else:
+                item.prepared = self.summariser.prepare(document, self.options, source_lang=self.source_lang)
         except SummariseError as exc:
             item.error = str(exc)
         except Exception as exc:  # a bug on one odd article must not end a night-long run

@@ -93,8 +93,8 @@ class Ray:
     slab_articles: int = DEFAULT_SLAB_ARTICLES
     num_cpus: int | None = None
 
-    def check(self, *, summariser: Summariser | None = None, cache: Any = None, options: dict[str, Any] | None = None) -> None:
-        """Ray is installed, the settings make sense, and the run passes options, not objects, for the actors."""
+    def check(self, *, summariser: Summariser | None = None, cache: Any = None, settings: dict[str, Any] | None = None) -> None:
+        """Ray is installed, these settings make sense, and the run passes settings, not objects, for the actors."""
         require_ray()
         if self.workers is not None and self.workers < 1:
             raise SummariseError("--workers must be at least 1")
@@ -104,14 +104,14 @@ class Ray:
             raise SummariseError("cpus_per_worker must be more than 0")
         if self.batch_articles < 1 or self.slab_articles < 1:
             raise SummariseError("a batch and a slab must hold at least one article")
-        if summariser is not None or cache is not None or "models" in (options or {}):
-            raise TypeError("the Ray engine builds a Summariser in each worker: pass its options (registry=, device=, ...), not objects")
+        if summariser is not None or cache is not None or "models" in (settings or {}):
+            raise TypeError("the Ray engine builds a Summariser in each worker: pass its settings (registry=, device=, ...), not objects")
 
     def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]:
         """Records of the pending articles, from the actors, each id once (a retried batch can send one twice)."""
         ray = require_ray()
         # Actors get the registry itself, so that its file need not be on every node (the models it names must be).
-        worker_options = dict(job.options, registry=job.summariser.registry)
+        worker_options = dict(job.model_settings, registry=job.summariser.registry)
         started_ray = False
         sizing: Sizing | None = None
         seen: set[int] = set()

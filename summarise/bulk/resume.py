@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import SummariseError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..options import Options
     from ..pipeline import Summariser
     from .sources import SourceArticle
     from .store import ArchiveWriter
@@ -51,15 +52,15 @@ class Done:
         return None
 
 
-def resume_rule(summariser: Summariser, *, with_summary: bool) -> Callable[[SourceArticle, ArchiveWriter], bool]:
-    """``done(article, writer)``: whether OUT already holds this article, done by a run like this one."""
+def resume_rule(summariser: Summariser, *, with_summary: bool, options: Options | None = None) -> Callable[[SourceArticle, ArchiveWriter], bool]:
+    """``done(article, writer)``: whether OUT already holds this article, done by a run like this one (``options``: the run's)."""
     signatures: dict[str | None, str | None] = {}
 
     def signature(lang: str | None) -> str | None:
         """The signature this run gives an article in ``lang``, without loading a model."""
         if lang not in signatures:
             try:
-                signatures[lang] = summariser.signature_for(lang, summary=with_summary) if lang else None
+                signatures[lang] = summariser.signature_for(lang, summary=with_summary, options=options) if lang else None
             except SummariseError:
                 signatures[lang] = None
         return signatures[lang]

@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import OutputError
+from ..options import Options
 from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats, ProgressHook
 from .resume import resume_rule
@@ -37,7 +38,7 @@ class Job:
 
     settings: CoreSettings
     summariser: Summariser  # the local executor's; for Ray, the driver's (settings and signatures, no model)
-    options: dict[str, Any]  # the Summariser options, for executors that build their own summarisers
+    model_settings: dict[str, Any]  # Summariser(...) arguments, for executors that build their own summarisers
     cache: TranslationCache | str | os.PathLike | None
     stats: BulkStats
     progress: ProgressHook | None = None
@@ -50,7 +51,7 @@ class Job:
 class Executor(Protocol):
     """Where the core runs.  ``check`` runs when the run is made, ``records`` when it is iterated."""
 
-    def check(self, *, summariser: Summariser | None, cache: Any, options: dict[str, Any]) -> None: ...
+    def check(self, *, summariser: Summariser | None, cache: Any, settings: dict[str, Any]) -> None: ...
 
     def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]: ...
 
@@ -61,9 +62,9 @@ class Local:
 
     cache_entries: int = DEFAULT_CACHE_ENTRIES  # the in-memory cache's size, when neither run nor summariser has one
 
-    def check(self, *, summariser: Summariser | None, cache: Any, options: dict[str, Any]) -> None:
-        if summariser is not None and options:
-            raise TypeError(f"pass either summariser= or Summariser options, not both (got {', '.join(options)})")
+    def check(self, *, summariser: Summariser | None, cache: Any, settings: dict[str, Any]) -> None:
+        if summariser is not None and settings:
+            raise TypeError(f"pass either summariser= or Summariser settings, not both (got {', '.join(settings)})")
 
     def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]:
         from ..caching import MemoryCache, SQLiteCache
@@ -74,19 +75,16 @@ class Local:
         active = next((c for c in (own_cache, cache, job.summariser.cache) if c is not None), None)
         if active is None:
             active = MemoryCache(self.cache_entries)
-        restore = _attach_cache(job.summariser, active)
+        summariser = job.summariser if active is job.summariser.cache else job.summariser.with_cache(active)
         hits, misses = active.hits, active.misses
         try:
-            for record in Core(job.summariser, job.settings, stats, job.progress).records(pending):
+            for record in Core(summariser, job.settings, stats, job.progress).records(pending):
                 stats.cache_hits, stats.cache_misses = active.hits - hits, active.misses - misses
                 yield record
         finally:
             stats.cache_hits, stats.cache_misses = active.hits - hits, active.misses - misses
-            try:
-                restore()
-            finally:
-                if own_cache is not None:
-                    own_cache.close()
+            if own_cache is not None:
+                own_cache.close()
 
 
 class ArchiveRun:
@@ -140,13 +138,16 @@ def run_archive(
     progress: ProgressHook | None = None,
     total: int | None = None,
     executor: Executor | None = None,
-    **options: Any,
+    options: Options | None = None,
+    **settings: Any,
 ) -> ArchiveRun:
     """Translate (and, ``with_summary``, summarise) every article of ``inputs``; one record per article.
 
     ``inputs``: see :func:`~summarise.bulk.sources.iter_articles`.
     ``summariser``: the :class:`Summariser` to use (else one is built from
-    ``options``; the Ray executor builds one per actor from ``options``).
+    ``settings``, its model settings; the Ray executor builds one per actor
+    from ``settings``).  ``options``: the per-call :class:`Options` of every
+    article (default: the summariser's).
     ``out``: a ``.jsonl`` file or a folder to write records to, resuming what
     is there.  ``window_sentences``/``window_articles`` bound how many articles
     are translated together.  ``cache``: a
@@ -156,8 +157,7 @@ def run_archive(
     ``executor``: :class:`Local` (the default) or ``Ray(...)``.
     """
     executor = executor if executor is not None else Local()
-    executor.check(summariser=summariser, cache=cache, options=options)
-    settings = CoreSettings(with_summary, source_lang, window_sentences, window_articles).check()
+    executor.check(summariser=summariser, cache=cache, settings=settings)
     if per_article is not None and out is None:
         raise OutputError("per-article files need an output folder: pass out=")
     writer = ArchiveWriter(out, per_article=per_article) if out is not None else None
@@ -166,19 +166,21 @@ def run_archive(
     if summariser is None:
         from ..pipeline import Summariser
 
-        summariser = Summariser(**options)
-    if with_summary and summariser.sum_spec is None:  # else every article would fail alike
+        summariser = Summariser(**settings)
+    summariser.check(options)  # a missing en-xx model for summary_lang fails now, not in every article
+    core = CoreSettings(with_summary, source_lang, window_sentences, window_articles, options).check()
+    if with_summary and not summariser.can_summarise:  # else every article would fail alike
         from ..errors import RegistryError
 
         raise RegistryError(f"{summariser.registry.path} names no summarisation model: add one, pass --sum-model, or use --no-summary")
-    job = Job(settings, summariser, options, cache, stats, progress)
+    job = Job(core, summariser, settings, cache, stats, progress)
     return ArchiveRun(_drive(executor, job, articles, writer), stats)
 
 
 def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writer: ArchiveWriter | None) -> Iterator[ArticleRecord]:
     """Skip what OUT holds, let the executor do the rest, write and count what comes back."""
     stats = job.stats
-    done = resume_rule(job.summariser, with_summary=job.settings.with_summary)
+    done = resume_rule(job.summariser, with_summary=job.settings.with_summary, options=job.settings.options)
 
     def pending() -> Iterator[SourceArticle]:
         for article in articles:
@@ -220,24 +222,3 @@ def translate_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) ->
 def summarise_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) -> ArchiveRun:
     """:func:`run_archive` with summaries: records hold a ``Summary``."""
     return run_archive(inputs, with_summary=True, **kwargs)
-
-
-def _attach_cache(summariser: Summariser, cache: TranslationCache) -> Callable[[], None]:
-    """Give the summariser (and its translators) ``cache`` for this run; returns the undo."""
-    before = summariser.cache
-    translators = list(getattr(summariser, "_translators", {}).values())
-    previous = [translator.cache for translator in translators]
-    summariser.cache = cache
-    for translator in translators:
-        translator.cache = cache
-
-    def restore() -> None:
-        summariser.cache = before
-        for translator, old in zip(translators, previous):
-            translator.cache = old
-        # Translators made during the run keep the run's cache only if it was the summariser's own.
-        for translator in getattr(summariser, "_translators", {}).values():
-            if translator not in translators:
-                translator.cache = before
-
-    return restore

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
+from ..rendering import PER_ARTICLE_FORMATS, render
 from .resume import Done, id_key
 from .sources import JSONL_SUFFIXES
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logger = logging.getLogger("summarise")
 
-PER_ARTICLE_FORMATS = ("md", "json", "html")
 RECORDS_NAME = "records.jsonl"  # the record file inside a folder OUT
 PARQUET_SUFFIX = ".parquet"  # OUT.parquet: written whole at the end of a run from its journal, OUT.records.jsonl
 ARTICLES_DIR = "articles"  # per-article files inside a folder OUT
@@ -219,7 +219,7 @@ class ArchiveWriter:
 
     def write(self, record: ArticleRecord) -> None:
         if self._fd is None:
-            raise OutputError("internal: ArchiveWriter.write() before open(); this is a bug, please report it")
+            raise RuntimeError("ArchiveWriter.write() before open()")
         if self.articles_dir is not None and record.ok and record.result is not None:
             self._write_article(record)
         data = _dumps(record.to_dict())
@@ -237,17 +237,16 @@ class ArchiveWriter:
     def article_path(self, article_id: str) -> Path:
         """Where an article's own file goes: always directly inside ``OUT/articles/``."""
         if self.articles_dir is None:
-            raise OutputError("internal: no per-article folder; this is a bug, please report it")
+            raise RuntimeError("article_path() without a per-article folder")
         path = self.articles_dir / f"{safe_name(article_id)}.{self.per_article}"
         if path.resolve().parent != self.articles_dir.resolve():
-            raise OutputError(f"internal: article id {article_id!r} maps outside {self.articles_dir}; this is a bug, please report it")
+            raise RuntimeError(f"article id {article_id!r} maps outside {self.articles_dir}")
         return path
 
     def _write_article(self, record: ArticleRecord) -> None:
-        from ..rendering import render
         from ..writing import write_atomic
 
-        text = render(record.result, "markdown" if self.per_article == "md" else self.per_article)
+        text = render(record.result, self.per_article)
         write_atomic(self.article_path(record.id), text)
 
     def _rewrite_unique(self) -> None:

@@ -1,0 +1,39 @@
+"""The benchmarks still run against the product's current names: their --smoke modes, on tiny layers.
+
+A rename in the library must fail here, in CI, rather than in a benchmark run weeks later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               OMP_WAIT_POLICY="PASSIVE", HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return done
+
+
+def test_speed_benchmark_smoke(tmp_path):
+    _run("benchmarks/speed.py", "--smoke", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "speed-smoke-cpu.json").read_text(encoding="utf-8"))
+    text = json.dumps(report)
+    for name in ("naive", "ours-fp32", "ours-int8", "ours-bf16", "default", "archive:ours-default-greedy"):
+        assert f'"{name}"' in text, name
+    assert (tmp_path / "speed-smoke-cpu.md").read_text(encoding="utf-8").strip()
+
+
+def test_bulk_benchmark_smoke(tmp_path):
+    _run("benchmarks/bulk.py", "--smoke", "--work", str(tmp_path))
+    report = json.loads((tmp_path / "bulk-smoke-cpu.json").read_text(encoding="utf-8"))
+    assert report["articles"] == 4 and report["sentences"] > 4
+    assert set(report["variants"]) == {"bulk", "run-loop", "library-loop"}
+    assert all(v["articles_per_second"] > 0 for v in report["variants"].values())

@@ -1,0 +1,58 @@
+"""One table of output formats: render(), the CLI's choices and per-article suffixes all read it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarise import cli
+from summarise.errors import OutputError
+from summarise.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
+from summarise.summarising import LENGTHS
+
+
+@pytest.fixture(scope="module")
+def result(summariser):
+    return summariser.summarise("Le président condamne la guerre. Le ministre parle.", source_lang="fr")
+
+
+@pytest.mark.parametrize("bad", ["htm", "txt ", "", "JSON", "pdf"])
+def test_an_unknown_format_is_an_error_listing_the_choices(result, bad):
+    with pytest.raises(OutputError, match=r"unknown output format .*expected one of: text, markdown, json, html"):
+        render(result, bad)
+
+
+@pytest.mark.parametrize("entry", RENDERERS, ids=lambda entry: entry.name)
+def test_every_format_renders_by_name_and_by_suffix(result, entry):
+    text = render(result, entry.name)
+    assert text == render(result, entry.suffix) and text.strip()
+    checks = {
+        "json": lambda t: json.loads(t)["signature"] == result.signature,
+        "html": lambda t: t.startswith("<!DOCTYPE html>"),
+        "markdown": lambda t: "## Summary" in t,
+        "text": lambda t: t.startswith("SUMMARY"),
+    }
+    assert checks[entry.name](text)
+
+
+def test_cli_choices_come_from_the_tables():
+    assert [member.value for member in cli.Format] == list(FORMATS) == [r.name for r in RENDERERS]
+    assert [member.value for member in cli.PerArticle] == list(PER_ARTICLE_FORMATS) == ["md", "json", "html"]
+    assert [member.value for member in cli.Length] == list(LENGTHS)
+    assert renderer("md").name == "markdown"
+
+
+def test_one_exit_code_table():
+    assert [(code.name, int(code)) for code in cli.ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
+    assert cli.STRICT_EXIT == cli.ExitCode.FLAGGED
+
+
+def test_an_internal_error_is_a_traceback_not_a_user_error(tmp_path):
+    from summarise.bulk import ArchiveWriter
+    from summarise.errors import SummariseError
+
+    writer = ArchiveWriter(tmp_path / "out.jsonl")
+    with pytest.raises(RuntimeError) as caught:
+        writer.write(None)  # type: ignore[arg-type]
+    assert not isinstance(caught.value, SummariseError)
