@@ -135,6 +135,7 @@ def build_models(root: Path, smoke: bool = False) -> Path:
     )
     summariser = root / "small-bart"
     bart.save_pretrained(summariser)
+    tokenizer.bos_token = tokenizer.eos_token  # BART starts from </s> here; CTranslate2's converter needs a named bos token
     tokenizer.save_pretrained(summariser)
 
     registry.write_text(

@@ -565,7 +565,8 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     def once(*extra: str) -> float:
         command = [sys.executable, "-m", "summarise", "run", str(text), "--models", str(registry), "-s", "fr", "-f", "json", "--device", "cpu", "-q", *extra]
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Unbuffered: read(1) takes one byte; a buffered read would keep bytes that communicate() never sees.
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         first = process.stdout.read(1)
         seconds = time.perf_counter() - started
         rest, errors = process.communicate(timeout=1800)
