@@ -453,7 +453,6 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
         raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
     if quantization is not None and quantization not in PRECISIONS:
         raise SummariseError(f"unknown --quantization '{quantization}', expected one of: {', '.join(PRECISIONS)}")
-    protection = {key: summary.pop(key) for key in ("keep", "glossary") if key in summary}  # Summariser settings
     settings = dict(
         registry=models,
         device=device.value,
@@ -464,7 +463,6 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
         threads=threads,
         quantization=quantization,
         backend=backend.value if backend is not None else None,
-        **protection,
     )
     return settings, Options(num_beams=1 if fast else beams, keep_boilerplate=keep_boilerplate, **summary)
 

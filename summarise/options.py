@@ -12,10 +12,11 @@ changes the output, its part in :meth:`Options.signature_parts`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .errors import OptionsError
+from .protecting import Glossary, keep_terms
 
 MAX_BEAMS = 16
 
@@ -35,7 +36,11 @@ class Options:
     ``long``, scaled with the article.  ``min_tokens``/``max_tokens``: explicit
     summary bounds, overriding ``length``.  ``summary_lang``: also translate
     the English summary into this language.  ``keep_boilerplate``: translate
-    share widgets, ad markers and related-links lists too.
+    share widgets, ad markers and related-links lists too.  ``keep``: terms
+    kept verbatim through translation (links always are).  ``glossary``: source
+    terms that come out as given (a :class:`~summarise.protecting.Glossary`, a
+    TSV path, a ``{source: target}`` mapping or ``(source, target[, langs])``
+    rows).  See :mod:`summarise.protecting`.
     """
 
     num_beams: int | None = None
@@ -44,6 +49,8 @@ class Options:
     max_tokens: int | None = None
     summary_lang: str | None = None
     keep_boilerplate: bool = False
+    keep: tuple[str, ...] = ()
+    glossary: Glossary = field(default_factory=Glossary)
 
     def __post_init__(self) -> None:
         _check(self)
@@ -53,7 +60,10 @@ class Options:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["keep"] = list(self.keep)
+        data["glossary"] = [[e.source, e.target, list(e.langs)] for e in self.glossary.entries]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Options:
@@ -71,6 +81,12 @@ class Options:
         defaults fill them in) are named by the summariser next to that model.
         """
         return [("bp", "kept" if self.keep_boilerplate else "removed")]
+
+    def protection(self, registry_keep: tuple[str, ...] = ()):
+        """What this call protects: links, the registry's and these keep terms, this glossary."""
+        from .protecting import Protection
+
+        return Protection(keep_terms([*registry_keep, *self.keep]), self.glossary)
 
 
 def _check(options: Options) -> None:
@@ -95,6 +111,17 @@ def _check(options: Options) -> None:
         object.__setattr__(options, "summary_lang", None if code == "en" else code)
     if not isinstance(options.keep_boilerplate, bool):
         raise OptionsError(f"keep_boilerplate must be True or False, not {options.keep_boilerplate!r}")
+    keep = options.keep
+    if isinstance(keep, str):
+        keep = [keep]
+    if not isinstance(keep, (list, tuple)) or not all(isinstance(term, str) for term in keep):
+        raise OptionsError(f"keep must be a list of terms, not {options.keep!r}")
+    object.__setattr__(options, "keep", keep_terms(keep))
+    if not isinstance(options.glossary, Glossary):
+        try:
+            object.__setattr__(options, "glossary", Glossary.of(options.glossary))
+        except (TypeError, ValueError):
+            raise OptionsError(f"glossary must be a Glossary, a TSV path, a mapping or (source, target[, langs]) rows, not {options.glossary!r}") from None
 
 
 __all__ = ["MAX_BEAMS", "Options"]

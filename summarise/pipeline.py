@@ -257,10 +257,11 @@ class Summariser:
             warnings.warn("per-call settings on Summariser(...) are deprecated: pass options=Options(...), or an Options to "
                           "summarise()/translate()", DeprecationWarning, stacklevel=2)
         self.options = (options or Options()).replace(**per_call) if per_call else (options or Options())
+        # keep and glossary are per-call options too; given here they are this summariser's defaults.
+        protection = {key: value for key, value in (("keep", keep), ("glossary", glossary)) if value is not None}
+        if protection:
+            self.options = self.options.replace(**protection)
         self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
-        # Links always, the registry's and the caller's keep terms, the glossary: see summarise.protecting.
-        extra = [keep] if isinstance(keep, str) else list(keep or ())
-        self.protection = Protection.of([*self.registry.keep, *extra], glossary)
         self.device = device
         self.local_files_only = local_files_only
         self.batch_tokens = batch_tokens
@@ -376,7 +377,8 @@ class Summariser:
             else:
                 translator = self.translator(lang, options)
                 mt = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
-                shield = [self.protection.protect(text, lang) for text in texts]
+                protection = self.protection(options)
+                shield = [protection.protect(text, lang) for text in texts]
                 translated = translator.translate([p.text for p in shield], progress=(lambda n: progress(n, len(texts))) if progress else None)
             elapsed = time.perf_counter() - started
             position = 0
@@ -390,7 +392,8 @@ class Summariser:
         results = []
         for index, item in enumerate(items):
             mt = used[index]
-            pairs = [self._pair(s, t, shield, item.lang) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
+            protection = self.protection(item.options)
+            pairs = [self._pair(s, t, shield, item.lang, protection) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
             models = [mt] if mt else []
             results.append(
                 Translation(
@@ -408,12 +411,12 @@ class Summariser:
             )
         return results
 
-    def _pair(self, sentence: Sentence, translated: TranslatedText, shield: Protected, lang: str) -> SentencePair:
+    def _pair(self, sentence: Sentence, translated: TranslatedText, shield: Protected, lang: str, protection: Protection) -> SentencePair:
         """One sentence pair: protected terms put back, then every check (quality, facts, protection) run on what the reader gets."""
-        restored = self.protection.restore(translated.text, shield)
+        restored = protection.restore(translated.text, shield)
         text = restored.text
         flags = flag_pair(sentence.text, text, lang, TARGET_LANG, self.detector, hit_limit=translated.hit_limit)
-        facts = check_pair(sentence.text, text, lang, TARGET_LANG, renderings=self.protection.renderings(lang))
+        facts = check_pair(sentence.text, text, lang, TARGET_LANG, renderings=protection.renderings(lang))
         lost, lost_details = restored.flags()
         found = set(flags) | set(facts.flags) | set(lost)
         return SentencePair(
@@ -452,9 +455,11 @@ class Summariser:
         if summary_mt_spec is not None:
             started = time.perf_counter()
             translator = self._translator_for(summary_mt_spec, options)
-            sentences = [self._summary_protection.protect(s.text, TARGET_LANG) for s in split_sentences(outcome.text, TARGET_LANG)]
+            # The English summary's links and kept terms survive its translation too (the glossary is for source languages).
+            shielding = Protection(self.protection(options).keep)
+            sentences = [shielding.protect(s.text, TARGET_LANG) for s in split_sentences(outcome.text, TARGET_LANG)]
             outputs = translator.translate([p.text for p in sentences])
-            restored = [self._summary_protection.restore(t.text, p).text for t, p in zip(outputs, sentences)]
+            restored = [shielding.restore(t.text, p).text for t, p in zip(outputs, sentences)]
             translated = " ".join(text for text in restored if text)
             models.append(ModelUsed.of("summary_translation", translator.engine.spec, translator.settings.num_beams))
             timings["summary_translation"] = time.perf_counter() - started
@@ -504,10 +509,9 @@ class Summariser:
             self._translators[spec, settings] = translator
         return translator
 
-    @property
-    def _summary_protection(self) -> Protection:
-        """The English summary's links and kept terms survive its translation too (the glossary is for source languages)."""
-        return Protection(self.protection.keep)
+    def protection(self, options: Options | None = None) -> Protection:
+        """What a call with ``options`` protects: links, the registry's and the options' keep terms, their glossary."""
+        return (options or self.options).protection(self.registry.keep)
 
     def summary_settings_for(self, options: Options) -> SummarySettings:
         """How the summariser runs for ``options``: beams default to the summarisation model's."""
@@ -550,7 +554,7 @@ class Summariser:
             if summary_mt_spec is not None:
                 parts.append(("slang", f"{options.summary_lang}:{ModelIdentity.of(runnable_spec(summary_mt_spec, self.device)).label}"))
         parts.extend(options.signature_parts())
-        digest = self.protection.digest()  # keep terms and glossary: model-level settings of this summariser
+        digest = self.protection(options).digest()  # keep terms (the registry's too) and glossary
         if digest:
             parts.append(("keep", digest))
         parts.append(("v", __version__))

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.cli import STRICT_EXIT, app
+from summarise.options import Options
 from summarise.quality import is_flagged
 from tests import factmodels
 from tests.conftest import COPY_WINDOW
@@ -104,7 +105,7 @@ max_new_tokens = 30
 
 @pytest.fixture(scope="module")
 def first(fact_registry):
-    return Summariser(fact_registry["first"], device="cpu", max_tokens=30)
+    return Summariser(fact_registry["first"], device="cpu", options=Options(max_tokens=30))
 
 
 def test_copy_model_exact_copies_raise_no_fact_flag(first):
@@ -147,9 +148,8 @@ def test_digit_model_trips_numbers_on_every_sentence_with_digits(first):
 
 
 def test_random_model_keeps_links_and_kept_terms(first):
-    summariser = Summariser(first.registry, device="cpu", keep=["Renaissance", "Le Monde"], models=first.models)
     text = f"El partido Renaissance gana según Le Monde. Más información en {URL} o prensa@gobierno.es. Nada que proteger aquí."
-    result = summariser.translate(text, source_lang="es")
+    result = first.translate(text, Options(keep=("Renaissance", "Le Monde")), source_lang="es")
     assert [m.name for m in result.models] == ["tiny-random"]
     first_pair, second_pair, third_pair = result.pairs
     for term in ("Renaissance", "Le Monde"):
@@ -169,7 +169,7 @@ def test_staged_first_sentence_summary_keeps_the_article_order(first):
 
 
 def test_digit_summariser_states_unsupported_figures(fact_registry, first):
-    summariser = Summariser(fact_registry["digit"], device="cpu", max_tokens=30, models=first.models)
+    summariser = Summariser(fact_registry["digit"], device="cpu", options=Options(max_tokens=30), models=first.models)
     result = summariser.summarise("Le budget est de 2 milliards. Hier, 44 soldats.", source_lang="fr")
     assert result.summary_flags == ["unsupported"]
     figures = [figure for entry in result.summary_details for figure in entry.get("numbers", [])]

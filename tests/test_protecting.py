@@ -144,7 +144,7 @@ def test_registry_keep_list_joins_the_callers_and_changes_the_signature():
     registry = _registry(["Le Monde"])
     assert registry.keep == ("Le Monde",)
     summariser = Summariser(registry, device="cpu", keep="Renaissance", glossary={"Otan": "NATO"})
-    assert set(summariser.protection.keep) == {"Le Monde", "Renaissance"}
+    assert set(summariser.protection().keep) == {"Le Monde", "Renaissance"}
     plain = Summariser(_registry([]), device="cpu")
     assert "|keep:" in summariser.signature(None, summary=False) and "|keep:" not in plain.signature(None, summary=False)
 
@@ -155,3 +155,24 @@ def test_registry_keep_must_be_a_list_of_terms(keep):
 
     with pytest.raises(RegistryError, match="defaults.keep"):
         _registry(keep)
+
+
+def test_keep_and_glossary_are_per_call_options(tmp_path):
+    from summarise import Summariser
+    from summarise.errors import OptionsError
+    from summarise.options import Options
+
+    path = tmp_path / "glossary.tsv"
+    path.write_text("Otan\tNATO\tfr\n", encoding="utf-8")
+    options = Options(keep="Renaissance", glossary=str(path))
+    assert options.keep == ("Renaissance",) and options.glossary.entries[0].target == "NATO"
+    assert Options.from_dict(options.to_dict()) == options
+    assert options.to_dict()["glossary"] == [["Otan", "NATO", ["fr"]]]
+    summariser = Summariser(_registry(["Le Monde"]), device="cpu")
+    plain = summariser.signature(None, summary=False)
+    with_lists = summariser.signature(None, summary=False, options=options)
+    assert with_lists != plain and "|keep:" in with_lists
+    assert set(summariser.protection(options).keep) == {"Le Monde", "Renaissance"}
+    assert Summariser(_registry([]), device="cpu", glossary={"Otan": "NATO"}).options.glossary.entries[0].source == "Otan"
+    with pytest.raises(OptionsError, match="keep"):
+        Options(keep=[1])
