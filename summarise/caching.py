@@ -69,13 +69,9 @@ class SQLiteCache:
 
     def __init__(self, path: str | Path, memory_entries: int = 20_000) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._memory = MemoryCache(memory_entries)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self._db = _open_database(self.path)
         self.hits = 0
         self.misses = 0
 
@@ -109,3 +105,32 @@ class SQLiteCache:
     def __len__(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+
+
+def _open_database(path: Path) -> sqlite3.Connection:
+    """The cache database, created if new; a folder, or a file that is not SQLite, is an :class:`OutputError`."""
+    from .errors import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"--cache {path} is a folder: give a file name, e.g. --cache {path / 'translations.sqlite'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--cache {path}: cannot create folder {path.parent} ({exc.strerror or exc})") from None
+    db = None
+    try:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
+        if not {"key", "value"} <= columns:
+            raise sqlite3.DatabaseError("its translations table has other columns")
+    except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
+        raise OutputError(
+            f"--cache {path} is not a translation cache this program can use ({exc}): give a new file name, "
+            "or delete the file if it is an old cache"
+        ) from None
+    return db

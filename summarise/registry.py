@@ -83,6 +83,11 @@ class Registry:
             raise RegistryError(
                 f"model registry {resolved} does not exist: pass --models PATH or set {ENV_VAR} to a models.toml"
             ) from None
+        except IsADirectoryError:
+            hint = f": pass the file inside it, --models {resolved / 'models.toml'}" if (resolved / "models.toml").is_file() else ""
+            raise RegistryError(f"model registry {resolved} is a folder, not a models.toml file{hint or ': pass --models PATH/models.toml'}") from None
+        except OSError as exc:
+            raise RegistryError(f"model registry {resolved} cannot be read ({exc.strerror or exc}): check the path given to --models or {ENV_VAR}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise RegistryError(f"{resolved} is not valid TOML ({exc}): fix the file or pass --models PATH") from None
         return cls.from_dict(raw, resolved)

@@ -101,12 +101,21 @@ class TransformersEngine(TokenWindow):
 def _load_pretrained(spec: ModelSpec, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    from ..modelfiles import check_model_folder, describe_load_failure
+
+    if spec.is_local:
+        check_model_folder(spec.name, spec.source)
     common = {"revision": spec.revision, "local_files_only": local_files_only, "trust_remote_code": False}
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec.source, **common)
         model = AutoModelForSeq2SeqLM.from_pretrained(spec.source, dtype=dtype, **common)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(load_error_message(spec, local_files_only, exc)) from None
+    except Exception as exc:  # damaged or refused weights; anything else is a bug and keeps its traceback
+        message = describe_load_failure(spec.name, spec.source, exc)
+        if message is None:
+            raise
+        raise ModelLoadError(message) from None
     return tokenizer, model
 
 
