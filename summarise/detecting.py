@@ -66,8 +66,25 @@ class LanguageDetector:
         return detection
 
 
+# ISO 639-1: every two-letter code there is (plus the withdrawn sh, still used by OPUS-MT).  Three-letter
+# codes (ISO 639-3, some 7,900) are taken as given, except those that name no language.
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en
+eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka
+kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv
+sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+NOT_A_LANGUAGE = frozenset({"und", "mul", "mis", "zxx"})  # undetermined, multiple, uncoded, no linguistic content
+
+
 def check_language_code(code: str) -> str:
+    """``code`` lower-cased when it names a language (ISO 639-1, or three letters); else a :class:`LanguageError`."""
+    if not isinstance(code, str):
+        raise LanguageError(f"source language must be a language code such as 'fr', or 'auto' to detect it, not {code!r}")
     code = code.strip().lower()
     if not _LANG_CODE.match(code):
         raise LanguageError(f"'{code}' is not a language code: use an ISO 639-1 code such as fr, de or zh")
+    if len(code) == 2 and code not in ISO_639_1 or code in NOT_A_LANGUAGE or "qaa" <= code <= "qtz":
+        raise LanguageError(f"'{code}' is not a language code: use an ISO 639-1 code such as fr, de or zh, or auto to detect it")
     return code

@@ -261,6 +261,7 @@ class Summariser:
         protection = {key: value for key, value in (("keep", keep), ("glossary", glossary)) if value is not None}
         if protection:
             self.options = self.options.replace(**protection)
+        _check_counts(batch_tokens=batch_tokens, max_batch_size=max_batch_size, threads=threads)  # per-call counts: Options checks them
         self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
         self.device = device
         self.local_files_only = local_files_only
@@ -590,6 +591,17 @@ def _groups(keys: list[Any]) -> list[tuple[Any, list[int]]]:
         else:
             groups.append((key, [index]))
     return groups
+
+
+def _check_counts(**counts: int | None) -> None:
+    """Model-level counts a caller may leave as None but never set below one: ignoring them silently would hide a mistake."""
+    from .errors import OptionsError
+
+    for name, value in counts.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise OptionsError(f"{name} must be a whole number of at least 1, not {value!r} (None: the default)")
 
 
 def _inside(sentence: Sentence, removed: list[RemovedLine]) -> bool:

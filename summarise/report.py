@@ -109,11 +109,11 @@ def _header(result: Translation) -> str:
     title = meta.get("title") or f"Translation from {_language(result.source_lang)}"
     byline = []
     if meta.get("author"):
-        byline.append(f"By {_e(meta['author'])}")
+        byline.append(f"By {_bdi(meta['author'])}")
     if meta.get("date"):
         byline.append(f"<time>{_e(meta['date'])}</time>")
     if meta.get("sitename"):
-        byline.append(_e(meta["sitename"]))
+        byline.append(_bdi(meta["sitename"]))
     if meta.get("url"):
         url = str(meta["url"])
         byline.append(f'<a href="{_e(url)}">{_e(url)}</a>' if url.startswith(("https://", "http://")) else _e(url))
@@ -128,7 +128,7 @@ def _header(result: Translation) -> str:
     )
     if result.removed:
         facts += f" · {len(result.removed)} boilerplate {'line' if len(result.removed) == 1 else 'lines'} set aside"
-    lines = ["<header>", f"<h1>{_e(title)}</h1>"]
+    lines = ["<header>", f'<h1 dir="auto"><bdi>{_e(title)}</bdi></h1>']
     if byline:
         lines.append(f'<p class="byline">{" · ".join(byline)}</p>')
     lines += [f'<p class="facts">{facts}</p>', "</header>"]
@@ -145,7 +145,7 @@ def _summary(result: Translation) -> str:
     if lang and translated is not None:
         lines += [
             f'<div class="other"><h2>Summary in {_e(_language(lang))}</h2>',
-            f'<p lang="{_e(lang)}">{_e(translated) or "<em>(empty)</em>"}</p></div>',
+            f'<p lang="{_e(lang)}" dir="auto">{_e(translated) or "<em>(empty)</em>"}</p></div>',
         ]
     flags = getattr(result, "summary_flags", None) or []
     if flags:
@@ -215,8 +215,8 @@ def _side_by_side(result: Translation) -> str:
             source_cells.append(_sentence(pair, number, k, "src", result))
             english_cells.append(_sentence(pair, number, k, "en", result))
         lines.append(
-            f'<tr id="p{paragraph}"><td class="src" lang="{lang}">{"".join(source_cells)}</td>'
-            f'<td class="en" lang="en">{"".join(english_cells)}</td></tr>'
+            f'<tr id="p{paragraph}"><td class="src" lang="{lang}" dir="auto">{"".join(source_cells)}</td>'
+            f'<td class="en" lang="en" dir="auto">{"".join(english_cells)}</td></tr>'
         )
     if waiting < len(removed):
         lines.append(_removed_row(removed[waiting:]))
@@ -245,12 +245,13 @@ def _sentence(pair: SentencePair, number: int, k: int, side: str, result: Transl
         text = pair.source
     else:
         text = pair.translation
-    return f'<span class="{" ".join(classes)}"{attributes}><sup>{number}</sup>{_e(text)}</span>{badge}'
+    # <bdi>: a right-to-left sentence, or an override character in one, cannot reorder its neighbours.
+    return f'<span class="{" ".join(classes)}"{attributes}><sup>{number}</sup>{_bdi(text)}</span>{badge}'
 
 
 def _removed_row(lines: list[RemovedLine]) -> str:
     noun = "line" if len(lines) == 1 else "lines"
-    items = "".join(f'<li><span class="reason">{_e(line.reason)}</span>{_e(line.text)}</li>' for line in lines)
+    items = "".join(f'<li><span class="reason">{_e(line.reason)}</span>{_bdi(line.text)}</li>' for line in lines)
     return (
         '<tr class="removed"><td colspan="2"><details>'
         f"<summary>{len(lines)} {noun} set aside as boilerplate</summary><ul>{items}</ul>"
@@ -303,3 +304,8 @@ def _e(value: object) -> str:
 
 
 __all__ = ["render_html"]
+
+
+def _bdi(value: object) -> str:
+    """Text isolated from its neighbours' direction: Arabic or Hebrew text, and override characters, stay inside."""
+    return f"<bdi>{_e(value)}</bdi>"

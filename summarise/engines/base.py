@@ -83,8 +83,13 @@ class TokenWindow:
 
     @property
     def max_output_tokens(self) -> int:
-        """The decoder's position table bounds what it can write; generating past it crashes."""
-        return self.positions - 1 if self.positions else 1024
+        """The decoder's position table bounds what it can write; generating past it crashes.
+
+        All ``positions`` tokens can be written: the start token takes position 0 and the
+        last token written is never fed back.  One less (as before) left no room for the
+        end-of-sequence token of a piece that fills it, flagging ``length_limit`` on complete output.
+        """
+        return self.positions if self.positions else 1024
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:

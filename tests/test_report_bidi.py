@@ -1,0 +1,48 @@
+"""The HTML report isolates right-to-left text and override characters (dir="auto", <bdi>)."""
+
+from __future__ import annotations
+
+from summarise.boilerplate import RemovedLine
+from summarise.pipeline import SentencePair, Translation
+from summarise.report import render_html
+from tests.test_report import _crafted, _parse, _text
+
+ARABIC = "قال الوزير إن المطر سيصل غدا."
+OVERRIDE = "\u202eelif.exe"  # RIGHT-TO-LEFT OVERRIDE: shown unisolated, it reverses what follows
+
+
+def _arabic() -> Translation:
+    original = f"{ARABIC}\n\n{OVERRIDE} انتهى"
+    pairs = [
+        SentencePair(ARABIC, "The minister said the rain will come tomorrow.", 0, len(ARABIC), paragraph=0),
+        SentencePair(f"{OVERRIDE} انتهى", "It is over.", len(ARABIC) + 2, len(original), paragraph=1),
+    ]
+    return Translation(original=original, source_lang="ar", pairs=pairs, models=[], signature="mt:none", metadata={"title": f"عنوان {OVERRIDE}", "author": "ن. م."},
+                       removed=[RemovedLine("شارك", 0, 0, reason="share")])
+
+
+def test_right_to_left_sentences_are_isolated():
+    root = _parse(render_html(_arabic()))
+    rows = [tr for tr in root.iter("tr") if tr.get("id")]
+    for row in rows:
+        source, english = row.findall("td")
+        assert source.get("dir") == "auto" and english.get("dir") == "auto"
+        for span in list(source) + list(english):
+            if span.tag == "span":
+                assert [child.tag for child in span] == ["sup", "bdi"]
+    bdis = [_text(b) for b in root.iter("bdi")]
+    assert ARABIC in bdis and f"{OVERRIDE} انتهى" in bdis
+
+
+def test_titles_bylines_and_removed_lines_are_isolated():
+    root = _parse(render_html(_arabic()))
+    h1 = next(root.iter("h1"))
+    assert h1.get("dir") == "auto" and [c.tag for c in h1] == ["bdi"] and _text(h1) == f"عنوان {OVERRIDE}"
+    bdis = [_text(b) for b in root.iter("bdi")]
+    assert "ن. م." in bdis and "شارك" in bdis
+
+
+def test_left_to_right_reports_are_unchanged_in_text():
+    result = _crafted()
+    root = _parse(render_html(result))
+    assert [_text(b) for b in root.iter("bdi")][:1] == ["Un <b>titre</b>"]
