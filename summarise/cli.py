@@ -250,6 +250,10 @@ def bulk(
                     if not record.ok and run.stats.failed <= 10:
                         console.print(f"failed: {_printable(record.id)}: {_printable(record.error)}", markup=False, highlight=False)
         stats = run.stats
+        for example in stats.unread_examples:
+            _stderr().print(f"not read: {_printable(example)}", markup=False, highlight=False)
+        if stats.unread > len(stats.unread_examples):
+            _stderr().print(f"… and {stats.unread - len(stats.unread_examples)} more input entries not read", markup=False)
         if stats.failed > 10:
             _stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
         _stderr().print(f"bulk: {stats.line()}", markup=False)

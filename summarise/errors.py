@@ -35,6 +35,10 @@ class OutputError(SummariseError):
     """An output path cannot be written, or is locked by another run."""
 
 
+class DiskFullError(OutputError):
+    """The device ran out of space (or quota) while writing an output."""
+
+
 class DependencyError(SummariseError):
     """An optional extra (ctranslate2, ray) is needed but not installed."""
 

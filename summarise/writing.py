@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import OutputError
+from .errors import DiskFullError, OutputError
 
 STREAM = "-"
 _STALE_AFTER_SECONDS = 24 * 3600  # a temporary file this old is stale whoever wrote it
@@ -223,7 +223,7 @@ def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 def _write_error(path: Path, exc: OSError, *, partial: bool) -> OutputError:
     what = "part of the output may have been written" if partial else "nothing was written"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return OutputError(f"no space left on the device while writing {path} ({exc.strerror}): {what}; free some space or choose another --output")
+        return DiskFullError(f"no space left on the device while writing {path} ({exc.strerror}): {what}; free some space or choose another --output")
     return OutputError(f"cannot write {path} ({exc.strerror or exc}): {what}; choose another --output")
 
 

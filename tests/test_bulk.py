@@ -108,7 +108,7 @@ def test_summaries_and_per_article_files(tmp_path, bulk_summariser):
         assert line["summary"] and "|sum:" in line["signature"]
         page = (out / "articles" / f"{line['id']}.md").read_text(encoding="utf-8")
         assert "## Summary" in page and line["pairs"][0]["source"].split()[0] in page
-    assert not (out / ".lock").exists()
+    assert not (out / ".lock").exists() and not (out / "records.jsonl.lock").exists()
 
 
 # --------------------------------------------------------------------------- inputs

@@ -29,6 +29,7 @@ class ArticleRecord:
     error: str | None = None
     flags: list[str] = field(default_factory=list)  # article-level, e.g. duplicate_id
     with_summary: bool = False
+    article_file: str | None = None  # with --per-article: its file, relative to OUT (ids and names differ)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +83,8 @@ class ArticleRecord:
         }
         if self.with_summary:
             data["summary"] = self.summary
+        if self.article_file is not None:
+            data["article_file"] = self.article_file
         body = self.result.to_dict() if self.result is not None else {"detection": None, "pairs": [], "signature": None}
         for key in ("original", "translation", "source_lang"):  # the input holds the text; pairs hold the English
             body.pop(key, None)
@@ -97,6 +100,8 @@ class BulkStats:
     ok: int = 0
     failed: int = 0
     skipped: int = 0  # already done in OUT, same text and signature
+    unread: int = 0  # input entries deliberately not read: symlinks leaving the input, loops, non-regular files
+    unread_examples: list[str] = field(default_factory=list)  # the first few, as "id: reason"
     cached: int = 0  # ok articles whose every sentence came from the cache
     flagged: int = 0  # ok articles with a sentence flagged by the quality checks (failures with --strict)
     sentences: int = 0  # sentences of the articles finished in this run
@@ -111,6 +116,12 @@ class BulkStats:
     @property
     def processed(self) -> int:
         return self.ok + self.failed
+
+    def not_read(self, article_id: str, reason: str) -> None:
+        """An input entry that was deliberately not read (it gets no record)."""
+        self.unread += 1
+        if len(self.unread_examples) < 10:
+            self.unread_examples.append(f"{article_id}: {reason}")
 
     def count(self, record: ArticleRecord) -> None:
         """Add one finished record; both engines count through here."""
@@ -146,7 +157,8 @@ class BulkStats:
         """
         return (
             f"{self.ok} ok ({self.cached} all from the cache), {self.failed} failed, {self.skipped} skipped (already done), "
-            f"{self.flagged} flagged by the quality checks; "
+            f"{self.flagged} flagged by the quality checks"
+            f"{f', {self.unread} not read (symlinks leaving the input, loops, not regular files)' if self.unread else ''}; "
             f"{self.sentences} sentences: {self.cache_misses} translated by the model, {self.cache_hits} cache hits; "
             f"{self.seconds:.1f} s; {self.articles_per_second:.2f} articles/s, {self.sentences_per_second:.1f} sentences/s"
             + (f"; not articles, skipped: {self.not_articles_line()}" if self.not_articles else "")
@@ -161,6 +173,7 @@ class BulkStats:
             "ok": self.ok,
             "failed": self.failed,
             "skipped": self.skipped,
+            "unread": self.unread,
             "cached": self.cached,
             "flagged": self.flagged,
             "sentences": self.sentences,

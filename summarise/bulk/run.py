@@ -10,14 +10,16 @@ resumes with the other, and both write the same records.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import OutputError
+from ..errors import DiskFullError, OutputError
 from ..options import Options
 from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats, ProgressHook
@@ -184,6 +186,11 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
 
     def pending() -> Iterator[SourceArticle]:
         for article in articles:
+            if article.skip is not None:
+                logger.info("not read: %s: %s", article.id, article.skip)
+                stats.not_read(article.id, article.skip)
+                job.report()
+                continue
             if writer is not None and done(article, writer):
                 stats.skipped += 1
                 job.report()
@@ -192,6 +199,7 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
 
     records = None
     finished = False
+    failed_writing = False
     try:
         if writer is not None:
             writer.open()
@@ -204,6 +212,12 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
             job.report()
             yield record
         finished = True
+    except (OSError, DiskFullError, sqlite3.OperationalError) as exc:
+        failure = _write_failure(exc, writer, stats)
+        if failure is None:
+            raise
+        failed_writing = True
+        raise failure from None
     finally:
         stats.finished = time.perf_counter()
         try:
@@ -211,7 +225,35 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
                 records.close()
         finally:
             if writer is not None:
-                writer.close(compact=finished)
+                try:
+                    writer.close(compact=finished)
+                except (OSError, OutputError) as exc:
+                    if not failed_writing:  # else the first failure is the one to tell
+                        failure = _write_failure(exc, writer, stats) if isinstance(exc, OSError) else exc
+                        raise (failure or exc) from None
+
+
+# Write failures that rerunning after fixing the disk cures: one Error line, never a traceback.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _write_failure(exc: BaseException, writer: ArchiveWriter | None, stats: BulkStats) -> OutputError | None:
+    """The one-line error for a full (or failing) disk under OUT or the cache; None for anything else."""
+    if isinstance(exc, DiskFullError):
+        what = "no space left on the device"
+    elif isinstance(exc, sqlite3.OperationalError):
+        if "full" not in str(exc):
+            return None
+        what = f"the translation cache could not grow ({exc})"
+    elif isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        what = "no space left on the device" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else f"a write failed ({exc.strerror})"
+    else:
+        return None
+    where = f" while writing {writer.out}" if writer is not None else ""
+    return OutputError(
+        f"{what}{where}: the {stats.processed} records finished in this run before it are kept; "
+        "free some space and run the same command again: it resumes where this run stopped"
+    )
 
 
 def translate_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) -> ArchiveRun:

@@ -8,6 +8,7 @@ kind is one row here plus, for a container kind, one reader function.
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import importlib
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -154,6 +156,15 @@ class SourceArticle:
     flags: list[str] = field(default_factory=list)
     charset: str | None = None  # what the container declared (an HTTP Content-Type), tried before guessing
     metadata: dict[str, Any] = field(default_factory=dict)  # e.g. requested_url/final_url, a crawl's url and date
+    skip: str | None = None  # why this entry of an input folder was not read (a link leaving it, a loop): no record
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An entry of an input folder or glob that is deliberately not read, and why."""
+
+    path: Path
+    reason: str
 
 
 InputSpec = str | os.PathLike | Mapping[str, Any]
@@ -192,12 +203,12 @@ def iter_articles(
     if isinstance(inputs, (str, os.PathLike, Mapping)):
         inputs = [inputs]
     several = True
+    excluded = [Path(os.path.realpath(p)) for p in exclude]
     if isinstance(inputs, (list, tuple)):
         for spec in inputs:
             if not isinstance(spec, Mapping):
-                _check_input(spec, text_field, id_field)
+                _check_input(spec, text_field, id_field, excluded)
         several = len(inputs) > 1
-    excluded = [Path(p).resolve() for p in exclude]
     ctx = ReadContext(ARTICLE_SUFFIXES, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
     return _unique_ids(_read_all(inputs, ctx, excluded))
 
@@ -209,7 +220,7 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
     CSV (quoted cells hold newlines), crawls and bundles.  Parquet says its row
     count in its footer.
     """
-    excluded = [Path(p).resolve() for p in exclude]
+    excluded = [Path(os.path.realpath(p)) for p in exclude]
     total = 0
     for spec in [inputs] if isinstance(inputs, (str, os.PathLike)) else inputs:
         if isinstance(spec, Mapping) or str(spec) == "-":
@@ -218,6 +229,8 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             total += 1
             continue
         for path, _root in _paths(str(spec), excluded):
+            if isinstance(path, Unread):
+                continue
             kind = kind_of(path)
             if kind is None or not kind.many:
                 total += 1
@@ -232,13 +245,18 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
     return total
 
 
-def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: str = "id") -> None:
+def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: str = "id", excluded: list[Path] = ()) -> None:
     text = os.fspath(spec)
     if text == "-" or is_url(text):
         return
     path = Path(text)
+    if path.exists() and _is_excluded(path, excluded):
+        raise InputError(
+            f"{text} is the run's output (--out), or inside it: its files would be taken for output and skipped, "
+            "so the run would do nothing; give --out a place outside the input"
+        )
     if path.is_dir():
-        if next(_walk(path, []), None) is None:
+        if next((found for found in _walk(path, [], Path(os.path.realpath(path))) if not isinstance(found, Unread)), None) is None:
             raise InputError(f"{text} holds no {_names(False)} file: check the folder, or pass {_names(True)} files")
     elif path.is_file():
         if kind_of(path) is None:
@@ -250,7 +268,8 @@ def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: st
         if first is None:
             raise InputError(f"no article matches the pattern {text}: check it (quote it so the shell does not expand it)")
         for found, _root in itertools.chain([first], matches):
-            _check_file(found, text_field, id_field)
+            if not isinstance(found, Unread):
+                _check_file(found, text_field, id_field)
     else:
         raise InputError(f"{text} does not exist: give folders, article files, {_names(True)} files, globs, URLs, or - for stdin")
 
@@ -290,6 +309,9 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
             yield _from_url(text, pacer)
             continue
         for path, root in _paths(text, excluded):
+            if isinstance(path, Unread):
+                yield _unread(path, root)
+                continue
             kind = kind_of(path)
             if kind is not None and kind.many:
                 module, _, function = (kind.reader or "").partition(":")
@@ -329,19 +351,24 @@ def _from_url(url: str, pacer: HostPacer) -> SourceArticle:
     return article
 
 
-def _paths(spec: str, excluded: list[Path]) -> Iterator[tuple[Path, Path | None]]:
+def _paths(spec: str, excluded: list[Path]) -> Iterator[tuple[Path | Unread, Path | None]]:
     """(file, root its id is relative to) for one named input; root None: the id is the path as given."""
     path = Path(spec)
     if path.is_dir():
-        yield from ((found, path) for found in _walk(path, excluded))
+        yield from ((found, path) for found in _walk(path, excluded, Path(os.path.realpath(path))))
     elif path.exists() or not _GLOB_MAGIC.search(spec):
         yield path, None
     else:
         yield from _glob_matches(spec, excluded)
 
 
-def _walk(folder: Path, excluded: list[Path]) -> Iterator[Path]:
-    """One-article files under ``folder``, depth first, names sorted; hidden entries and symlinked folders skipped."""
+def _walk(folder: Path, excluded: list[Path], top: Path) -> Iterator[Path | Unread]:
+    """One-article files under ``folder``, depth first, names sorted; hidden entries skipped.
+
+    Symlinks are followed only to regular files inside ``top`` (the input folder, resolved); a link
+    that leaves it, a loop, a broken link, a symlinked folder and a non-regular file (a FIFO would
+    block the run) come out as :class:`Unread`, so the run says what it did not read.
+    """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
@@ -351,30 +378,68 @@ def _walk(folder: Path, excluded: list[Path]) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        if excluded and _is_excluded(path, excluded):
-            continue
         try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(path, excluded)
-            elif entry.is_file() and (kind := kind_of(path)) is not None and not kind.many:  # a.html, a.html.gz
-                yield path
-        except OSError:
-            continue
+            one_article = (kind := kind_of(path)) is not None and not kind.many  # a.html, a.html.gz
+            if entry.is_symlink():
+                if _worth_reporting(link := _check_link(path, top), one_article):
+                    yield link
+            elif excluded and _is_excluded(path, excluded):
+                continue
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, excluded, top)
+            elif one_article:
+                yield path if entry.is_file(follow_symlinks=False) else Unread(path, "not a regular file")
+        except OSError as exc:
+            yield Unread(path, f"cannot be inspected ({exc.strerror or exc})")
 
 
-def _glob_matches(pattern: str, excluded: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked."""
+def _worth_reporting(link: Path | Unread, article_suffix: bool) -> bool:
+    """A link to an article file, or one that would have led to articles (a folder, a loop); not a stray link to a .jpg."""
+    if article_suffix:
+        return True
+    return isinstance(link, Unread) and link.reason.startswith(("symlink loop", "symlinked folder", "symlink to a folder outside"))
+
+
+def _check_link(path: Path, top: Path) -> Path | Unread:
+    """A symlink in an input folder: itself if it leads to a regular file inside ``top``, else why it is not read."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Unread(path, "symlink loop")
+        return Unread(path, f"broken symlink ({exc.strerror or exc})")
+    target = Path(os.path.realpath(path))
+    if target != top and top not in target.parents:
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a place"
+        return Unread(path, f"symlink to {what} outside the input folder")
+    if stat.S_ISDIR(info.st_mode):
+        return Unread(path, "symlinked folder (not followed: its files are read where they are)")
+    if not stat.S_ISREG(info.st_mode):
+        return Unread(path, "symlink to something that is not a regular file")
+    return path  # read through the link, checked again when read (_from_file)
+
+
+def _glob_matches(pattern: str, excluded: list[Path]) -> Iterator[tuple[Path | Unread, Path]]:
+    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked; symlinks as in :func:`_walk`."""
     parts = Path(pattern).parts
     fixed = [part for part in _takewhile_plain(parts)]
     root = Path(*fixed) if fixed else Path(".")
+    top = Path(os.path.realpath(root))
     for match in sorted(glob.iglob(pattern, recursive=True)):
         path = Path(match)
-        if excluded and _is_excluded(path, excluded):
-            continue
-        if path.is_dir():
-            yield from ((found, root) for found in _walk(path, excluded))
-        elif path.is_file() and kind_of(path) is not None:
-            yield path, root
+        try:
+            if path.is_symlink():
+                if _worth_reporting(link := _check_link(path, top), kind_of(path) is not None):
+                    yield link, root
+                continue
+            if excluded and _is_excluded(path, excluded):
+                continue
+            if path.is_dir():
+                yield from ((found, root) for found in _walk(path, excluded, top))
+            elif kind_of(path) is not None:
+                yield (path if path.is_file() else Unread(path, "not a regular file")), root
+        except OSError as exc:
+            yield Unread(path, f"cannot be inspected ({exc.strerror or exc})"), root
 
 
 def _takewhile_plain(parts: tuple[str, ...]) -> Iterator[str]:
@@ -385,8 +450,16 @@ def _takewhile_plain(parts: tuple[str, ...]) -> Iterator[str]:
 
 
 def _is_excluded(path: Path, excluded: list[Path]) -> bool:
-    resolved = path.resolve()
+    resolved = Path(os.path.realpath(path))  # never raises: Path.resolve() raises RuntimeError on a symlink loop
     return any(resolved == item or item in resolved.parents for item in excluded)
+
+
+def _unread(unread: Unread, root: Path | None) -> SourceArticle:
+    try:
+        name = unread.path.relative_to(root).as_posix() if root is not None else unread.path.as_posix()
+    except ValueError:
+        name = unread.path.as_posix()
+    return SourceArticle(name, -1, str(unread.path), None, skip=unread.reason)
 
 
 def _article(article_id: str, origin: str, content: str | bytes | None = None, fmt: str = "auto", sha: str | None = None,
@@ -400,17 +473,33 @@ def _file_id(path: Path, root: Path | None) -> str:
 
 
 def _from_file(path: Path, root: Path | None) -> SourceArticle:
-    from ..reading import MAX_INPUT_BYTES
+    from ..errors import InputError
+    from ..reading import MAX_INPUT_BYTES, read_error_message, read_limited
 
     article_id = _file_id(path, root)
     fmt = article_format(path)
+    real = path
+    if root is not None and path.is_symlink():  # checked when found; checked again now, the link may have moved
+        real = Path(os.path.realpath(path))
+        if Path(os.path.realpath(root)) not in real.parents:
+            return SourceArticle(article_id, -1, str(path), None, skip="symlink to a place outside the input folder")
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            return _article(article_id, str(path), fmt=fmt, error=f"{article_id} is {size} bytes, over the {MAX_INPUT_BYTES} byte input limit: split it")
-        data = path.read_bytes()
+        # O_NOFOLLOW: the target checked above is what is read, not a link swapped in since.
+        nofollow = getattr(os, "O_NOFOLLOW", 0) if root is not None else 0  # a file named directly may be a link
+        handle = os.open(real, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return SourceArticle(article_id, -1, str(path), None, skip="not a regular file")
+            if info.st_size > MAX_INPUT_BYTES:
+                return _article(article_id, str(path), fmt=fmt, error=f"{article_id} is {info.st_size} bytes, over the {MAX_INPUT_BYTES} byte input limit: split it")
+            data = read_limited(stream, name=article_id, max_bytes=MAX_INPUT_BYTES)
+    except InputError as exc:
+        return _article(article_id, str(path), fmt=fmt, error=str(exc))
     except OSError as exc:
-        return _article(article_id, str(path), fmt=fmt, error=f"{article_id} cannot be read ({exc.strerror or exc}): check its permissions")
+        if exc.errno == errno.ELOOP:
+            return SourceArticle(article_id, -1, str(path), None, skip="symlink loop")
+        return _article(article_id, str(path), fmt=fmt, error=read_error_message(article_id, exc))
     return _article(article_id, str(path), data, fmt, hashlib.sha256(data).hexdigest())
 
 
@@ -486,7 +575,12 @@ def _unique_ids(raw: Iterator[SourceArticle]) -> Iterator[SourceArticle]:
     """Number the articles and make their ids unique: a repeat becomes ``id#2``, flagged ``duplicate_id``."""
     seen: set[int] = set()
     next_suffix: dict[int, int] = {}
-    for index, article in enumerate(raw):
+    index = -1
+    for article in raw:
+        if article.skip is not None:  # not read: passes through unnumbered, and gets no record
+            yield article
+            continue
+        index += 1
         article.index = index
         key = id_key(article.id)
         if key in seen:

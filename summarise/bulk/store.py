@@ -38,13 +38,16 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 def safe_name(article_id: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
     """A file name for ``article_id`` that stays inside its folder.
 
-    Path separators, NUL and control characters and characters Windows
+    Format characters (bidi overrides and isolates, zero-width characters) are
+    removed; path separators, NUL and control characters and characters Windows
     refuses become ``_``; leading dots and trailing dots and spaces go (so
     ``..`` and hidden names cannot occur); the name is cut to ``max_bytes``.
     Whenever anything was changed, a hash of the id is appended, so two ids
     never share a name.
     """
-    name = _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", article_id)).lstrip(". ").rstrip(". ")
+    # Format characters go: bidi overrides would show a name reversed ("txt.exe" for "exe.txt"), zero-width ones hide.
+    name = "".join(ch for ch in unicodedata.normalize("NFC", article_id) if unicodedata.category(ch) != "Cf")
+    name = _UNSAFE_NAME.sub("_", name).lstrip(". ").rstrip(". ")
     name = name.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be file names
     changed = name != article_id or name.split(".")[0].upper() in _WINDOWS_RESERVED
     encoded = name.encode("utf-8")
@@ -54,8 +57,17 @@ def safe_name(article_id: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
     if not name:
         name, changed = "article", True
     if changed:
-        name += "-" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        name += "-" + _id_hash(article_id)
     return name
+
+
+def _id_hash(article_id: str, length: int = 12) -> str:
+    return hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def _fold(name: str) -> str:
+    """A file name as case-insensitive, normalisation-insensitive file systems (macOS, Windows) compare it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
 
 
 def _dumps(data: dict[str, Any]) -> bytes:
@@ -107,17 +119,23 @@ class ArchiveWriter:
                 raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
             self.folder = None
             self.records_path = self.out
-            self.lock_path = self.out.with_name(self.out.name + ".lock")
         else:
             if self.out.exists() and not self.out.is_dir():
                 raise OutputError(f"{self.out} exists and is not a folder: give --out a folder, a file ending in .jsonl, or one ending in .parquet")
             self.folder = self.out
             self.records_path = self.out / RECORDS_NAME
-            self.lock_path = self.out / ".lock"
+        # One records file, one lock, whatever spelling reached it: --out DIR and --out DIR/records.jsonl,
+        # a symlinked folder or a relative path all lock the same canonical file.
+        real = Path(os.path.realpath(self.records_path))
+        self.lock_path = real.with_name(real.name + ".lock")
         self.articles_dir = self.folder / ARTICLES_DIR if self.folder is not None and per_article else None
         self.dropped_lines = 0  # torn or unreadable lines found on open
         self.previous = 0  # records found on open
         self._done: dict[int, Done | None] = {}
+        # Per-article file names: id -> name (from the records, then as assigned), and each name's owner,
+        # compared as a case-insensitive file system would: two ids never share a file.
+        self._files: dict[int, str] = {}
+        self._owners: dict[str, int] = {}
         self._strings: dict[str, str] = {}
         self._compact = False
         self._fd: int | None = None
@@ -207,6 +225,7 @@ class ArchiveWriter:
                 if key in self._done:
                     self._compact = True
                 self._done[key] = Done.of(data, self._intern)
+                self._remember_file(key, data.get("article_file"))
         if self.dropped_lines > 1:
             logger.warning("%s: %d unreadable lines will be dropped", self.records_path, self.dropped_lines)
 
@@ -235,19 +254,49 @@ class ArchiveWriter:
             self._compact = True  # this line supersedes an earlier one
 
     def article_path(self, article_id: str) -> Path:
-        """Where an article's own file goes: always directly inside ``OUT/articles/``."""
+        """Where an article's own file goes: always directly inside ``OUT/articles/``, never another id's file.
+
+        The name an earlier record gave the id is kept; a new id gets :func:`safe_name`, with
+        its hash appended when that name (compared case-insensitively) already belongs to another id.
+        """
         if self.articles_dir is None:
             raise RuntimeError("article_path() without a per-article folder")
-        path = self.articles_dir / f"{safe_name(article_id)}.{self.per_article}"
+        key = id_key(article_id)
+        name = self._files.get(key)
+        if name is None:
+            name = f"{safe_name(article_id)}.{self.per_article}"
+            length = 12
+            while self._owners.get(_fold(name), key) != key:  # another id has it: case, or a crafted id
+                name = f"{safe_name(article_id)}-{_id_hash(article_id, length)}.{self.per_article}"
+                length += 4
+                if length > 64:
+                    raise RuntimeError(f"no free file name for article id {article_id!r}")
+        path = self.articles_dir / name
         if path.resolve().parent != self.articles_dir.resolve():
             raise RuntimeError(f"article id {article_id!r} maps outside {self.articles_dir}")
         return path
+
+    def _remember_file(self, key: int, name: Any) -> None:
+        """Take an earlier record's file name, if it is a plain name inside the articles folder."""
+        if self.articles_dir is None or not isinstance(name, str):
+            return
+        name = name.removeprefix(f"{ARTICLES_DIR}/")
+        if not name or name != Path(name).name or name.startswith(".") or _UNSAFE_NAME.search(name):
+            return
+        previous = self._files.get(key)
+        if previous is not None:
+            self._owners.pop(_fold(previous), None)
+        self._files[key] = name
+        self._owners[_fold(name)] = key
 
     def _write_article(self, record: ArticleRecord) -> None:
         from ..writing import write_atomic
 
         text = render(record.result, self.per_article)
-        write_atomic(self.article_path(record.id), text)
+        path = self.article_path(record.id)
+        write_atomic(path, text)
+        self._remember_file(id_key(record.id), path.name)
+        record.article_file = f"{ARTICLES_DIR}/{path.name}"  # the id -> file map, kept in the record
 
     def _rewrite_unique(self) -> None:
         """Keep the last line of each id, in file order; temp file, fsync, rename."""
