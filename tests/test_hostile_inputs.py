@@ -17,7 +17,6 @@ from summarise.reading import decode_bytes_warning, read_document, read_limited
 from tests.faults import ROOT
 
 runner = CliRunner()
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
 SECRETAIRE = "Le secrétaire général a été élu à l'unanimité. Ça déçoit les élèves, déjà inquiets.\n"
 
 
@@ -30,7 +29,8 @@ def _cli(*args: str, stdin=None, stdout=subprocess.PIPE, input=None, timeout=120
     return subprocess.run(
         [sys.executable, "-m", "summarise", *args],
         stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, input=input,
-        env=ENV, timeout=timeout, preexec_fn=_limited_memory,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"},  # now: the test's isolated caches
+        timeout=timeout, preexec_fn=_limited_memory,
     )
 
 
@@ -158,6 +158,7 @@ def test_a_full_stdout_or_output_device_is_one_error_line(where, registry_path):
             done = _cli(*args, "-o", "/dev/full", input=SECRETAIRE.encode() * 40)
     stderr = done.stderr.decode()
     assert done.returncode == 1, stderr
-    assert len(stderr.strip().splitlines()) == 1, stderr
-    assert stderr.startswith("Error: no space left on the device while writing"), stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and stderr.strip().splitlines()[-1] == errors[0], stderr  # progress lines may come first
+    assert errors[0].startswith("Error: no space left on the device while writing"), stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarise.loading import GenerationRequest, TransformersEngine
+from summarise.engines.base import GenerationRequest
+from summarise.engines.transformers import TransformersEngine
 from summarise.quality import flag_pair
 from summarise.registry import ModelSpec
 from tests import tinymodels

@@ -202,6 +202,10 @@ def convert(
     target = Path(output).expanduser() if output else cache_root() / cache_name(source, revision, quantization)
     if is_converted(target) and not force:
         return target
+    if Path(source).is_dir():  # before anything is written: a folder that cannot convert says why
+        from ..modelfiles import check_model_folder
+
+        check_model_folder(name or source, source)
     if target.exists() and not is_converted(target) and any(target.iterdir()):
         raise SummariseError(f"{target} exists and is not a converted model: give an empty or new --output folder")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +224,13 @@ def convert(
             except (OSError, ValueError, NotImplementedError, KeyError, AttributeError) as exc:
                 spec = ModelSpec(name=name or source, task="translation", source=source, revision=revision)
                 raise ModelLoadError(f"cannot convert to CTranslate2: {load_error_message(spec, local_files_only, exc)}") from None
+            except Exception as exc:  # damaged or refused weights; anything else is a bug and keeps its traceback
+                from ..modelfiles import describe_load_failure
+
+                message = describe_load_failure(name or source, source, exc)
+                if message is None:
+                    raise
+                raise ModelLoadError(f"cannot convert to CTranslate2: {message}") from None
             converter.tokenizer.save_pretrained(staging)
             generation = converter.generation_config
             if generation is not None:
