@@ -172,3 +172,24 @@ print(json.dumps({{"rc1": first.returncode, "err1": first.stderr, "whole": len(l
     assert report["rc2"] == 0, report["err2"]
     assert report["ids"] == sorted(f"n{i}" for i in range(60))  # each once: the torn tail was dropped, the rest resumed
     assert f", {report['whole']} skipped (already done)" in report["err2"]
+
+
+def test_a_file_deleted_during_the_run_is_said_to_be_missing_not_unreadable(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("Le chat dort.")
+    articles = iter_articles([folder])
+    first = next(articles)
+    (folder / "b.txt").unlink()
+    second = next(articles)
+    assert first.error is None and second.id == "b.txt"
+    assert second.error == "b.txt does not exist: check the path (it may have been moved or deleted)"
+
+
+def test_an_oversized_article_in_bulk_is_not_told_to_use_bulk(tmp_path, bulk_summariser):
+    from summarise.reading import MAX_INPUT_BYTES
+
+    archive = write_jsonl(tmp_path / "a.jsonl", [{"id": "big", "text": "a" * (MAX_INPUT_BYTES + 1)}])
+    (record,) = list(translate_archive([archive], summariser=bulk_summariser, source_lang="fr"))
+    assert "over the 20.0 MiB input limit" in record.error and "summarise bulk" not in record.error
