@@ -111,6 +111,7 @@ COPY_SIMILARITY = 0.9
 COPY_MIN_WORDS = 3  # fewer lower-case words than this: too little to tell a copy from a correct echo
 COPY_EXACT_CHARS = 1000  # texts up to this long are compared whole; longer ones piece by piece (linear time)
 COPY_PIECE_CHARS = 500
+COPY_MAX_PIECES = 32  # past this many pieces, this many evenly spaced ones are compared: bounded work per sentence
 
 WRONG_LANGUAGE_CONFIDENCE = 0.9
 WRONG_LANGUAGE_MIN_LETTERS = 30
@@ -234,6 +235,8 @@ def copy_similarity(a: str, b: str) -> float:
     every :data:`COPY_PIECE_CHARS` characters, ``b`` at the proportional places, and the
     matches of the aligned pieces add up.  For a copy the pieces line up; edits shift the
     cuts by a few characters at most, which costs a little similarity at the piece ends.
+    Past :data:`COPY_MAX_PIECES` pieces only that many, spread evenly, are compared, so
+    the matcher's work is bounded; cutting stays linear.
     """
     total = len(a) + len(b)
     if not total:
@@ -241,26 +244,53 @@ def copy_similarity(a: str, b: str) -> float:
     if total <= 2 * COPY_EXACT_CHARS:
         pieces = [(a, b)]
     else:
-        count = max(1, len(a) // COPY_PIECE_CHARS)
-        places = range(1, count)
-        pieces = list(zip(_cut_at_spaces(a, [len(a) * k // count for k in places]), _cut_at_spaces(b, [len(b) * k // count for k in places])))
+        cuts_a = _space_cuts(a, range(COPY_PIECE_CHARS, len(a) - COPY_PIECE_CHARS // 2, COPY_PIECE_CHARS))
+        cuts_b = _follow_cuts(a, b, cuts_a)
+        pieces = [(a[i:j], b[k:m]) for i, j, k, m in zip([0, *cuts_a], [*cuts_a, len(a)], [0, *cuts_b], [*cuts_b, len(b)])]
+        if len(pieces) > COPY_MAX_PIECES:  # a huge paragraph: pieces spread evenly over it are enough to tell a copy
+            step = len(pieces) / COPY_MAX_PIECES
+            pieces = [pieces[int(k * step)] for k in range(COPY_MAX_PIECES)]
+            total = sum(len(x) + len(y) for x, y in pieces)
     matched = 0
     for x, y in pieces:
         matcher = SequenceMatcher(None, x, y, autojunk=False)
         matched += sum(block.size for block in matcher.get_matching_blocks())
-    return 2.0 * matched / total
+    return 2.0 * matched / total if total else 1.0
 
 
-def _cut_at_spaces(text: str, places: list[int]) -> list[str]:
-    """``text`` cut at the first space at or after each of ``places`` (ascending); always ``len(places) + 1`` pieces."""
-    pieces, start = [], 0
+def _space_cuts(text: str, places: Iterable[int]) -> list[int]:
+    """The first space at or after each of ``places`` (ascending), each cut after the last one."""
+    cuts: list[int] = []
     for place in places:
-        cut = text.find(" ", max(place, start))
-        cut = len(text) if cut < 0 else cut
-        pieces.append(text[start:cut])
-        start = cut
-    pieces.append(text[start:])
-    return pieces
+        cut = text.find(" ", max(place, cuts[-1] + 1 if cuts else 0))
+        if cut < 0:
+            break
+        cuts.append(cut)
+    return cuts
+
+
+_ANCHOR_CHARS = 24
+
+
+def _follow_cuts(a: str, b: str, cuts_a: list[int]) -> list[int]:
+    """Where ``b`` should be cut to line up with ``a``'s cuts: the same few words, searched near the expected place.
+
+    The expected place follows the drift so far, so insertions and deletions do not add up
+    along a long text; where the words are not found, the cut is made at the expected place.
+    """
+    cuts_b: list[int] = []
+    previous_a = previous_b = 0
+    for cut in cuts_a:
+        expected = min(len(b), previous_b + (cut - previous_a))
+        anchor = a[cut : cut + _ANCHOR_CHARS]
+        low, high = max(previous_b, expected - COPY_PIECE_CHARS), min(len(b), expected + COPY_PIECE_CHARS + len(anchor))
+        found = b.find(anchor, low, high) if anchor else -1
+        if found < 0:
+            space = b.find(" ", max(expected, previous_b))
+            found = len(b) if space < 0 else space
+        cuts_b.append(found)
+        previous_a, previous_b = cut, found
+    return cuts_b
 
 
 def is_wrong_language(translation: str, target_lang: str, detector: LanguageDetector | None = None) -> bool:

@@ -78,3 +78,17 @@ def test_a_different_long_sentence_is_not_a_copy():
     source = _sentence(1500, seed=5)
     assert not is_copy(source, _sentence(1500, seed=6))
     assert is_copy(source, _near_copy(source, seed=7))
+
+
+def test_a_huge_paragraph_costs_bounded_matcher_work_and_is_still_recognised():
+    counts = []
+    for words in (4000, 16000):  # about 21 kB and 85 kB: past the piece cap, so the matcher's share stays flat
+        source = _sentence(words, seed=words)
+        translation = _near_copy(source, seed=words)
+        assert is_copy(source, translation)
+        counts.append(_lines_executed(lambda: is_copy(source, translation)))
+    assert counts[1] / counts[0] < 1.5, counts
+    # A megabyte with edits spread all over it: the cuts follow the drift, so it still reads as a copy.
+    source = _sentence(160_000, seed=9)
+    assert is_copy(source, _near_copy(source, seed=9))
+    assert not is_copy(source, _sentence(160_000, seed=10))
