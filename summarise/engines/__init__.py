@@ -212,10 +212,6 @@ def configured_threads() -> int:
 
 
 def build_engine(spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> Engine:
-    from ..modelfiles import check_model_folder
-
-    if spec.is_local:  # a folder without tokenizer or readable weights: say which, whatever the backend
-        check_model_folder(spec.name, spec.source)
     spec = runnable_spec(spec, device)
     row = get_backend(spec.backend)
     module = importlib.import_module(f"{__name__}.{row.module}")
