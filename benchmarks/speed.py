@@ -580,7 +580,7 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
         result["first_s"] = once()
         result["warm_s"] = once()
         result["transformers_s"] = once("--backend", "transformers")
-    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         result["error"] = str(exc)[-2000:]
     return result
 
