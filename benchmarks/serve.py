@@ -57,13 +57,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# This folder has no __init__.py, and a regular package named "benchmarks" elsewhere (pysbd installs one)
-# would win over it: name this folder as the package before importing its modules.
-if getattr(sys.modules.get("benchmarks"), "__path__", None) != [str(HERE)]:
-    import types
-
-    sys.modules["benchmarks"] = types.ModuleType("benchmarks")
-    sys.modules["benchmarks"].__path__ = [str(HERE)]
 
 SEED = 20241130
 MODES = {"batched": [], "one-by-one": ["--batch-sentences", "1", "--batch-wait-ms", "0"]}
