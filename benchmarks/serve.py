@@ -197,6 +197,16 @@ def drive(port: int, clients: int, paragraphs: list[str], sentences: dict[str, i
     return result, answers
 
 
+def _shared_prefix(a: str, b: str) -> float:
+    left, right = a.split(), b.split()
+    count = 0
+    for x, y in zip(left, right):
+        if x != y:
+            break
+        count += 1
+    return count / max(1, max(len(left), len(right)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="16", help="comma-separated concurrency levels (default 16)")
@@ -242,7 +252,10 @@ def main() -> None:
         ratio = batched.sentences_per_second / alone.sentences_per_second
         one, other = answers[("batched", n)], answers[("one-by-one", n)]
         same = sum(one.get(i) == other.get(i) for i in range(len(plans[n])))
-        summary[n] = {"throughput_ratio": round(ratio, 2), "identical_answers": same, "requests": len(plans[n])}
+        # Where answers differ, how far they agree: the share of words up to the first difference.
+        agree = [_shared_prefix(one[i], other[i]) for i in range(len(plans[n])) if i in one and i in other and one[i] != other[i]]
+        summary[n] = {"throughput_ratio": round(ratio, 2), "identical_answers": same, "requests": len(plans[n]),
+                      "differing_prefix_share": [round(a, 2) for a in agree]}
         print(f"clients={n}: batched/one-by-one throughput {ratio:.2f}x; p95 {batched.p95_ms:.0f} ms vs {alone.p95_ms:.0f} ms; "
               f"identical answers: {same}/{len(plans[n])}")
 
