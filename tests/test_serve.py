@@ -366,3 +366,15 @@ def test_v1_keep_and_glossary_are_per_request(client):
     bad = client.post("/v1/translate", data={"text": text, "glossary": "/etc/glossary.tsv"})
     assert bad.status_code == 400 and "JSON object" in bad.json()["error"]
     assert client.post("/v1/translate", json={"text": text, "glossary": "/etc/glossary.tsv"}).status_code == 400
+
+
+def test_a_model_that_fails_to_load_shows_in_healthz(tmp_path, model_dirs):
+    from tests.conftest import write_registry
+
+    registry = write_registry(tmp_path / "models.toml", model_dirs)
+    registry.write_text(registry.read_text(encoding="utf-8").replace(str(model_dirs["bart"]), str(tmp_path / "missing")), encoding="utf-8")
+    with make_client(registry) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "failed" and health.json()["error"]
+        refused = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "en"})
+        assert refused.status_code == 503 and "failed to load" in refused.json()["error"]

@@ -87,9 +87,9 @@ class Service:
                     self.base.translator(lang)
             if self.settings.preload_summariser and self.base.sum_spec is not None:
                 self.base.summarizer()
-        except SummariseError as exc:
-            self.state, self.error = "failed", str(exc)
-            logger.error("model loading failed: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - any failure must show in /healthz, not leave it "loading"
+            self.state, self.error = "failed", str(exc) if isinstance(exc, SummariseError) else f"{type(exc).__name__}: {exc}"
+            logger.error("model loading failed: %s", self.error)
             return
         self.state = "ready"
         logger.info("models loaded in %.1f s", time.perf_counter() - started)
