@@ -104,8 +104,8 @@ def registry_for(args) -> Path:
     return served
 
 
-def make_requests(count: int, tiny: bool, seed: int) -> list[str]:
-    """``count`` paragraphs of 1-4 sentences, each sentence 6-24 tokens (an exponential tail)."""
+def make_requests(count: int, tiny: bool, seed: int, tokens: int = 0) -> list[str]:
+    """``count`` paragraphs of 1-4 sentences, each sentence ``tokens`` long (0: 6-24 tokens, an exponential tail)."""
     rng = random.Random(seed)
     if tiny:
         words = "le la les président guerre aide militaire Ukraine Russie sommet ministre alliés sanctions frappes ville armée paix".split()
@@ -116,7 +116,7 @@ def make_requests(count: int, tiny: bool, seed: int) -> list[str]:
         sentence = lambda n, s: bulk.sentence_texts([n], s)[0]  # noqa: E731
     paragraphs = []
     for index in range(count):
-        lengths = [min(24, 6 + int(rng.expovariate(1 / 8))) for _ in range(rng.randint(1, 4))]
+        lengths = [tokens or min(24, 6 + int(rng.expovariate(1 / 8))) for _ in range(rng.randint(1, 4))]
         paragraphs.append(" ".join(sentence(n, seed + 100 * index + k) for k, n in enumerate(lengths)))
     return paragraphs
 
@@ -229,6 +229,10 @@ def main() -> None:
     parser.add_argument("--quantization", default=None, help="int8, bf16 or none (default: the registry's)")
     parser.add_argument("--tiny", action="store_true", help="the test suite's tiny models instead of the published architecture")
     parser.add_argument("--quick", action="store_true", help="2 requests per client")
+    parser.add_argument("--sentence-tokens", type=int, default=16,
+                        help="tokens per sentence (default 16); 0 mixes 6-24. The forced-length model writes each batch's whole "
+                             "budget (twice its longest sentence + 10), so mixed lengths make a large mixed batch write more tokens "
+                             "per sentence than a small one: equal lengths compare the batching alone")
     parser.add_argument("--models-dir", default=str(Path(tempfile.gettempdir()) / "summarise-bench-serve"))
     parser.add_argument("--out", default=str(HERE / "results"))
     args = parser.parse_args()
@@ -238,9 +242,9 @@ def main() -> None:
     registry = registry_for(args)
     from summarise.splitting import split_sentences
 
-    plans = {n: make_requests(n * per_client, args.tiny, SEED + n) for n in levels}
+    plans = {n: make_requests(n * per_client, args.tiny, SEED + n, args.sentence_tokens) for n in levels}
     sentences = {p: len(split_sentences(p, "fr")) for plan in plans.values() for p in plan}
-    warmup = make_requests(4, args.tiny, SEED - 1)
+    warmup = make_requests(4, args.tiny, SEED - 1, args.sentence_tokens)
     results: list[Result] = []
     answers: dict[tuple[str, int], dict[int, str]] = {}
     for mode in MODES:
@@ -280,6 +284,7 @@ def main() -> None:
         "models": "tiny test models" if args.tiny else "opus-mt-fr-en architecture, random weights, forced length; small BART",
         "beams": args.beams,
         "requests_per_client": per_client,
+        "sentence_tokens": args.sentence_tokens,
         "results": [asdict(r) for r in results],
         "summary": summary,
     }
