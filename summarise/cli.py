@@ -336,7 +336,7 @@ def serve(
     from .serve.settings import ServeSettings, keys_from_env
 
     with _errors():
-        options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, False, backend, length=length.value, **_protection(keep, glossary))
+        model_settings, options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, False, backend, length=length.value, **_protection(keep, glossary))
         settings = ServeSettings(
             host=host,
             port=port,
@@ -350,7 +350,8 @@ def serve(
             batch_wait_ms=batch_wait_ms,
             batch_sentences=batch_sentences,
             preload=tuple(lang.strip() for lang in preload.split(",") if lang.strip()),
-            summariser_options=options,
+            summariser_options=model_settings,
+            options=options,
         )
         _quiet_transformers()
         run_server(settings)

@@ -141,17 +141,15 @@ async def _fetch(state, url: str):
 async def _run(request: Request, *, summarise: bool, endpoint: str):
     state = request.app.state.summarise
     body, document = await _article(request)
-    options = body.options()
     try:
+        options = state.service.options(body.options())
         prepared = await run_in_threadpool(state.service.prepare, document, source_lang=body.source_lang, options=options)
         state.service.check_size([prepared])
     except TooManySentences as exc:
         raise ApiError(413, str(exc)) from None
-    except (InputError, LanguageError) as exc:
+    except SummariseError as exc:  # bad input, unknown language, bad options, a summary_lang without an en-xx model
         raise ApiError(400, str(exc)) from None
-    except SummariseError as exc:  # e.g. a summary_lang without an en-xx model
-        raise ApiError(400, str(exc)) from None
-    return (await state.run(Work([prepared], summarise=summarise), options, endpoint=endpoint))[0]
+    return (await state.run(Work([prepared], summarise=summarise), endpoint=endpoint))[0]
 
 
 @router.post("/v1/translate", tags=["summarise"], summary="Translate an article sentence by sentence", openapi_extra=_BODY)

@@ -37,7 +37,7 @@ class State:
         self.keys = KeyCheck(settings.api_keys)
         self.metrics = Metrics()
 
-    async def run(self, work: Work, options: dict[str, Any] | None = None, *, endpoint: str) -> list[Any]:
+    async def run(self, work: Work, *, endpoint: str) -> list[Any]:
         """The work's results through the batcher, with the server's limits and timeout applied."""
         service = self.service
         if not service.ready:
@@ -45,7 +45,7 @@ class State:
                 raise ApiError(503, f"models failed to load: {service.error}")
             raise ApiError(503, "models are still loading: try again shortly", retry_after=5)
         try:
-            future = service.submit(work, options)
+            future = service.submit(work)
         except Busy as exc:
             raise ApiError(429, f"Slowdown: {exc}", retry_after=exc.retry_after) from None
         except Closed:

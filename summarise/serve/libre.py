@@ -124,7 +124,7 @@ async def translate(request: Request):
             service.check_size(items)
         except TooManySentences as exc:
             raise ApiError(400, f"Invalid request: request ({exc.count} sentences) exceeds text limit ({exc.limit})") from None
-        results = iter(await state.run(Work(items, target=target), TRANSLATE_OPTIONS, endpoint="/translate"))
+        results = iter(await state.run(Work(items, target=target), endpoint="/translate"))
     else:
         results = iter(())
     answers = []
@@ -141,7 +141,7 @@ async def translate(request: Request):
 def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str) -> list[dict[str, Any]]:
     """Per text: its pieces (html), its units to translate, their prepared forms (None: passed through), its language."""
     plan = []
-    summariser = service.summariser(TRANSLATE_OPTIONS)
+    options = service.options(TRANSLATE_OPTIONS)
     whole = None
     for text in texts:
         pieces = htmltext.cut(text) if fmt == "html" else []
@@ -163,7 +163,7 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
                 items.append(None)
                 continue
             try:
-                items.append(summariser.prepare(read_text(unit, fmt="text"), source_lang=lang))
+                items.append(service.prepare(read_text(unit, fmt="text"), source_lang=lang, options=options))
             except (InputError, LanguageError) as exc:
                 raise ApiError(400, str(exc)) from None
         plan.append({"pieces": pieces, "units": units, "items": items, "detected": detected})

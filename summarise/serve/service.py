@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, LanguageError, SummariseError
+from ..options import Options
 from ..pipeline import TARGET_LANG, Prepared, Summariser, Summary, Translation
+from ..protecting import Glossary
 from ..reading import Document, read_document
 from ..registry import ANY_LANGUAGE, Registry
 from ..splitting import split_sentences
@@ -28,9 +29,8 @@ from .settings import ServeSettings
 
 logger = logging.getLogger("summarise.serve")
 
-# Per-request options of /v1 and the page, and the Summariser keyword each one sets.
+# Per-request options of /v1 and the page: fields of summarise.options.Options.
 REQUEST_OPTIONS = ("length", "num_beams", "min_tokens", "max_tokens", "summary_lang", "keep_boilerplate", "keep", "glossary")
-MAX_SUMMARISERS = 16  # distinct option sets kept built at once (they share the loaded models)
 
 
 class TooManySentences(InputError):
@@ -60,11 +60,11 @@ class Service:
         options = dict(settings.summariser_options)
         registry = options.pop("registry", None)
         self.registry = registry if isinstance(registry, Registry) else Registry.load(registry)
-        self.base_options = options
-        self.base = Summariser(self.registry, **options)
+        self.model_settings = options
+        self.base = Summariser(self.registry, **options, options=settings.options)
         self.models = self.base.models  # every Summariser built here shares these loaded engines
         self.detector = self.base.detector
-        self._summarisers: OrderedDict[Hashable, Summariser] = OrderedDict()
+        self._onward_summarisers: dict[str, Summariser] = {}
         self._lock = threading.Lock()
         self.state = "loading"
         self.error: str | None = None
@@ -124,25 +124,18 @@ class Service:
 
     # -- building and running work ------------------------------------------------
 
-    def summariser(self, options: dict[str, Any] | None = None) -> Summariser:
-        """The Summariser for these per-request options; built once per distinct set, sharing the loaded models."""
-        key = _options_key(options)
-        if not key:
-            return self.base
-        with self._lock:
-            found = self._summarisers.get(key)
-            if found is not None:
-                self._summarisers.move_to_end(key)
-                return found
-        built = Summariser(self.registry, **{**self.base_options, **dict(key)}, models=self.models)
-        with self._lock:
-            self._summarisers[key] = built
-            while len(self._summarisers) > MAX_SUMMARISERS:
-                self._summarisers.popitem(last=False)
-        return built
+    def options(self, changes: dict[str, Any] | None = None) -> Options:
+        """The server's default options with a request's changes, checked (a bad value is an OptionsError)."""
+        changes = dict(changes or {})
+        if isinstance(changes.get("glossary"), dict):  # a request's glossary is a mapping, never a path
+            changes["glossary"] = Glossary.of(changes["glossary"])
+        if "keep" in changes:
+            changes["keep"] = tuple(changes["keep"])
+        options = self.base.options.replace(**changes) if changes else self.base.options
+        return self.base.check(options)
 
-    def prepare(self, text: str | Document, *, source_lang: str = "auto", options: dict[str, Any] | None = None) -> Prepared:
-        return self.summariser(options).prepare(text, source_lang=source_lang)
+    def prepare(self, text: str | Document, *, source_lang: str = "auto", options: Options | None = None) -> Prepared:
+        return self.base.prepare(text, options, source_lang=source_lang)
 
     def check_size(self, items: Sequence[Prepared]) -> int:
         count = sum(len(item.sentences) for item in items)
@@ -150,15 +143,15 @@ class Service:
             raise TooManySentences(count, self.settings.max_sentences)
         return count
 
-    def submit(self, work: Work, options: dict[str, Any] | None = None):
+    def submit(self, work: Work):
         """A concurrent future of this work's results (Translations or Summaries, one per item)."""
-        return self.batcher.submit(_options_key(options), work, work.sentences)
+        return self.batcher.submit((), work, work.sentences)
 
     def _run(self, key: Hashable, works: Sequence[Work]) -> list[list[Any]]:
-        """The batcher's runner: every work of one option set in one translate call, then one summary call."""
-        summariser = self.summariser(dict(key)) if key else self.base
+        """The batcher's runner: every queued work in one translate call (the pipeline groups by language and
+        options inside it), then one summary call, then onward translation for targets other than English."""
         items = [item for work in works for item in work.items]
-        translations = summariser.translate_prepared(items)
+        translations = self.base.translate_prepared(items)
         results: list[list[Any]] = []
         position = 0
         for work in works:
@@ -166,7 +159,7 @@ class Service:
             position += len(work.items)
         wanted = [(w, i) for w, work in enumerate(works) if work.summarise for i in range(len(work.items))]
         if wanted:
-            summaries = summariser.summarise_translations([results[w][i] for w, i in wanted])
+            summaries = self.base.summarise_translations([results[w][i] for w, i in wanted])
             for (w, i), summary in zip(wanted, summaries):
                 results[w][i] = summary
         onward: dict[str, list[tuple[int, int]]] = {}
@@ -181,8 +174,12 @@ class Service:
 
     def _onward(self, target: str, texts: list[str]) -> list[str]:
         """English texts into ``target`` with the registry's en-xx model, sentence by sentence, in one batch."""
-        spec = self.registry.translation_model(TARGET_LANG, target)
-        translator = self.summariser({"mt_model": spec.name}).translator(TARGET_LANG)
+        summariser = self._onward_summarisers.get(target)
+        if summariser is None:
+            spec = self.registry.translation_model(TARGET_LANG, target)
+            summariser = Summariser(self.registry, **{**self.model_settings, "mt_model": spec.name}, models=self.models)
+            self._onward_summarisers[target] = summariser
+        translator = summariser.translator(TARGET_LANG)
         split = [[s.text for s in split_sentences(text, TARGET_LANG)] if text.strip() else [] for text in texts]
         flat = [sentence for sentences in split for sentence in sentences]
         translated = iter(t.text for t in translator.translate(flat))
@@ -191,22 +188,6 @@ class Service:
 
 def _english(result: Translation | Summary) -> str:
     return result.translation
-
-
-def _options_key(options: dict[str, Any] | None) -> tuple:
-    """Options as a hashable key (and back to Summariser arguments through ``dict(key)``)."""
-    if not options:
-        return ()
-    key = []
-    for name, value in options.items():
-        if value is None:
-            continue
-        if isinstance(value, dict):  # a glossary: (source, target) pairs, never a path
-            value = tuple(sorted(value.items()))
-        elif isinstance(value, list):
-            value = tuple(value)
-        key.append((name, value))
-    return tuple(sorted(key))
 
 
 def read_text(text: str, *, fmt: str = "text", name: str = "request") -> Document:
