@@ -123,13 +123,14 @@ def test_no_gpu_no_torch_import():
     code = textwrap.dedent(
         """
         import sys
-        from summarise.engines import base, resolve_device
+        from summarise.engines import base, configured_threads, resolve_device, set_threads
         base.NVIDIA_MARKERS = ("/nonexistent/nvidia",)
-        print(resolve_device("auto"), "torch" in sys.modules)
+        set_threads(1)
+        print(resolve_device("auto"), configured_threads(), "torch" in sys.modules)
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["cpu", "False"]
+    assert out == ["cpu", "1", "False"]
 
 
 def test_cuda_asked_for_without_a_gpu_is_an_error(monkeypatch):
