@@ -440,6 +440,8 @@ def main(argv: list[str] | None = None) -> None:
     sample = min(articles, args.sample or (4 if args.quick else 10))
     library_sample = args.library_sample if args.library_sample is not None else (20 if args.quick else 60)
     started = time.perf_counter()
+    # CTranslate2 conversions (the default backend on a CPU) go to a cache of the benchmark's own, not the user's.
+    os.environ.setdefault("SUMMARISE_HOME", str(args.work / "home"))
     registry = build_models(args.work / ("models-smoke" if args.smoke else "models"), smoke=args.smoke)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=args.work))
     archive = run_dir / "archive.jsonl"
