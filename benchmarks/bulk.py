@@ -43,7 +43,7 @@ Variants (a table of named functions):
                 bottleneck.
   ray           the bulk command with ``--engine ray --workers N`` (``--ray-workers``,
                 default 2): the same core in N Ray actors on a private local Ray
-                that the command starts (needs ``pip install 'summarise[ray]'``;
+                that the command starts (needs ``pip install 'summarise-news[ray]'``;
                 skipped without it).  Each actor loads the models and gets
                 CPUs / N torch threads.  On a 2-core machine this measures Ray's
                 overhead (starting Ray and its actors, moving records), not a
@@ -291,7 +291,7 @@ def run_ray(ctx: Context) -> Measurement:
     import secrets
 
     if importlib.util.find_spec("ray") is None:
-        raise SkipVariant("Ray is not installed: pip install 'summarise[ray]'")
+        raise SkipVariant("Ray is not installed: pip install 'summarise-news[ray]'")
     out = ctx.work / "ray-out"
     command = [sys.executable, "-m", "summarise", "bulk", str(ctx.archive), "--out", str(out), "--quiet", *_model_options(ctx),
                "--engine", "ray", "--workers", str(ctx.ray_workers)]

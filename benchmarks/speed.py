@@ -526,7 +526,7 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
         has_ct2 = True
     except ImportError:
         has_ct2 = False
-        _say("ctranslate2 is not installed: CTranslate2 variants skipped (pip install 'summarise[ct2]')")
+        _say("ctranslate2 is not installed: CTranslate2 variants skipped (pip install 'summarise-news[ct2]')")
     if has_ct2:
         from summarise.engines import ctranslate2 as ct2
 

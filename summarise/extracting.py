@@ -44,6 +44,11 @@ _BETTER_RATIO = 1.5
 
 def extract_html(html: str, name: str) -> tuple[str, str | None, dict[str, Any]]:
     """Main text (paragraphs separated by blank lines), title and metadata of a page."""
+    from .deps import require
+
+    # Once, up front, for every lazy trafilatura import below: a broken install (pip < 24 skips
+    # lxml_html_clean, which justext imports) is one line saying what to add, not a traceback.
+    require("trafilatura", purpose="reading HTML", install="pip install trafilatura lxml_html_clean")
     extracted, page_chars, kept = _extract_pruned(html)
     body = _extracted_text(extracted)
     if len(body) < _SHORT_SHARE * page_chars:

@@ -239,7 +239,10 @@ def _bomless_utf16(data: bytes) -> str | None:
 def _guess_legacy_encoding(data: bytes) -> str | None:
     if _reads_as_cp1252(data):
         return "cp1252"
-    from charset_normalizer import from_bytes  # lazy: costs ~50 ms to import
+    from .deps import require
+
+    # lazy: costs ~50 ms to import
+    from_bytes = require("charset_normalizer", purpose="guessing a legacy encoding", install="pip install charset-normalizer").from_bytes
 
     matches = from_bytes(data)
     best = matches.best()

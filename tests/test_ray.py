@@ -1,6 +1,6 @@
 """`summarise bulk --engine ray`: the local bulk core on Ray Data, on a private 2-CPU Ray.
 
-Ray tests skip when Ray is not installed (``pip install 'summarise[ray]'``;
+Ray tests skip when Ray is not installed (``pip install 'summarise-news[ray]'``;
 ``.ci/run`` installs it, so CI runs them).  One Ray session serves the module
 (starting Ray costs seconds); every test has a hard timeout: SIGALRM fails it,
 and if Ray does not give the main thread back, faulthandler ends the process a
@@ -39,7 +39,7 @@ def _ray_installed() -> bool:
 
 
 HAS_RAY = _ray_installed()
-needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install 'summarise[ray]'")
+needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install 'summarise-news[ray]'")
 TIMEOUT = 150  # seconds per test; a run of 200 articles takes about 20 s here
 ARTICLES = 200
 runner = CliRunner()
@@ -133,9 +133,9 @@ def test_without_ray_the_engine_says_how_to_install_it(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     result = invoke("bulk", archive, "--out", out, "--engine", "ray", "--no-summary")
     assert result.exit_code == 1
-    assert "--engine ray needs Ray: pip install 'summarise[ray]'" in result.stderr
+    assert "--engine ray needs ray.data, but ray is not installed: pip install 'summarise-news[ray]'" in result.stderr
     assert not out.exists()
-    with pytest.raises(DependencyError, match=r"pip install 'summarise\[ray\]'"):
+    with pytest.raises(DependencyError, match=r"pip install 'summarise-news\[ray\]'"):
         ray_bulk.translate_archive([archive], out=out)
 
     local_only = invoke("bulk", archive, "--out", out, "--workers", "2", "--no-summary")

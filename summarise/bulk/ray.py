@@ -1,6 +1,6 @@
 """The Ray executor: the bulk core in a pool of Ray Data actors (``summarise bulk --engine ray``).
 
-Needs the ``ray`` extra (``pip install 'summarise[ray]'``, Ray 2.60).  The
+Needs the ``ray`` extra (``pip install 'summarise-news[ray]'``, Ray 2.60).  The
 driver is the local one (:func:`~summarise.bulk.run.run_archive`): it reads the
 inputs, drops what OUT already holds, writes and counts; only this module's
 part differs: it hands the pending articles to ``Dataset.map_batches`` with an
@@ -36,7 +36,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DependencyError, SummariseError
+from ..deps import install_hint, require
+from ..errors import SummariseError
 from .core import DEFAULT_CACHE_ENTRIES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats
 from .resume import id_key
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logger = logging.getLogger("summarise")
 
-RAY_INSTALL = "pip install 'summarise[ray]'"
+RAY_INSTALL = install_hint("ray")
 TESTED_RAY = "2.60"
 DEFAULT_BATCH_ARTICLES = 64  # articles per actor call: the unit of work, and of what a retry redoes
 DEFAULT_SLAB_ARTICLES = 50_000  # pending articles per Ray dataset (one actor pool, one model load per actor)
@@ -60,11 +61,10 @@ PASSED_ENV = ("OMP_WAIT_POLICY", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "T
 
 def require_ray():
     """The ``ray`` module, with Ray Data; a :class:`DependencyError` saying how to install it when absent."""
-    try:
-        import ray
-        import ray.data  # noqa: F401  (ray without the [data] extra lacks pyarrow and pandas)
-    except ImportError as exc:
-        raise DependencyError(f"--engine ray needs Ray: {RAY_INSTALL} (tested with Ray {TESTED_RAY}; missing: {exc.name or exc})") from None
+    # ray.data, not only ray: ray without the [data] extra lacks pyarrow and pandas
+    require("ray.data", purpose="--engine ray", install=f"{RAY_INSTALL}, tested with Ray {TESTED_RAY}")
+    import ray
+
     return ray
 
 

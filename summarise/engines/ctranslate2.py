@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..deps import install_hint, require
 from ..errors import DependencyError, ModelLoadError, SummariseError
 from ..registry import ModelSpec
 from .base import Generated, GenerationRequest, TokenWindow, first_line, resolve_device
@@ -40,7 +41,7 @@ from .transformers import load_error_message, load_tokenizer, move_pad_last
 
 logger = logging.getLogger("summarise")
 
-INSTALL_HINT = "pip install --force-reinstall 'summarise-news'"
+INSTALL_HINT = install_hint()  # a core dependency now: a broken install, reinstalled
 # Weight types CTranslate2 can store and compute in (ctranslate2.converters.Converter.convert).
 COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 METADATA = "summarise.json"  # written next to model.bin: where the model came from, and its window
@@ -50,11 +51,7 @@ CONVERTER_VERSION = 2
 
 
 def require_ctranslate2() -> Any:
-    try:
-        import ctranslate2
-    except ImportError:
-        raise DependencyError(f"the ctranslate2 backend needs CTranslate2, which does not import here: {INSTALL_HINT}") from None
-    return ctranslate2
+    return require("ctranslate2", purpose="the ctranslate2 backend", install=INSTALL_HINT)
 
 
 def converter_version() -> str:
