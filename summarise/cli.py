@@ -8,7 +8,7 @@ Exit statuses are the one table :class:`ExitCode`; choices (formats, lengths) co
 from __future__ import annotations
 
 import contextlib
-import os
+import logging
 import shutil
 import sys
 from collections.abc import Iterator
@@ -66,7 +66,7 @@ def _errors() -> Iterator[None]:
     except SummariseError as exc:
         from rich.markup import escape
 
-        # Escaped: messages hold ids, paths and "pip install 'summarise[ray]'", which are not markup.
+        # Escaped: messages hold ids, paths and "pip install 'summarise-news[ray]'", which are not markup.
         _stderr().print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True)
         raise typer.Exit(code=ExitCode.ERROR) from None
 
@@ -87,7 +87,7 @@ BackendOpt = Annotated[Optional[Backend], typer.Option("--backend", help="Engine
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Errors and results only: no progress or download bars, no warnings.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 STRICT_EXIT = ExitCode.FLAGGED  # the older name
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
@@ -126,10 +126,11 @@ def run(
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
+        _quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file)
-        with _progress(quiet) as progress:
+        with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
     _strict(result, strict)
@@ -160,10 +161,11 @@ def translate_command(
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
+        _quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
         document = _read(file)
-        with _progress(quiet) as progress:
+        with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
     _strict(result, strict)
@@ -203,7 +205,7 @@ def bulk(
     glossary: GlossaryOpt = None,
     quiet: QuietOpt = False,
     strict: Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} when an article has a sentence flagged by the quality checks (failed articles still exit {int(ExitCode.ERROR)}); every record is written all the same.")] = False,
-    engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise\\[ray]'). Nothing else in the command changes.")] = Engine.local,
+    engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise-news\\[ray]'). Nothing else in the command changes.")] = Engine.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
     gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0, help="With --engine ray: GPUs each worker asks Ray for (0.5: two workers share a GPU).")] = 0.0,
@@ -242,7 +244,7 @@ def bulk(
             from .pipeline import Summariser
 
             arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)
-        _quiet_transformers()
+        _quiet_libraries(quiet)
         with _bulk_progress(quiet, inputs, out) as (hook, console, total):
             run = run_archive(inputs, progress=hook, total=total, **arguments)
             with run:
@@ -295,11 +297,47 @@ def _printable(text: str) -> str:
 
 
 def _quiet_transformers() -> None:
-    """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies."""
+    """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies.
+
+    Also its notes on our deliberate choices ("Token indices sequence length is longer than the
+    specified maximum" when we count a long sentence's tokens to split it), its per-load bars,
+    and the hub client's retry chatter.  Download bars are drawn by summarise.hub on its own.
+    """
+    from huggingface_hub.utils import logging as hub_logging
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    hub_logging.set_verbosity_error()
+
+
+class _OneLine(logging.Handler):
+    """Our own warnings: one line each, ``warning: …``, on the stderr of the moment."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = " ".join(part.strip() for part in record.getMessage().splitlines() if part.strip())
+            sys.stderr.write(f"{record.levelname.lower()}: {text}\n")
+        except Exception:  # noqa: BLE001 - logging must never break the run
+            self.handleError(record)
+
+
+def _quiet_libraries(quiet: bool) -> None:
+    """run/translate: no library noise; our warnings one line each; with -q, errors only."""
+    _quiet_transformers()
+    logger = logging.getLogger("summarise")
+    handler = next((h for h in logger.handlers if isinstance(h, _OneLine)), None)
+    if handler is None:
+        handler = _OneLine()
+        logger.addHandler(handler)
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+
+
+def _downloads(quiet: bool):
+    """Model downloads draw a byte-counting bar on a terminal; -q hides it."""
+    from .hub import progress_bars
+
+    return progress_bars(False if quiet else None)
 
 
 @app.command()
@@ -396,7 +434,7 @@ def models_pull(
     all_models: Annotated[bool, typer.Option("--all", help="Every model in the registry.")] = False,
 ) -> None:
     """Download models into the Hugging Face cache, for later use with --offline."""
-    from .loading import download
+    from .hub import pull
     from .registry import Registry
 
     with _errors():
@@ -410,7 +448,7 @@ def models_pull(
         for name in chosen:
             spec = registry.get(name)
             _stderr().print(f"pulling {spec.source} …")
-            commit = download(spec)
+            commit = pull(spec)
             typer.echo(f"{name}\t{spec.source}\t{commit}")
 
 
@@ -424,6 +462,7 @@ def models_convert(
     offline: OfflineOpt = False,
 ) -> None:
     """Convert a model for the CTranslate2 backend ahead of its first use, with CTranslate2's own converter."""
+    from . import hub
     from .engines import ctranslate2 as ct2
     from .registry import Registry
 
@@ -431,7 +470,9 @@ def models_convert(
         _quiet_transformers()
         registry = Registry.load(models)
         spec = registry.models.get(name) or registry.resolve(name, "translation")
-        path = ct2.convert(spec.source, revision=spec.revision, quantization=quantization, output=output, force=force, local_files_only=offline)
+        source = hub.resolve(spec, local_files_only=offline)  # hub ids: fetched (with a bar) or found in the cache
+        output = output or ct2.cache_root() / ct2.cache_name(spec.source, spec.revision, quantization)
+        path = ct2.convert(source, revision=spec.revision, quantization=quantization, output=output, force=force, local_files_only=True)
         typer.echo(str(path))
 
 
@@ -452,8 +493,6 @@ def _summariser_options(models, offline, mt_model, sum_model, device, beams, fas
     """
     from .options import Options
 
-    # transformers draws a bar per weight file on every load: noise between our own progress lines.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     if fast and beams not in (None, 1):
         raise SummariseError("--fast means greedy decoding (beam 1): drop --beams or --fast")
     if quantization is not None and quantization not in PRECISIONS:
@@ -515,13 +554,23 @@ def _progress(quiet: bool):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("translate", total=None)
+    # Drawn from the first translated batch to the last: a first run's model downloads draw their own
+    # bars before (translation model) and after (summariser), and two live displays would tear each other.
+    bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    tasks = []
 
-        def advance(done: int, total: int) -> None:
-            bar.update(task, total=total, advance=done)
+    def advance(done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+            tasks.append(bar.add_task("translate", total=total))
+        bar.update(tasks[0], total=total, advance=done)
+        if bar.tasks[0].completed >= total:
+            bar.stop()
 
+    try:
         yield advance
+    finally:
+        bar.stop()
 
 
 def _check_output(output: Optional[Path], file: str) -> None:

@@ -1,4 +1,4 @@
-"""Deprecated: the engines moved to :mod:`summarise.engines`; hub downloads stay here.
+"""Deprecated: the engines moved to :mod:`summarise.engines`, hub downloads to :mod:`summarise.hub`.
 
 ``from summarise.loading import ModelCache`` (and the other old names) still works,
 with a DeprecationWarning; new code imports from :mod:`summarise.engines`.
@@ -6,11 +6,9 @@ with a DeprecationWarning; new code imports from :mod:`summarise.engines`.
 
 from __future__ import annotations
 
-import os
 import warnings
 from typing import Any
 
-from .errors import DependencyError, ModelLoadError
 from .registry import ModelSpec
 
 _MOVED = {
@@ -43,19 +41,7 @@ def __getattr__(name: str) -> Any:
 
 
 def download(spec: ModelSpec) -> str:
-    """Fetch a hub model into the normal Hugging Face cache; returns the resolved commit."""
-    try:
-        from huggingface_hub import snapshot_download
-    except ImportError as exc:  # pragma: no cover - transformers depends on it
-        raise DependencyError("huggingface_hub is missing: reinstall summarise") from exc
-    if spec.is_local:
-        return "local"
-    try:
-        path = snapshot_download(
-            spec.source,
-            revision=spec.revision,
-            allow_patterns=["*.json", "*.model", "*.spm", "*.txt", "*.safetensors", "vocab*", "merges*", "*.bin"],
-        )
-    except Exception as exc:  # the hub client raises many kinds; all mean the same to a user
-        raise ModelLoadError(f"could not download {spec.label}: {exc}; check your network and the model id") from None
-    return os.path.basename(path)
+    """Deprecated: :func:`summarise.hub.pull` (fetch into the Hugging Face cache; returns the commit)."""
+    from .hub import pull
+
+    return pull(spec)

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import hub
 from ..deps import install_hint, require
 from ..errors import DependencyError, ModelLoadError, SummariseError
 from ..registry import ModelSpec
@@ -364,7 +365,9 @@ class CTranslate2Engine(TokenWindow):
         self.device = resolve_device(device)
         path = converted_path(spec)
         if not is_converted(path):
-            path = convert(spec.source, revision=spec.revision, quantization=spec.quantization, local_files_only=local_files_only, name=spec.name)
+            # The hub's files first, through summarise.hub: a dead network fails fast, a download shows its bar.
+            source = hub.resolve(spec, local_files_only=local_files_only)
+            path = convert(source, revision=spec.revision, quantization=spec.quantization, local_files_only=True, name=spec.name, output=path)
         self.path = path
         self.metadata = json.loads((path / METADATA).read_text(encoding="utf-8"))
         self.generation = ModelGeneration.from_file(path / "generation_config.json")

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import hub
 from ..errors import ModelLoadError
 from ..registry import ModelSpec
 from .base import Generated, GenerationRequest, TokenWindow, resolve_device
@@ -41,6 +42,7 @@ class TransformersEngine(TokenWindow):
     """A Hugging Face tokenizer and seq2seq model on one device."""
 
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
+        source = hub.resolve(spec, local_files_only=local_files_only)  # first: no network fails before torch loads
         import torch
 
         from . import configured_threads, runnable_spec
@@ -53,7 +55,7 @@ class TransformersEngine(TokenWindow):
         self.dtype = torch.float16 if self.device == "cuda" else torch.float32
         if spec.quantization == "bf16":
             self.dtype = torch.bfloat16
-        self.tokenizer, self.model = _load_pretrained(spec, self.dtype, local_files_only)
+        self.tokenizer, self.model = _load_pretrained(spec, source, self.dtype, local_files_only)
         if spec.quantization == "int8":
             self.model = quantize_dynamic_int8(self.model)
         self.model.to(self.device).eval()
@@ -98,17 +100,17 @@ class TransformersEngine(TokenWindow):
         return results
 
 
-def _load_pretrained(spec: ModelSpec, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
+def _load_pretrained(spec: ModelSpec, source: str, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     from ..modelfiles import check_model_folder, describe_load_failure
 
     if spec.is_local:
         check_model_folder(spec.name, spec.source)
-    common = {"revision": spec.revision, "local_files_only": local_files_only, "trust_remote_code": False}
+    common = {"local_files_only": True, "trust_remote_code": False}  # source: a folder, from hub.resolve
     try:
-        tokenizer = AutoTokenizer.from_pretrained(spec.source, **common)
-        model = AutoModelForSeq2SeqLM.from_pretrained(spec.source, dtype=dtype, **common)
+        tokenizer = AutoTokenizer.from_pretrained(source, **common)
+        model = AutoModelForSeq2SeqLM.from_pretrained(source, dtype=dtype, **common)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(load_error_message(spec, local_files_only, exc)) from None
     except Exception as exc:  # damaged or refused weights; anything else is a bug and keeps its traceback

@@ -1,0 +1,55 @@
+"""run/translate keep library noise off the terminal: our own lines only, and with -q errors and "wrote FILE" only."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarise import cli
+from tests.articles import HEADLINE, PARAGRAPHS, long_sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def long_article(tmp_path):
+    """A 600-word sentence: some 670 tokens, past the tokenizer's model_max_length of 512.
+
+    Counting its tokens (to split it for the model's window) makes transformers warn
+    "Token indices sequence length is longer than the specified maximum sequence length".
+    """
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join([HEADLINE, PARAGRAPHS[0], long_sentence(600), PARAGRAPHS[1]]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["run", "translate"])
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_a_long_sentence_leaves_only_our_own_line(tmp_path, long_article, registry_path, command, quiet):
+    out = tmp_path / "out.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "summarise", command, str(long_article), "--models", str(registry_path), "--device", "cpu", "-o", str(out), *quiet],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Token indices" not in done.stderr
+    assert done.stderr == f"wrote {out}\n"
+    assert "Selon" in out.read_text(encoding="utf-8")
+
+
+def test_our_warnings_are_one_line_and_quiet_keeps_errors_only(capsys):
+    logger = logging.getLogger("summarise")
+    cli._quiet_libraries(quiet=False)
+    logger.warning("a batch of %d articles failed (%s); trying them one by one", 3, "first line\n  second line")
+    assert capsys.readouterr().err == "warning: a batch of 3 articles failed (first line second line); trying them one by one\n"
+    cli._quiet_libraries(quiet=True)
+    logger.warning("hidden by -q")
+    logger.error("shown")
+    assert capsys.readouterr().err == "error: shown\n"
+    cli._quiet_libraries(quiet=False)  # leave the handler as a plain run would
+    assert sum(isinstance(h, cli._OneLine) for h in logger.handlers) == 1
