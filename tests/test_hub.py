@@ -121,3 +121,74 @@ def test_probe_is_short_and_remembered():
     assert first is not None
     assert hub.probe(url) == first  # the second model of a run does not ask again
     assert time.monotonic() - started < 5
+
+
+def on_a_terminal(args: list[str], env: dict[str, str], timeout: float = 300) -> tuple[int, str, str]:
+    """Run with stderr on a pseudo-terminal, as a user's shell does: (status, stdout, what the terminal showed)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal has a size; tqdm draws to it
+    shown = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, env={**env, "COLUMNS": "100"}) as proc:
+        os.close(slave)
+        stdout, _ = proc.communicate(timeout=timeout)
+    reader.join(10)
+    os.close(master)
+    return proc.returncode, stdout.decode(), shown.decode(errors="replace")
+
+
+def test_a_first_run_downloads_with_byte_bars_and_the_next_one_needs_no_download(tmp_path, article_file, model_dirs):
+    from tqdm import tqdm
+
+    from tests import fakehub
+
+    copy = {p.name: p.read_bytes() for p in model_dirs["copy"].iterdir() if p.is_file()}
+    # Other formats of the same weights, as real repos carry: never fetched when safetensors are there.
+    served, stop = fakehub.serve({
+        "tiny-org/copy": {**copy, "pytorch_model.bin": b"\0" * 2048, "tf_model.h5": b"\0" * 2048},
+        "tiny-org/bart": model_dirs["bart"],
+    })
+    try:
+        registry = tmp_path / "models.toml"
+        registry.write_text(
+            '[defaults]\nsummariser = "bart"\ntranslation_fallback = "copy"\n'
+            '[models.copy]\ntask = "translation"\nsource = "tiny-org/copy"\nlanguages = ["fr"]\nmax_input_tokens = 31\nnum_beams = 1\n'
+            '[models.bart]\ntask = "summarisation"\nsource = "tiny-org/bart"\nmax_input_tokens = 64\nnum_beams = 1\nmax_new_tokens = 8\n',
+            encoding="utf-8",
+        )
+        env = hub_env(tmp_path / "hf-home", served.url)
+        command = [sys.executable, "-m", "summarise", "run", str(article_file), "--models", str(registry), "-f", "json", "--device", "cpu"]
+
+        status, stdout, terminal = on_a_terminal(command, env)
+        assert status == 0, terminal
+        assert '"id": "tiny-org/copy"' in stdout and '"id": "tiny-org/bart"' in stdout
+        assert terminal.count("Download complete") >= 2, terminal  # one byte bar per model, with sizes
+        assert tqdm.format_sizeof(sum(map(len, copy.values())), "B") in terminal  # the copy model's bytes, as tqdm writes them
+        assert sorted(served.fetched()) == sorted([*copy, *(p.name for p in model_dirs["bart"].iterdir() if p.is_file())])
+        assert "Traceback" not in terminal and "Warning" not in terminal
+
+        before = len(served.fetched())
+        status, stdout, terminal = on_a_terminal([*command, "-q"], env)
+        assert status == 0, terminal
+        assert terminal == ""  # -q: no bars, no warnings
+        assert len(served.fetched()) == before  # cached: nothing downloaded again
+    finally:
+        stop()

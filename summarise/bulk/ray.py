@@ -61,10 +61,9 @@ PASSED_ENV = ("OMP_WAIT_POLICY", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "T
 
 def require_ray():
     """The ``ray`` module, with Ray Data; a :class:`DependencyError` saying how to install it when absent."""
-    # ray.data, not only ray: ray without the [data] extra lacks pyarrow and pandas
-    require("ray.data", purpose="--engine ray", install=f"{RAY_INSTALL}, tested with Ray {TESTED_RAY}")
-    import ray
-
+    install = f"{RAY_INSTALL}, tested with Ray {TESTED_RAY}"
+    ray = require("ray", purpose="--engine ray", install=install)
+    require("ray.data", purpose="--engine ray", install=install)  # ray without the [data] extra lacks pyarrow and pandas
     return ray
 
 
