@@ -31,7 +31,8 @@ def closed_port() -> int:
 def hub_env(home: Path, endpoint: str, **extra: str) -> dict[str, str]:
     """The environment of a user with no cache and a hub at ``endpoint``; never the real hub."""
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_CACHE", "SUMMARISE_MODELS")}
-    return {**env, "HF_HOME": str(home), "HF_ENDPOINT": endpoint, "PYTHONPATH": str(ROOT), **extra}
+    # SUMMARISE_HOME too: CTranslate2 conversions are cached by hub id, and each test starts from nothing.
+    return {**env, "HF_HOME": str(home), "SUMMARISE_HOME": str(home / "summarise"), "HF_ENDPOINT": endpoint, "PYTHONPATH": str(ROOT), **extra}
 
 
 def summarise_cli(*args: str, env: dict[str, str], timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
