@@ -129,7 +129,7 @@ def run(
         _quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
-        document = _read(file)
+        document = _read(file, quiet)
         with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
@@ -164,7 +164,7 @@ def translate_command(
         _quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
-        document = _read(file)
+        document = _read(file, quiet)
         with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width)
@@ -312,12 +312,12 @@ def _quiet_transformers() -> None:
 
 
 class _OneLine(logging.Handler):
-    """Our own warnings: one line each, ``warning: …``, on the stderr of the moment."""
+    """Our own warnings: one line each, ``Warning: …``, on the stderr of the moment."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             text = " ".join(part.strip() for part in record.getMessage().splitlines() if part.strip())
-            sys.stderr.write(f"{record.levelname.lower()}: {text}\n")
+            sys.stderr.write(f"{record.levelname.capitalize()}: {text}\n")  # as "Error:" and the input's "Warning:" lines
         except Exception:  # noqa: BLE001 - logging must never break the run
             self.handleError(record)
 
@@ -524,7 +524,7 @@ def _protection(keep: Optional[list[str]], glossary: Optional[Path]) -> dict:
     return options
 
 
-def _read(file: str):
+def _read(file: str, quiet: bool = False):
     """The article, read; a decoding that needed a guess or a replacement is one ``Warning:`` line."""
     from .bulk.sources import read_article
     from .fetching import is_url
@@ -540,7 +540,7 @@ def _read(file: str):
             if path.is_dir():
                 raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
         document = read_article(file)  # through the one table of input kinds: a.html, a.html.gz, a URL
-    for warning in document.warnings:
+    for warning in () if quiet else document.warnings:  # -q: errors and "wrote FILE" only
         _stderr().print(f"Warning: {_printable(warning)}", markup=False, highlight=False)
     return document
 

@@ -43,7 +43,7 @@ def test_a_long_sentence_leaves_only_our_own_line(tmp_path, long_article, regist
     else:  # our own notes may come first (a first CTranslate2 conversion says so), one line each
         *notes, last = done.stderr.splitlines()
         assert last == f"wrote {out}"
-        assert all(note.startswith("warning: ") for note in notes), done.stderr
+        assert all(note.startswith("Warning: ") for note in notes), done.stderr
     assert "Selon" in out.read_text(encoding="utf-8")
 
 
@@ -51,10 +51,26 @@ def test_our_warnings_are_one_line_and_quiet_keeps_errors_only(capsys):
     logger = logging.getLogger("summarise")
     cli._quiet_libraries(quiet=False)
     logger.warning("a batch of %d articles failed (%s); trying them one by one", 3, "first line\n  second line")
-    assert capsys.readouterr().err == "warning: a batch of 3 articles failed (first line second line); trying them one by one\n"
+    assert capsys.readouterr().err == "Warning: a batch of 3 articles failed (first line second line); trying them one by one\n"
     cli._quiet_libraries(quiet=True)
     logger.warning("hidden by -q")
     logger.error("shown")
-    assert capsys.readouterr().err == "error: shown\n"
+    assert capsys.readouterr().err == "Error: shown\n"
     cli._quiet_libraries(quiet=False)  # leave the handler as a plain run would
     assert sum(isinstance(h, cli._OneLine) for h in logger.handlers) == 1
+
+
+def test_quiet_also_hides_the_inputs_own_warnings(tmp_path, registry_path):
+    """A repaired byte is worth a Warning line, except under -q."""
+    from typer.testing import CliRunner
+
+    page = tmp_path / "damaged.txt"
+    page.write_bytes(PARAGRAPHS[0].encode("utf-8") + b" \xff " + PARAGRAPHS[1].encode("utf-8"))
+    out = tmp_path / "out.txt"
+    args = ["translate", str(page), "--models", str(registry_path), "-s", "fr", "--device", "cpu", "-o", str(out)]
+    loud = CliRunner().invoke(cli.app, args)
+    assert loud.exit_code == 0, loud.stderr
+    assert loud.stderr.splitlines()[0].startswith("Warning: ") and loud.stderr.endswith(f"wrote {out}\n")
+    quiet = CliRunner().invoke(cli.app, [*args, "-q"])
+    assert quiet.exit_code == 0, quiet.stderr
+    assert quiet.stderr == f"wrote {out}\n"
