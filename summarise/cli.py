@@ -171,6 +171,12 @@ def translate_command(
     _strict(result, strict)
 
 
+class ProgressMode(str, Enum):
+    auto = "auto"
+    json = "json"
+    none = "none"
+
+
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
@@ -204,6 +210,7 @@ def bulk(
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
     quiet: QuietOpt = False,
+    progress: Annotated[ProgressMode, typer.Option("--progress", help="auto: a bar when stderr is a terminal; json: one JSON object per line on stderr (at most one a second, and an 'end' line), for schedulers; none: no progress. --quiet is none.")] = ProgressMode.auto,
     strict: Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} when an article has a sentence flagged by the quality checks (failed articles still exit {int(ExitCode.ERROR)}); every record is written all the same.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise-news\\[ray]'). Nothing else in the command changes.")] = Engine.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
@@ -245,12 +252,14 @@ def bulk(
 
             arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)
         _quiet_libraries(quiet)
-        with _bulk_progress(quiet, inputs, out) as (hook, console, total):
+        with _bulk_progress(progress, quiet, inputs, out) as (hook, console, total, finish):
             run = run_archive(inputs, progress=hook, total=total, **arguments)
             with run:
                 for record in run:
                     if not record.ok and run.stats.failed <= 10:
                         console.print(f"failed: {_printable(record.id)}: {_printable(record.error)}", markup=False, highlight=False)
+            if finish is not None:
+                finish(run.stats)
         stats = run.stats
         for example in stats.unread_examples:
             _stderr().print(f"not read: {_printable(example)}", markup=False, highlight=False)
@@ -267,28 +276,25 @@ def bulk(
 
 
 @contextlib.contextmanager
-def _bulk_progress(quiet: bool, inputs: list[str], out: Path):
-    """(hook, console, total): a bar with articles/s, sentences/s and ETA; no hook when quiet or not a terminal."""
+def _bulk_progress(mode: ProgressMode, quiet: bool, inputs: list[str], out: Path):
+    """(hook, console, total, finish): a bar on a terminal, JSON lines with --progress json, nothing when quiet."""
     console = _stderr()
-    if quiet or not console.is_terminal:
-        yield None, console, None
+    if quiet or mode is ProgressMode.none or (mode is ProgressMode.auto and not console.is_terminal):
+        yield None, console, None, None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from .bulk import count_articles
 
     total = count_articles(inputs, exclude=[out])
-    columns = (TextColumn("bulk"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rates]}"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("bulk", total=total, rates="")
+    if mode is ProgressMode.json:
+        from .bulk.progress import JsonProgress
 
-        def hook(stats) -> None:
-            rates = f"{stats.articles_per_second:.1f} articles/s · {stats.sentences_per_second:.0f} sentences/s"
-            if stats.not_articles:  # crawls and bundles: what was passed over so far, total unknown
-                rates += f" · {sum(stats.not_articles.values())} skipped, not articles"
-            bar.update(task, completed=stats.done, rates=rates)
+        hook = JsonProgress(sys.stderr)
+        yield hook, console, total, lambda stats: hook.write(stats, "end")
+        return
+    from .bulk.progress import progress_bar
 
-        yield hook, bar.console, total
+    with progress_bar(console, total) as (hook, bar_console):
+        yield hook, bar_console, total, None
 
 
 def _printable(text: str) -> str:

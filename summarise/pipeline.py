@@ -299,6 +299,11 @@ class Summariser:
         return twin
 
     @property
+    def budget_retries(self) -> int:
+        """Pieces this summariser's translators tried again with a larger token budget, so far."""
+        return sum(translator.budget_retries for translator in self._translators.values())
+
+    @property
     def can_summarise(self) -> bool:
         """Whether the registry (or ``sum_model``) names a summarisation model."""
         return self.sum_spec is not None

@@ -92,6 +92,7 @@ class Translator:
             self.settings = replace(self.settings, batch_tokens=tokens, max_batch_size=max(self.settings.max_batch_size, sentences))
         self.cache = cache
         self.retry = retry
+        self.budget_retries = 0  # pieces tried again with a larger token budget, over this translator's life
 
     def translate(self, texts: list[str], progress: Progress | None = None) -> list[TranslatedText]:
         """Translations of ``texts``, in their order; ``progress`` gets the count of texts newly done."""
@@ -157,17 +158,38 @@ class Translator:
         return units
 
     def _run(self, units: list[_Unit], done: Callable[[int], None], extra: dict | None = None) -> dict[int, list[Generated]]:
-        """Generate for all units in length-sorted batches, then put pieces back in order."""
-        remaining = {}
+        """Generate for all units in length-sorted batches, then put pieces back in order.
+
+        A piece that ran out of its token budget is tried once more with twice
+        the budget; those second tries are batched too, sorted by length as the
+        first ones, so that a model that hits the budget on most pieces slows a
+        run down by about one more pass, not to one ``generate()`` call per piece.
+        """
+        extra = extra or {}
+        remaining: dict[int, int] = {}
         for unit in units:
             remaining[unit.owner] = remaining.get(unit.owner, 0) + 1
         produced: dict[int, dict[int, Generated]] = {}
+
+        def finish(unit: _Unit, output: Generated) -> None:
+            produced.setdefault(unit.owner, {})[unit.order] = output
+            remaining[unit.owner] -= 1
+            if remaining[unit.owner] == 0:
+                done(unit.owner)
+
+        again: list[_Unit] = []
         for batch in self._batches(sorted(units, key=lambda u: u.tokens, reverse=True)):
-            for unit, output in zip(batch, self._generate(batch, extra or {})):
-                produced.setdefault(unit.owner, {})[unit.order] = output
-                remaining[unit.owner] -= 1
-                if remaining[unit.owner] == 0:
-                    done(unit.owner)
+            budget = self._budget(max(unit.tokens for unit in batch))
+            for unit, output in zip(batch, self._generate(batch, budget, extra)):
+                if output.hit_limit and self._larger(unit.tokens) > output.tokens:
+                    again.append(unit)  # its first output is dropped: the second try replaces it, as it always did
+                else:
+                    finish(unit, output)
+        self.budget_retries += len(again)
+        for batch in self._batches(again):  # already longest first
+            budget = self._larger(max(unit.tokens for unit in batch))
+            for unit, output in zip(batch, self._generate(batch, budget, extra)):
+                finish(unit, output)
         return {owner: [pieces[order] for order in sorted(pieces)] for owner, pieces in produced.items()}
 
     def _batches(self, units: list[_Unit]) -> list[list[_Unit]]:
@@ -190,18 +212,14 @@ class Translator:
         wanted = math.ceil(tokens * self.settings.output_ratio) + self.settings.output_margin
         return min(wanted, self.engine.max_output_tokens)
 
-    def _generate(self, batch: list[_Unit], extra: dict) -> list[Generated]:
+    def _larger(self, tokens: int) -> int:
+        """The budget of a second try, for a piece that ran out of its first."""
+        return min(2 * self._budget(tokens), self.engine.max_output_tokens)
+
+    def _generate(self, batch: list[_Unit], budget: int, extra: dict) -> list[Generated]:
         """``extra``: more GenerationRequest fields (a retry's anti-repetition settings)."""
-        longest = max(unit.tokens for unit in batch)
-        request = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=self._budget(longest), **extra)
-        outputs = self.engine.generate([unit.text for unit in batch], request)
-        # A piece that ran out of budget gets one more try alone, with a budget of its own twice as large.
-        for position, (unit, output) in enumerate(zip(batch, outputs)):
-            larger = min(2 * self._budget(unit.tokens), self.engine.max_output_tokens)
-            if output.hit_limit and larger > output.tokens:
-                retry = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=larger, **extra)
-                outputs[position] = self.engine.generate([unit.text], retry)[0]
-        return outputs
+        request = GenerationRequest(num_beams=self.settings.num_beams, max_new_tokens=budget, **extra)
+        return self.engine.generate([unit.text for unit in batch], request)
 
 
 def _join(pieces: list[Generated]) -> TranslatedText:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, CoreSettings, article_records
 from .ray import Ray
-from .records import ArticleRecord, BulkStats, ProgressHook
+from .records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, ProgressHook
 from .resume import resume_rule
 from .run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
 from .sources import ARTICLE_SUFFIXES, INPUT_KINDS, JSONL_SUFFIXES, InputKind, InputSpec, SourceArticle, count_articles, iter_articles
@@ -47,7 +47,9 @@ __all__ = [
     "RECORDS_NAME",
     "ArchiveRun",
     "ArchiveWriter",
+    "PROGRESS_EVENTS",
     "ArticleRecord",
+    "BulkProgress",
     "BulkStats",
     "CoreSettings",
     "InputKind",

@@ -25,6 +25,7 @@ logger = logging.getLogger("summarise")
 DEFAULT_WINDOW_SENTENCES = 2000
 DEFAULT_WINDOW_ARTICLES = 1000
 DEFAULT_CACHE_ENTRIES = 100_000  # a run's in-memory translation cache, when it has no other
+SUMMARY_BATCH_ARTICLES = 16  # a window's summaries are made this many articles at a time, so progress moves between
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class _Item:
     prepared: Prepared | None = None
     result: Translation | None = None
     error: str | None = None
+    sentences: int = 0
 
 
 def article_records(
@@ -122,22 +124,33 @@ class Core:
             _raise_if_setup(exc)
             logger.exception("article %s failed while reading", article.id)
             item.error = f"{type(exc).__name__}: {exc}"
+        item.sentences = len(item.prepared.sentences) if item.prepared else 0
         article.content = None  # the raw bytes are no longer needed
         return item
 
     def _finish(self, window: list[_Item]) -> Iterator[ArticleRecord]:
+        stats = self.stats
         ready = [item for item in window if item.prepared is not None]
+        stats.window_articles, stats.window_sentences = len(window), sum(item.sentences for item in window)
+        stats.window_summaries, stats.window_summarise, stats.in_flight = 0, self.with_summary, 0
+        retries = _budget_retries(self.summariser)
         for item, outcome in zip(ready, self._translate(ready)):
             if isinstance(outcome, BaseException):
                 item.error = _describe(outcome)
             else:
                 item.result = outcome
             item.prepared = None
-        self.stats.in_flight = 0
+        stats.in_flight = stats.window_sentences  # translated or failed; fallbacks one by one do not report
         if self.with_summary:
             self._summarise([item for item in window if item.result is not None and item.error is None])
+        stats.budget_retries += _budget_retries(self.summariser) - retries
         for item in window:
             article = item.article
+            # This article leaves the window as its record is counted: the estimate neither jumps back nor counts it twice.
+            stats.window_articles -= 1
+            stats.window_sentences -= item.sentences
+            stats.in_flight -= item.sentences
+            stats.window_summaries = min(stats.window_summaries, stats.window_articles)
             yield ArticleRecord(
                 id=article.id,
                 index=article.index,
@@ -148,9 +161,18 @@ class Core:
                 flags=article.flags,
                 with_summary=self.with_summary,
             )
+        stats.in_flight = stats.window_articles = stats.window_sentences = stats.window_summaries = 0
 
     def _summarise(self, items: list[_Item]) -> None:
-        """Summaries for a window's articles in shared batches; if that fails, one by one, so only the bad one fails."""
+        """Summaries for a window's articles, a few batches at a time, so that progress moves between them."""
+        for start in range(0, len(items), SUMMARY_BATCH_ARTICLES):
+            chunk = items[start : start + SUMMARY_BATCH_ARTICLES]
+            self._summarise_together(chunk)
+            self.stats.window_summaries += len(chunk)
+            self._report("summaries")
+
+    def _summarise_together(self, items: list[_Item]) -> None:
+        """Summaries for some of a window's articles in shared batches; if that fails, one by one, so only the bad one fails."""
         if not items:
             return
         if len(items) > 1:
@@ -181,7 +203,7 @@ class Core:
 
         def advance(done: int, _total: int) -> None:
             self.stats.in_flight += done
-            self._report()
+            self._report("sentences")
 
         try:
             return self.summariser.translate_prepared([item.prepared for item in ready], progress=advance)
@@ -199,9 +221,15 @@ class Core:
                 outcomes.append(exc)
         return outcomes
 
-    def _report(self) -> None:
+    def _report(self, event: str) -> None:
         if self.progress is not None:
+            self.stats.event = event
             self.progress(self.stats)
+
+
+def _budget_retries(summariser: Summariser) -> int:
+    """Pieces the summariser's translators tried again with a larger budget so far (0 for summarisers that do not count)."""
+    return getattr(summariser, "budget_retries", 0)
 
 
 def _raise_if_setup(exc: BaseException) -> None:

@@ -106,6 +106,12 @@ class BulkStats:
     flagged: int = 0  # ok articles with a sentence flagged by the quality checks (failures with --strict)
     sentences: int = 0  # sentences of the articles finished in this run
     in_flight: int = 0  # sentences translated so far in the current window
+    window_articles: int = 0  # articles being translated (and summarised) together now
+    window_sentences: int = 0  # their sentences
+    window_summaries: int = 0  # their summaries done so far (summary runs)
+    window_summarise: bool = False  # the window's articles get summaries: half its work, for the estimate
+    budget_retries: int = 0  # pieces that ran out of their token budget and were tried again, batched, with twice that
+    event: str = "start"  # what the last progress call reports: one of PROGRESS_EVENTS
     cache_hits: int = 0  # sentences found in the translation cache
     cache_misses: int = 0  # distinct sentences not found there: what the model translated
     total: int | None = None  # articles expected, when the caller counted them
@@ -149,6 +155,41 @@ class BulkStats:
     def sentences_per_second(self) -> float:
         return (self.sentences + self.in_flight) / self.seconds if self.seconds > 0 else 0.0
 
+    @property
+    def window_fraction(self) -> float:
+        """How much of the current window is done, from its sentences translated (and summaries done), 0 to 1."""
+        translated = min(1.0, self.in_flight / self.window_sentences) if self.window_sentences else 0.0
+        if not self.window_summarise:
+            return translated
+        summarised = min(1.0, self.window_summaries / self.window_articles) if self.window_articles else 0.0
+        return (translated + summarised) / 2
+
+    @property
+    def articles_estimate(self) -> float:
+        """Articles done, counting the current window's share of work done: moves with every sentence, not every window."""
+        return self.done + self.window_articles * self.window_fraction
+
+    def snapshot(self) -> BulkProgress:
+        """The run as it stands, as a typed, plain value (what ``--progress json`` prints)."""
+        seconds = self.seconds
+        worked = self.processed + self.window_articles * self.window_fraction  # this run's work, skips aside
+        rate = worked / seconds if seconds > 0 else 0.0
+        left = None if self.total is None else max(0.0, self.total - self.articles_estimate)
+        return BulkProgress(
+            event=self.event,
+            articles=round(self.articles_estimate, 2),
+            total=self.total,
+            ok=self.ok,
+            failed=self.failed,
+            skipped=self.skipped,
+            sentences=self.sentences + self.in_flight,
+            budget_retries=self.budget_retries,
+            seconds=round(seconds, 3),
+            articles_per_second=round(rate, 3),
+            sentences_per_second=round(self.sentences_per_second, 3),
+            eta_seconds=None if left is None or rate <= 0 else round(left / rate, 1),
+        )
+
     def line(self) -> str:
         """``120 ok (3 all from the cache), 2 failed, 40 skipped (already done), 5 flagged …; 900 sentences: ...``.
 
@@ -161,6 +202,7 @@ class BulkStats:
             f"{f', {self.unread} not read (symlinks leaving the input, loops, not regular files)' if self.unread else ''}; "
             f"{self.sentences} sentences: {self.cache_misses} translated by the model, {self.cache_hits} cache hits; "
             f"{self.seconds:.1f} s; {self.articles_per_second:.2f} articles/s, {self.sentences_per_second:.1f} sentences/s"
+            + (f"; {self.budget_retries} pieces tried again with a larger token budget (batched)" if self.budget_retries else "")
             + (f"; not articles, skipped: {self.not_articles_line()}" if self.not_articles else "")
         )
 
@@ -179,6 +221,7 @@ class BulkStats:
             "sentences": self.sentences,
             "cache_hits": self.cache_hits,
             "cache_misses": self.cache_misses,
+            "budget_retries": self.budget_retries,
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.articles_per_second, 3),
             "sentences_per_second": round(self.sentences_per_second, 3),
@@ -186,4 +229,48 @@ class BulkStats:
         }
 
 
+# What a progress call reports (``BulkStats.event``, ``BulkProgress.event``):
+PROGRESS_EVENTS = {
+    "skipped": "an article OUT already holds was passed over",
+    "sentences": "sentences of the current window were translated",
+    "summaries": "summaries of the current window were done",
+    "article": "an article's record was written",
+}
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """One progress event of a bulk run, as plain values: :meth:`BulkStats.snapshot`.
+
+    ``articles`` is an estimate that counts the current window's share of work
+    done, so it moves while a window is translated; ``articles_per_second`` and
+    ``eta_seconds`` follow from it (so from sentence throughput); ``eta_seconds``
+    is None until the total and a rate are known.
+    """
+
+    event: str
+    articles: float
+    total: int | None
+    ok: int
+    failed: int
+    skipped: int
+    sentences: int
+    budget_retries: int
+    seconds: float
+    articles_per_second: float
+    sentences_per_second: float
+    eta_seconds: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
 ProgressHook = Callable[[BulkStats], None]
+"""``progress(stats)``: called with the run's live :class:`BulkStats` whenever something moves.
+
+``stats.event`` says what (see ``PROGRESS_EVENTS``): sentences translated and
+summaries done inside a window call it too, within one batch of the window's
+start, so a bar can move before any article is finished.  ``stats.snapshot()``
+is the same moment as a frozen :class:`BulkProgress`; ``stats.articles_estimate``
+is the count to draw.  The hook runs in the run's thread: keep it quick.
+"""

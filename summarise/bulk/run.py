@@ -45,8 +45,9 @@ class Job:
     stats: BulkStats
     progress: ProgressHook | None = None
 
-    def report(self) -> None:
+    def report(self, event: str) -> None:
         if self.progress is not None:
+            self.stats.event = event
             self.progress(self.stats)
 
 
@@ -155,7 +156,8 @@ def run_archive(
     are translated together.  ``cache``: a
     :class:`~summarise.caching.TranslationCache`, or a path for an on-disk
     SQLite cache; by default the summariser's own, else an in-memory LRU.
-    ``progress`` is called with the stats after each article and batch.
+    ``progress`` is called with the live :class:`BulkStats` after each article
+    and each batch of sentences or summaries (see :data:`ProgressHook`).
     ``executor``: :class:`Local` (the default) or ``Ray(...)``.
     """
     executor = executor if executor is not None else Local()
@@ -193,7 +195,7 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
                 continue
             if writer is not None and done(article, writer):
                 stats.skipped += 1
-                job.report()
+                job.report("skipped")
                 continue
             yield article
 
@@ -209,7 +211,7 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
             if writer is not None:
                 writer.write(record)
             stats.count(record)
-            job.report()
+            job.report("article")
             yield record
         finished = True
     except (OSError, DiskFullError, sqlite3.OperationalError) as exc:
