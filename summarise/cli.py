@@ -213,7 +213,8 @@ def bulk(
     progress: Annotated[ProgressMode, typer.Option("--progress", help="auto: a bar when stderr is a terminal; json: one JSON object per line on stderr (at most one a second, and an 'end' line), for schedulers; none: no progress. --quiet is none.")] = ProgressMode.auto,
     strict: Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} when an article has a sentence flagged by the quality checks (failed articles still exit {int(ExitCode.ERROR)}); every record is written all the same.")] = False,
     engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise-news\\[ray]'). Nothing else in the command changes.")] = Engine.local,
-    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, auto). Default: $RAY_ADDRESS, else a local Ray on this machine.")] = None,
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, or auto: the one `ray start` runs on this machine). Default: $RAY_ADDRESS, else a private Ray for this run only, even when a `ray start` cluster runs here.")] = None,
+    ray_logs: Annotated[bool, typer.Option("--ray-logs", help="With --engine ray: show Ray's and the workers' own log lines (default: kept off the terminal, where they would draw over the progress bar).")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
     gpus_per_worker: Annotated[float, typer.Option("--gpus-per-worker", min=0, help="With --engine ray: GPUs each worker asks Ray for (0.5: two workers share a GPU).")] = 0.0,
 ) -> None:
@@ -244,10 +245,10 @@ def bulk(
             require_ray()  # before anything slow: without the extra, say how to install it
             if cache is not None:
                 raise SummariseError("--cache is a SQLite file for one process: with --engine ray each worker keeps its own cache in memory; drop --cache")
-            arguments.update(settings, executor=Ray(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker))  # each worker builds its own Summariser
+            arguments.update(settings, executor=Ray(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker, logs=ray_logs))  # each worker builds its own Summariser
         else:
-            if ray_address is not None or workers is not None or gpus_per_worker:
-                raise SummariseError("--ray-address, --workers and --gpus-per-worker go with --engine ray")
+            if ray_address is not None or workers is not None or gpus_per_worker or ray_logs:
+                raise SummariseError("--ray-address, --workers, --gpus-per-worker and --ray-logs go with --engine ray")
             from .pipeline import Summariser
 
             arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)

@@ -45,3 +45,7 @@ class DependencyError(SummariseError):
 
 class OptionsError(SummariseError):
     """A per-call option is out of range or of the wrong kind (see :class:`summarise.options.Options`)."""
+
+
+class ClusterError(SummariseError):
+    """A Ray cluster cannot be joined or used: no cluster, an address that does not answer, a missing token."""

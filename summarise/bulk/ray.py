@@ -28,16 +28,18 @@ torch threads explicitly.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import pickle
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..deps import install_hint, require
-from ..errors import SummariseError
+from ..errors import ClusterError, SummariseError
 from .core import DEFAULT_CACHE_ENTRIES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats
 from .resume import id_key
@@ -54,6 +56,11 @@ TESTED_RAY = "2.60"
 DEFAULT_BATCH_ARTICLES = 64  # articles per actor call: the unit of work, and of what a retry redoes
 DEFAULT_SLAB_ARTICLES = 50_000  # pending articles per Ray dataset (one actor pool, one model load per actor)
 MAX_CPUS_PER_WORKER = 1.0
+FIRST_BATCH_ARTICLES = 4  # the first batch of each actor is this small, so that the bar moves once models are loaded
+CONNECT_TIMEOUT = 10.0  # seconds for a cluster address to accept a connection
+REACH_BACK_TIMEOUT = 120.0  # seconds for every node to run a task and send its result back to this machine (the driver)
+AUTH_HINT = ("if the cluster uses token authentication, set RAY_AUTH_MODE=token in this shell and give the cluster's token "
+             "(~/.ray/auth_token, chmod 600, or RAY_AUTH_TOKEN_PATH / RAY_AUTH_TOKEN)")
 # Passed on to the actors when set in the driver, so that workers find and load models as the driver would.
 # Never secrets (HF_TOKEN): a runtime_env is visible to anyone who can see the cluster's jobs.
 PASSED_ENV = ("OMP_WAIT_POLICY", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_ENDPOINT", "SUMMARISE_HOME")
@@ -71,9 +78,12 @@ def require_ray():
 class Ray:
     """The Ray executor: where and how wide a run goes (``run_archive(..., executor=Ray(workers=8))``).
 
-    ``address``: a running cluster (``ray://…`` or ``HOST:PORT``, or ``auto``);
-    None starts a private local Ray (unless ``RAY_ADDRESS`` names one, or this
-    process already called ``ray.init``).  ``workers``: the most actors, each with
+    ``address``: a running cluster (``ray://…`` or ``HOST:PORT``, or ``auto``:
+    the one ``ray start`` runs on this machine); None: ``$RAY_ADDRESS`` if set,
+    else a private Ray started for this run and stopped after it, even when a
+    ``ray start`` cluster runs on this machine (unless this process already
+    called ``ray.init``).  ``logs``: let the workers' log lines through to this
+    terminal (off: they would draw over the progress bar).  ``workers``: the most actors, each with
     its own models (default: one per ``gpus_per_worker`` GPUs of the cluster, else
     one per 2 CPUs).  ``cpus_per_worker``: Ray's CPU request per actor (default
     ``min(1, CPUs / (workers + 1))``: never all CPUs).  ``threads``: torch threads
@@ -91,6 +101,8 @@ class Ray:
     batch_articles: int = DEFAULT_BATCH_ARTICLES
     slab_articles: int = DEFAULT_SLAB_ARTICLES
     num_cpus: int | None = None
+    logs: bool = False
+    first_batch_articles: int = FIRST_BATCH_ARTICLES
 
     def check(self, *, summariser: Summariser | None = None, cache: Any = None, settings: dict[str, Any] | None = None) -> None:
         """Ray is installed, these settings make sense, and the run passes settings, not objects, for the actors."""
@@ -208,16 +220,18 @@ class ArticleActor:
         articles: list[SourceArticle] = [pickle.loads(blob) for blob in batch.column("article").to_pylist()]
         cache = self.summariser.cache
         hits, misses = cache.hits, cache.misses
-        records = list(Core(self.summariser, self.settings, BulkStats()).records(articles))
+        stats = BulkStats()
+        records = list(Core(self.summariser, self.settings, stats).records(articles))
         blobs = [pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL) for record in records]
         counts = [0] * len(blobs)
-        hit_counts, miss_counts = list(counts), list(counts)
-        if blobs:
-            hit_counts[0], miss_counts[0] = cache.hits - hits, cache.misses - misses
+        hit_counts, miss_counts, retry_counts = list(counts), list(counts), list(counts)
+        if blobs:  # the batch's counts ride on its first row
+            hit_counts[0], miss_counts[0], retry_counts[0] = cache.hits - hits, cache.misses - misses, stats.budget_retries
         return pa.table({
             "record": pa.array(blobs, type=pa.binary()),
             "cache_hits": pa.array(hit_counts, type=pa.int64()),
             "cache_misses": pa.array(miss_counts, type=pa.int64()),
+            "budget_retries": pa.array(retry_counts, type=pa.int64()),
         })
 
 
@@ -225,20 +239,115 @@ class ArticleActor:
 
 
 def _connect(ray, options: Ray) -> bool:
-    """Join the cluster (or start a private local Ray); True when this run started Ray and must stop it."""
+    """Join the cluster (or start a private local Ray); True when this run started Ray and must stop it.
+
+    Failures become one :class:`ClusterError` line that says what to do: no
+    cluster at ``auto``, an address that does not answer within
+    ``CONNECT_TIMEOUT``, a refused token, nodes that cannot reach this machine back.
+    """
     started = False
     if not ray.is_initialized():
-        if options.address:
-            ray.init(address=options.address, logging_level=logging.WARNING)
-        else:
-            # None: RAY_ADDRESS if set, else a new local Ray; num_cpus only applies to a new one.
-            ray.init(num_cpus=options.num_cpus, include_dashboard=False, logging_level=logging.WARNING)
+        # "local": a new Ray of our own.  Without it ray.init() joins a `ray start` cluster running on this machine.
+        address = options.address or os.environ.get("RAY_ADDRESS") or "local"
+        if address == "auto":
+            address = _started_cluster(ray)
+        if address != "local":
+            _check_reachable(address)
+        arguments = {"logging_level": logging.WARNING, "log_to_driver": options.logs}
+        if address == "local":
+            arguments.update(num_cpus=options.num_cpus, include_dashboard=False)
+        try:
+            with _stderr_off(not options.logs):  # Ray's C++ core writes there (a refused token: a line a second for 20 s)
+                ray.init(address=address, **arguments)
+        except Exception as exc:
+            raise _cluster_error(ray, address, exc) from None
         started = True
+        if address != "local":
+            _check_reach_back(ray, address)
+    if not options.logs:  # Ray's own driver-side lines would draw over the bar too ("ray.data" does not propagate to "ray")
+        for name in ("ray", "ray.data", "ray.data._internal.execution.streaming_executor"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # the CLI draws its own
     context.print_on_execution_start = False
     logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "Progress bars disabled": we know
     return started
+
+
+@contextlib.contextmanager
+def _stderr_off(off: bool) -> Iterator[None]:
+    """File descriptor 2 to /dev/null for a while: lines written by C++ code do not pass through Python's sys.stderr."""
+    if not off:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _started_cluster(ray) -> str:
+    """The address ``ray start`` left on this machine; Ray's own "auto" would also join any Ray it finds running (another run's)."""
+    try:
+        from ray._private.services import find_bootstrap_address
+    except ImportError:  # pragma: no cover - a Ray that moved it: its own lookup
+        return "auto"
+    found = find_bootstrap_address(None)
+    if not found:
+        raise ClusterError("--ray-address auto found no running Ray cluster on this machine: start one with `ray start --head`, "
+                           "give its address (HOST:6379), or drop --ray-address for a private Ray of this run")
+    return found
+
+
+def _check_reachable(address: str) -> None:
+    """A TCP connection to the address within ``CONNECT_TIMEOUT``, else a ClusterError; Ray itself would retry for minutes."""
+    import socket
+
+    where = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = where.rpartition(":")
+    if not host or not port.isdigit():
+        raise ClusterError(f"--ray-address {address!r} is not HOST:PORT, ray://HOST:PORT or auto")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise ClusterError(f"the Ray cluster at {address} did not answer within {CONNECT_TIMEOUT:g} s ({exc.strerror or exc}): "
+                           f"check the address, that `ray start --head` runs there, and that port {port} is open to this machine") from None
+
+
+def _cluster_error(ray, address: str, exc: Exception) -> ClusterError:
+    text = str(exc)
+    if isinstance(exc, getattr(ray.exceptions, "AuthenticationError", ())) or "auth" in text.lower() or "token" in text.lower():
+        return ClusterError(f"the Ray cluster at {address} refused this machine's credentials: {AUTH_HINT}")
+    return ClusterError(f"could not join the Ray cluster at {address} ({type(exc).__name__}: {text.splitlines()[0] if text else 'no message'}): "
+                        f"{AUTH_HINT}; and check that this machine runs the cluster's Ray and Python versions")
+
+
+def _check_reach_back(ray, address: str) -> None:
+    """One tiny task per node, its result sent back here: a node that cannot reach this machine fails now, not silently later."""
+    nodes = [node for node in ray.nodes() if node.get("Alive")]
+    if len(nodes) < 2:
+        return  # one node: this machine's, or one the connection itself just reached
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    ping = ray.remote(num_cpus=0)(_ping)
+    pending = {ping.options(scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)).remote(): node for node in nodes}
+    ready, missing = ray.wait(list(pending), num_returns=len(pending), timeout=REACH_BACK_TIMEOUT)
+    if missing:
+        where = ", ".join(sorted(pending[ref].get("NodeManagerAddress", "?") for ref in missing))
+        ray.shutdown()
+        raise ClusterError(f"Ray node(s) {where} of {address} sent nothing back within {REACH_BACK_TIMEOUT:g} s: every node must reach "
+                           "this machine (the driver) on its Ray ports; run summarise on a node of the cluster, or open those ports "
+                           "(on a host with several interfaces, start Ray with --node-ip-address)")
+
+
+def _ping() -> int:
+    return os.getpid()
 
 
 def _slabs(articles: Iterator[SourceArticle], size: int) -> Iterator[list[SourceArticle]]:
@@ -254,11 +363,20 @@ def _slabs(articles: Iterator[SourceArticle], size: int) -> Iterator[list[Source
 
 def _process(ray, options: Ray, sizing: Sizing, slab: list[SourceArticle], worker_options: dict[str, Any], job: Job) -> Iterator[ArticleRecord]:
     """One slab through a fresh actor pool: pickled articles in, pickled records and cache counts out."""
-    batch = options.batch_articles
-    items = [{"article": pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)} for article in slab]
+    import pyarrow as pa
+
+    blobs = [pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL) for article in slab]
     del slab
-    dataset = ray.data.from_items(items, override_num_blocks=max(1, math.ceil(len(items) / batch)))
-    del items
+    # One block is one actor call.  The first block of each actor is small, so that the first records (and the bar)
+    # come soon after the models load, not after a whole batch; the rest are full batches.
+    sizes = batch_sizes(len(blobs), options.batch_articles, min(options.first_batch_articles, options.batch_articles), sizing.workers)
+    tables, start = [], 0
+    for size in sizes:
+        tables.append(pa.table({"article": pa.array(blobs[start : start + size], type=pa.binary())}))
+        start += size
+    del blobs
+    dataset = ray.data.from_arrow(tables)
+    del tables
     mapped = dataset.map_batches(
         ArticleActor,
         fn_constructor_kwargs={
@@ -266,7 +384,7 @@ def _process(ray, options: Ray, sizing: Sizing, slab: list[SourceArticle], worke
             "settings": job.settings,
             "threads": sizing.threads,
         },
-        batch_size=batch,
+        batch_size=None,  # a block is a batch: see sizes above
         batch_format="pyarrow",
         zero_copy_batch=True,
         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=sizing.workers),
@@ -280,8 +398,24 @@ def _process(ray, options: Ray, sizing: Sizing, slab: list[SourceArticle], worke
     for table in mapped.iter_batches(batch_size=None, batch_format="pyarrow"):
         job.stats.cache_hits += sum(table.column("cache_hits").to_pylist())
         job.stats.cache_misses += sum(table.column("cache_misses").to_pylist())
+        job.stats.budget_retries += sum(table.column("budget_retries").to_pylist())
         for blob in table.column("record").to_pylist():
             yield pickle.loads(blob)
+
+
+def batch_sizes(articles: int, batch: int, first: int, workers: int) -> list[int]:
+    """Articles per actor call: ``workers`` calls of ``first`` articles, then calls of ``batch``; they add up to ``articles``."""
+    sizes: list[int] = []
+    left = articles
+    for _ in range(workers):
+        if left <= 0:
+            break
+        sizes.append(min(first, left))
+        left -= sizes[-1]
+    while left > 0:
+        sizes.append(min(batch, left))
+        left -= sizes[-1]
+    return sizes
 
 
 def _worker_env() -> dict[str, str]:

@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import DiskFullError, OutputError
@@ -202,6 +203,10 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
     records = None
     finished = False
     failed_writing = False
+    written = 0
+    # A run that fails before its first record (a Ray cluster it cannot join) leaves no empty records file behind.
+    fresh = [] if writer is None else _missing(writer.records_path.parent) + [
+        path for path in (writer.articles_dir, writer.records_path) if path is not None and not path.exists()]
     try:
         if writer is not None:
             writer.open()
@@ -210,6 +215,7 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
         for record in records:
             if writer is not None:
                 writer.write(record)
+                written += 1
             stats.count(record)
             job.report("article")
             yield record
@@ -229,6 +235,8 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
             if writer is not None:
                 try:
                     writer.close(compact=finished)
+                    if not finished and not written:
+                        _remove_if_empty(fresh)
                 except (OSError, OutputError) as exc:
                     if not failed_writing:  # else the first failure is the one to tell
                         failure = _write_failure(exc, writer, stats) if isinstance(exc, OSError) else exc
@@ -256,6 +264,27 @@ def _write_failure(exc: BaseException, writer: ArchiveWriter | None, stats: Bulk
         f"{what}{where}: the {stats.processed} records finished in this run before it are kept; "
         "free some space and run the same command again: it resumes where this run stopped"
     )
+
+
+def _missing(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet, outermost first."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+def _remove_if_empty(paths: list[Path]) -> None:
+    """The records file (and folder) this run created, when they hold nothing; anything else stays."""
+    for path in reversed(paths):  # the file, then its folder
+        try:
+            if path.is_dir():
+                path.rmdir()  # only when empty
+            elif path.is_file() and path.stat().st_size == 0:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def translate_archive(inputs: InputSpec | Iterable[InputSpec], **kwargs: Any) -> ArchiveRun:
