@@ -249,8 +249,8 @@ def _connect(ray, options: Ray) -> bool:
     if not ray.is_initialized():
         # "local": a new Ray of our own.  Without it ray.init() joins a `ray start` cluster running on this machine.
         address = options.address or os.environ.get("RAY_ADDRESS") or "local"
-        if address == "auto":
-            address = _started_cluster(ray)
+        if address == "auto":  # as Ray's own: $RAY_ADDRESS first (a `ray job submit` driver has it), else `ray start`'s
+            address = os.environ.get("RAY_ADDRESS") or _started_cluster(ray)
         if address != "local":
             _check_reachable(address)
         arguments = {"logging_level": logging.WARNING, "log_to_driver": options.logs}
