@@ -156,3 +156,14 @@ def test_cli_progress_json_lines_and_quiet(forced_registry, progress_archive, tm
     for flags in (("--progress", "json", "--quiet"), ()):  # --quiet wins; stderr that is not a terminal stays silent
         result = invoke(*common, "--out", tmp_path / f"b{len(flags)}.jsonl", *flags)
         assert result.exit_code == 0 and result.stderr.startswith("bulk: 40 ok"), result.stderr
+
+
+def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_registry, tmp_path):
+    rng = random.Random(11)
+    rows = [{"id": f"a{i}", "text": article_text(rng, sentences=3) if i % 4 else ""} for i in range(16)]  # every 4th: empty, an error record
+    archive = write_jsonl(tmp_path / "mixed.jsonl", rows)
+    estimates: list[float] = []
+    stats = summarise_archive([archive], summariser=Summariser(forced_registry, device="cpu", batch_tokens=64), source_lang="fr",
+                              window_sentences=100_000, progress=lambda s: estimates.append(s.articles_estimate), total=16).run()
+    assert stats.failed == 4 and stats.ok == 12
+    assert estimates == sorted(estimates) and estimates[-1] == 16

@@ -158,7 +158,7 @@ class BulkStats:
     @property
     def window_fraction(self) -> float:
         """How much of the current window is done, from its sentences translated (and summaries done), 0 to 1."""
-        translated = min(1.0, self.in_flight / self.window_sentences) if self.window_sentences else 0.0
+        translated = min(1.0, self.in_flight / self.window_sentences) if self.window_sentences else 1.0  # nothing to translate
         if not self.window_summarise:
             return translated
         summarised = min(1.0, self.window_summaries / self.window_articles) if self.window_articles else 0.0
