@@ -18,7 +18,6 @@ from summarise.registry import ModelSpec
 from summarise.translating import TranslationSettings, Translator
 from tests.test_bulk import article_text, write_jsonl
 
-
 # --------------------------------------------------------------------------- budget retries
 
 

@@ -12,9 +12,9 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
-import shutil
 import subprocess
 import sys
 import tempfile

@@ -337,7 +337,7 @@ def _check_reach_back(ray, address: str) -> None:
 
     ping = ray.remote(num_cpus=0)(_ping)
     pending = {ping.options(scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)).remote(): node for node in nodes}
-    ready, missing = ray.wait(list(pending), num_returns=len(pending), timeout=REACH_BACK_TIMEOUT)
+    _, missing = ray.wait(list(pending), num_returns=len(pending), timeout=REACH_BACK_TIMEOUT)
     if missing:
         where = ", ".join(sorted(pending[ref].get("NodeManagerAddress", "?") for ref in missing))
         ray.shutdown()
