@@ -5,12 +5,18 @@
 and bulk resume all read it.  :class:`Signature` is the value behind the
 ``mt:…|beams:4|…|v:0.1.0`` strings that results and bulk records carry:
 :meth:`Signature.format` writes one, :meth:`Signature.parse` reads one back.
-The string form is unchanged from earlier versions, so records written before
-still compare equal and resume.
+The string form is unchanged from earlier versions.  Signatures written by
+0.1.0 lack two parts added since with a fixed implied value: the backend of a
+model label (then always PyTorch: ``transformers``) and the generation-settings
+parts (``gen:model``/``sgen:model``: then always the model's own).
+:meth:`Signature.normalised` fills those in, and :func:`same_settings` (what bulk
+resume compares) compares normalised signatures, so an old record counts as done
+exactly when today's run would use the same settings.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registry import ModelSpec
 
 DEFAULT_BACKEND = "transformers"
+OLD_BACKEND = "transformers"  # what a model label without a backend ran on (0.1.0: PyTorch only)
+MODEL_PARTS = ("mt", "sum")  # parts whose value is a model label (``slang`` is ``lang:label``)
 
 
 @dataclass(frozen=True)
@@ -83,5 +91,59 @@ class Signature:
     def keys(self) -> list[str]:
         return [key for key, _ in self.parts]
 
+    def normalised(self) -> Signature:
+        """The same signature with the parts older versions left implied written out.
 
-__all__ = ["ModelIdentity", "Signature"]
+        A model label without a backend gets ``+transformers`` (0.1.0 ran PyTorch only); a
+        signature that translated (``mt`` not ``none``) without ``gen`` gets ``gen:model`` after
+        ``beams``; one with a summariser (``sum``) without ``sgen`` gets ``sgen:model`` after
+        ``len``.  Every other part, the version included, is left as it is.
+        """
+        parts: list[tuple[str, str]] = []
+        for key, value in self.parts:
+            if key in MODEL_PARTS and value != "none":
+                value = _with_backend(value)
+            elif key == "slang":
+                lang, colon, label = value.partition(":")
+                value = f"{lang}:{_with_backend(label)}" if colon else value
+            parts.append((key, value))
+        keys = [key for key, _ in parts]
+        if self.get("mt") not in (None, "none") and "gen" not in keys:
+            parts.insert(keys.index("beams") + 1 if "beams" in keys else keys.index("mt") + 1, ("gen", "model"))
+            keys = [key for key, _ in parts]
+        if "sum" in keys and "sgen" not in keys:
+            parts.insert(keys.index("len") + 1 if "len" in keys else keys.index("sum") + 1, ("sgen", "model"))
+        return Signature(tuple(parts))
+
+
+def _with_backend(label: str) -> str:
+    """``source@revision[+precision]`` -> ``source@revision+transformers[+precision]``; a label naming its backend as it is."""
+    source, at, rest = label.rpartition("@")
+    if not at:
+        return label
+    from .engines import BACKEND_NAMES  # light: the table, no engine
+
+    revision, *extras = rest.split("+")
+    if extras and extras[0] in BACKEND_NAMES:
+        return label
+    return "+".join([f"{source}@{revision}", OLD_BACKEND, *extras])
+
+
+@functools.lru_cache(maxsize=256)
+def same_settings(recorded: str, current: str) -> bool:
+    """Whether a recorded signature and the one this run gives name the same settings (bulk resume's test).
+
+    Equal strings are; otherwise both are read and :meth:`Signature.normalised`, so a signature
+    from 0.1.0 matches today's for the same backend (PyTorch), precision, beams, models and
+    generation settings, and any real difference (another backend, model, option or version) does not.
+    An unreadable signature matches nothing but itself.
+    """
+    if recorded == current:
+        return True
+    try:
+        return Signature.parse(recorded).normalised() == Signature.parse(current).normalised()
+    except ValueError:
+        return False
+
+
+__all__ = ["ModelIdentity", "Signature", "same_settings"]

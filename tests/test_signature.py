@@ -84,23 +84,74 @@ def _old_out(tmp_path: Path, forced_registry: Path) -> tuple[Path, Path]:
 
 
 def test_records_written_by_the_previous_version_still_resume(tmp_path, forced_registry):
-    """The line format of 0.1.0 (no "options", the old field set) resumes as it is.
+    """Lines as 0.1.0 wrote them (no "options", no backend in model labels, no ``gen``/``sgen``) resume as they are.
 
-    Its signatures predate two deliberate changes made since (the backend always named, and
-    ``gen:model``: models now run with their own generation settings), so the fixture's
-    signatures are set to what this version gives the same settings; the lines stay as written.
+    0.1.0 ran PyTorch only, with the models' own generation settings: under ``--backend transformers``
+    with equal settings, today's run gives the same output, so nothing is redone or rewritten.
     """
     archive, out = _old_out(tmp_path, forced_registry)
-    summariser = Summariser(forced_registry, device="cpu")
+    summariser = Summariser(forced_registry, device="cpu", backend="transformers")
     records = out / "records.jsonl"
-    current = summariser.signature_for("fr", summary=True)
+    current = summariser.signature_for("fr", summary=True, options=Options(length="short"))
+    assert "+transformers|" in current and "gen:model" in current and "sgen:model" in current
     lines = [json.loads(line) for line in records.read_text(encoding="utf-8").splitlines()]
-    assert all("options" not in line and line["signature"] != current for line in lines)  # the old format
-    records.write_text("".join(json.dumps({**line, "signature": current}, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    assert all("options" not in line and line["signature"] != current for line in lines)  # the old format, as written
+    assert all("+transformers" not in line["signature"] and "gen:" not in line["signature"] for line in lines)
     before = records.read_bytes()
-    stats = summarise_archive([archive], summariser=summariser, out=out, source_lang="fr").run()
+    stats = summarise_archive([archive], summariser=summariser, out=out, source_lang="fr", options=Options(length="short")).run()
     assert (stats.skipped, stats.ok, stats.failed) == (3, 0, 0)
     assert records.read_bytes() == before  # nothing redone, nothing rewritten
+
+
+def test_old_records_are_redone_under_the_default_ctranslate2_backend(tmp_path, forced_registry):
+    """The same settings on another backend are another output: 0.1.0's PyTorch records are redone."""
+    from summarise.engines import CPU_DEFAULT
+
+    assert CPU_DEFAULT == "ctranslate2"
+    archive, out = _old_out(tmp_path, forced_registry)
+    run = summarise_archive([archive], summariser=Summariser(forced_registry, device="cpu"), out=out, source_lang="fr",
+                            options=Options(length="short"))
+    assert [record.id for record in run] == ["a1", "a2", "a3"] and (run.stats.skipped, run.stats.ok) == (0, 3)
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a1", "a2", "a3"] and all("+ctranslate2" in r["signature"] for r in records)
+
+
+OLD = "mt:m/a@unpinned|beams:2|sum:m/b@unpinned|sbeams:2|len:short|bp:removed|v:0.1.0"
+NEW = "mt:m/a@unpinned+transformers|beams:2|gen:model|sum:m/b@unpinned+transformers|sbeams:2|len:short|sgen:model|bp:removed|v:0.1.0"
+
+
+def test_an_old_signature_reads_as_todays_with_its_implied_defaults():
+    from summarise.signature import same_settings
+
+    assert Signature.parse(OLD).normalised() == Signature.parse(NEW)
+    assert Signature.parse(NEW).normalised() == Signature.parse(NEW)  # today's form is already normal
+    assert same_settings(OLD, NEW) and same_settings(NEW, OLD) and same_settings(OLD, OLD)
+    old_quantized = "mt:m/a@r1+int8|beams:2|bp:removed|v:0.1.0"
+    assert Signature.parse(old_quantized).normalised().format() == "mt:m/a@r1+transformers+int8|beams:2|gen:model|bp:removed|v:0.1.0"
+    assert Signature.parse("mt:none|sum:m/b@x|len:short|slang:fr:m/c@unpinned|v:0.1.0").normalised().format() == (
+        "mt:none|sum:m/b@x+transformers|len:short|sgen:model|slang:fr:m/c@unpinned+transformers|v:0.1.0")
+
+
+@pytest.mark.parametrize(
+    "current",
+    [
+        NEW.replace("+transformers", "+ctranslate2+int8"),  # another backend
+        NEW.replace("m/a@unpinned+transformers", "m/a@unpinned+transformers+float16"),  # another precision
+        NEW.replace("beams:2", "beams:4"),  # other beams
+        NEW.replace("sbeams:2", "sbeams:4"),
+        NEW.replace("m/b@unpinned", "m/c@unpinned"),  # another model
+        NEW.replace("v:0.1.0", "v:0.2.0"),  # another version
+        NEW.replace("gen:model", "gen:model+rp1.2"),  # generation settings set here
+        NEW.replace("sgen:model", "sgen:model+lp2.0"),
+        NEW.replace("len:short", "len:long"),
+        NEW + "|keep:abc",
+        "not a signature",
+    ],
+)
+def test_old_signatures_still_differ_from_other_settings(current):
+    from summarise.signature import same_settings
+
+    assert not same_settings(OLD, current) and not same_settings(current, OLD)
 
 
 def test_old_signatures_are_redone_not_dropped(tmp_path, forced_registry):

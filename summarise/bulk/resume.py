@@ -2,7 +2,8 @@
 
 An article is done when OUT holds a record without error for its id (:func:`id_key`),
 with the same text hash (:func:`sha_key`) and the signature this run would give
-it; and its per-article file, when one is asked for.  Changing a model or a
+it (:func:`~summarise.signature.same_settings`: one written by 0.1.0, without the parts
+added since, matches when their implied values are this run's); and its per-article file, when one is asked for.  Changing a model or a
 setting changes the signature, so everything is redone.  :class:`Done` is all a
 run remembers of an earlier record, so memory stays small on huge archives.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SummariseError
+from ..signature import same_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..options import Options
@@ -71,7 +73,8 @@ def resume_rule(summariser: Summariser, *, with_summary: bool, options: Options 
         previous = writer.previous_record(article.id)
         if previous is None or previous.sha != sha_key(article.text_sha256):
             return False
-        if previous.signature is None or previous.signature != signature(previous.lang):
+        current = signature(previous.lang)
+        if previous.signature is None or current is None or not same_settings(previous.signature, current):
             return False
         # --per-article added since: the record is there, its file is not.
         return writer.articles_dir is None or writer.article_path(article.id).exists()
