@@ -26,9 +26,9 @@ __version__ = "0.1.0"
 # name -> module that defines it; resolved on first use so that `import summarise` stays light.
 _LAZY = {
     "Summariser": "pipeline",
-    "Summary": "pipeline",
-    "Translation": "pipeline",
-    "SentencePair": "pipeline",
+    "Summary": "results",
+    "Translation": "results",
+    "SentencePair": "results",
     "summarise": "pipeline",
     "translate": "pipeline",
     "Registry": "registry",
@@ -51,9 +51,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .caching import MemoryCache, SQLiteCache
     from .engines import ModelCache
     from .options import Options
-    from .pipeline import SentencePair, Summariser, Summary, Translation, summarise, translate
+    from .pipeline import Summariser, summarise, translate
     from .reading import Document, read_document
     from .registry import ModelSpec, Registry
+    from .results import SentencePair, Summary, Translation
     from .splitting import Sentence, split_sentences
 
 

@@ -16,7 +16,7 @@ import copy
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,195 +24,29 @@ from . import __version__
 from .boilerplate import RemovedLine, remove_boilerplate
 from .caching import TranslationCache
 from .checks import check_pair, check_summary
-from .detecting import Detection, LanguageDetector, check_language_code
-from .errors import InputError
+from .detecting import LanguageDetector, check_language_code
 from .engines import ModelCache, get_backend, runnable_spec, set_threads
+from .errors import InputError
 from .options import Options
 from .protecting import GlossaryLike, Protected, Protection
-from .quality import FLAGS, QualitySummary, document_quality, flag_pair, loop_flagged, repetition_score
+from .quality import (
+    FLAGS,
+    flag_pair,
+    loop_flagged,
+    repetition_score,
+)
 from .reading import Document, clean_text, read_document
 from .registry import ModelSpec, Registry
+from .results import ModelUsed, Prepared, SentencePair, Summary, Translation
 from .signature import ModelIdentity, Signature
 from .splitting import Sentence, split_sentences
-from .summarising import SummaryOutcome, SummarySettings, Summarizer
+from .summarising import Summarizer, SummaryOutcome, SummarySettings
 from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator
 
 ProgressCallback = Callable[[int, int], None]  # (sentences newly done, sentences in this call)
 TARGET_LANG = "en"
 # A sentence whose translation loops is translated once more with anti-repetition settings.
 LOOP_RETRY = RetryPolicy(needs_retry=loop_flagged, score=repetition_score, no_repeat_ngram_size=3, repetition_penalty=1.3)
-
-
-@dataclass
-class SentencePair:
-    """One source sentence, its offsets in the original, and its English."""
-
-    source: str
-    translation: str
-    start: int
-    end: int
-    paragraph: int
-    pieces: int = 1  # >1 when the sentence was longer than the model's window and was cut
-    flags: list[str] = field(default_factory=list)
-    cached: bool = field(default=False, compare=False)  # served by the translation cache (not in to_dict)
-    # per flag, what it found: {"numbers": {"missing": ["3,5"], "added": ["35"]}, "names": {"missing": [...]}}
-    details: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "source": self.source,
-            "translation": self.translation,
-            "start": self.start,
-            "end": self.end,
-            "paragraph": self.paragraph,
-        }
-        if self.pieces > 1:
-            data["pieces"] = self.pieces
-        if self.flags:
-            data["flags"] = list(self.flags)
-        if self.details:
-            data["details"] = {flag: {kind: list(values) for kind, values in entry.items()} for flag, entry in self.details.items()}
-        return data
-
-
-@dataclass(frozen=True)
-class ModelUsed:
-    role: str
-    name: str
-    source: str
-    revision: str | None
-    backend: str
-    quantization: str | None
-    num_beams: int
-
-    @classmethod
-    def of(cls, role: str, spec: ModelSpec, num_beams: int) -> ModelUsed:
-        return cls(role, spec.name, spec.source, spec.revision, spec.backend, spec.quantization, num_beams)
-
-    @property
-    def identity(self) -> ModelIdentity:
-        return ModelIdentity(self.source, self.revision, self.backend, self.quantization)
-
-    @property
-    def label(self) -> str:
-        return self.identity.label
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "name": self.name,
-            "id": self.source,
-            "revision": self.revision,
-            "backend": self.backend,
-            "quantization": self.quantization,
-            "num_beams": self.num_beams,
-        }
-
-
-@dataclass
-class Translation:
-    """An article and its sentence-aligned English translation."""
-
-    original: str
-    source_lang: str
-    pairs: list[SentencePair]
-    models: list[ModelUsed]
-    signature: str
-    detection: Detection | None = None
-    removed: list[RemovedLine] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    options: Options | None = None  # the per-call options that made it
-
-    @property
-    def quality(self) -> QualitySummary:
-        """Counts of the sentences' QA flags (see :mod:`summarise.quality`)."""
-        return document_quality(self.pairs)
-
-    @property
-    def flagged(self) -> bool:
-        """Whether any sentence is flagged: what ``--strict`` counts as a failure."""
-        return any(pair.flags for pair in self.pairs)
-
-    @property
-    def translation(self) -> str:
-        """The English text, paragraph by paragraph."""
-        return "\n\n".join(english for _, english in self.paragraphs())
-
-    def paragraphs(self) -> list[tuple[str, str]]:
-        """(original paragraph, English paragraph) pairs; line breaks inside a paragraph are kept."""
-        grouped: dict[int, list[SentencePair]] = {}
-        for pair in self.pairs:
-            grouped.setdefault(pair.paragraph, []).append(pair)
-        result = []
-        for members in grouped.values():
-            source_parts, english_parts = [members[0].source], [members[0].translation]
-            for before, pair in zip(members, members[1:]):
-                gap = self.original[before.end : pair.start]
-                joiner = "\n" if "\n" in gap else " "
-                source_parts.append(joiner + pair.source)
-                english_parts.append(joiner + pair.translation)
-            result.append(("".join(source_parts), "".join(english_parts)))
-        return result
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source_lang": self.source_lang,
-            "detection": self.detection.to_dict() if self.detection else None,
-            "original": self.original,
-            "pairs": [pair.to_dict() for pair in self.pairs],
-            "translation": self.translation,
-            "quality": self.quality.to_dict(),
-            "removed": [line.to_dict() for line in self.removed],
-            "metadata": dict(self.metadata),
-            "models": [model.to_dict() for model in self.models],
-            "timings": {key: round(value, 4) for key, value in self.timings.items()},
-            "signature": self.signature,
-            "options": self.options.to_dict() if self.options is not None else None,
-        }
-
-
-@dataclass
-class Summary(Translation):
-    """A translation plus a short English summary."""
-
-    summary: str = ""
-    summary_stages: int = 0
-    summary_lang: str | None = None  # set when the summary was also translated (--summary-lang)
-    summary_translated: str | None = None
-    # the summary checked against the translation (summarise.checks.check_summary)
-    summary_flags: list[str] = field(default_factory=list)
-    summary_details: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> bool:
-        """A flagged sentence or a flagged summary: what ``--strict`` counts as a failure."""
-        return bool(self.summary_flags) or super().flagged
-
-    def to_dict(self) -> dict[str, Any]:
-        data = super().to_dict()
-        data["summary_stages"] = self.summary_stages
-        head = {
-            "summary": self.summary,
-            "summary_lang": self.summary_lang,
-            "summary_translated": self.summary_translated,
-            "summary_flags": list(self.summary_flags),
-            "summary_details": [dict(entry) for entry in self.summary_details],
-        }
-        return {**head, **data}
-
-
-@dataclass
-class Prepared:
-    """An article read, language known, split into sentences: ready to translate."""
-
-    document: Document
-    lang: str
-    detection: Detection | None
-    sentences: list[Sentence]
-    removed: list[RemovedLine]
-    seconds: float
-    options: Options = field(default_factory=Options)
 
 
 class Summariser:
