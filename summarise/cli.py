@@ -19,7 +19,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from .engines import BACKEND_NAMES, PRECISIONS
+from .engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS
 from .errors import SummariseError
 from .rendering import FORMATS, PER_ARTICLE_FORMATS
 from .summarising import LENGTHS
@@ -38,17 +38,13 @@ class ExitCode(IntEnum):
     FLAGGED = 3  # --strict, and a sentence flagged by the quality checks; the output is written all the same
 
 
-# Choices from the library's tables: a new format or length is a row there, not an edit here.
+# Choices from the library's tables: a new format, length or device is a row there, not an edit here.
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)
 PerArticle = Enum("PerArticle", {suffix: suffix for suffix in PER_ARTICLE_FORMATS}, type=str)
 Length = Enum("Length", {name: name for name in LENGTHS}, type=str)
-
-
-class Device(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
+Device = Enum("Device", {name: name for name in DEVICES}, type=str)  # summarise.engines.DEVICES
+# Precision names as the backend table has them (summarise.engines.BACKENDS): help texts only.
+_CT2_TYPES = ", ".join(p for p in BACKENDS["ctranslate2"].precisions if p not in ("none", "int8", "bf16"))
 
 # One choice per row of the backend table (summarise.engines.BACKENDS).
 Backend = Enum("Backend", {name: name for name in BACKEND_NAMES}, type=str)
@@ -82,7 +78,7 @@ BeamsOpt = Annotated[Optional[int], typer.Option("--beams", min=1, max=16, help=
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1): about 3x faster, slightly less fluent.")]
 BatchOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Source tokens per translation batch, padding included (default: 4096 on CPU, more on a GPU by its memory).")]
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
-QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help="Overrides the registry: int8 (the translators' default; fp16 on a GPU with PyTorch), bf16, none (full precision), or a CTranslate2 compute type.")]
+QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help=f"Overrides the registry: int8 (the translators' default; fp16 on a GPU with PyTorch), bf16, none (full precision), or a CTranslate2 compute type ({_CT2_TYPES}).")]
 BackendOpt = Annotated[Optional[Backend], typer.Option("--backend", help="Engine for models whose registry entry names none (default: ctranslate2 on a CPU, transformers fp16 on a GPU).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
@@ -462,7 +458,7 @@ def models_pull(
 @models_app.command("convert")
 def models_convert(
     name: Annotated[str, typer.Argument(help="Registry name, hub id, or local save_pretrained directory.")],
-    quantization: Annotated[str, typer.Option("--quantization", help="Stored weights: int8, none (float32), or a CTranslate2 type (int8_float16, int8_bfloat16, int16, float16, bfloat16).")] = "int8",
+    quantization: Annotated[str, typer.Option("--quantization", help=f"Stored weights: int8, bf16, none (float32), or a CTranslate2 type ({_CT2_TYPES}).")] = "int8",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder to write; default: the cache that backend = \"ctranslate2\" reads.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Convert again even if a converted copy exists.")] = False,
     models: ModelsOpt = None,
