@@ -232,6 +232,7 @@ class BulkStats:
 # What a progress call reports (``BulkStats.event``, ``BulkProgress.event``):
 PROGRESS_EVENTS = {
     "skipped": "an article OUT already holds was passed over",
+    "not_read": "an input was not read (a symlink leaving the input, a loop, not a regular file…)",
     "sentences": "sentences of the current window were translated",
     "summaries": "summaries of the current window were done",
     "article": "an article's record was written",

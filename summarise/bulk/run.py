@@ -192,7 +192,7 @@ def _drive(executor: Executor, job: Job, articles: Iterator[SourceArticle], writ
             if article.skip is not None:
                 logger.info("not read: %s: %s", article.id, article.skip)
                 stats.not_read(article.id, article.skip)
-                job.report()
+                job.report("not_read")
                 continue
             if writer is not None and done(article, writer):
                 stats.skipped += 1
