@@ -25,7 +25,7 @@ import pytest
 
 from summarise.bulk import Ray, translate_archive
 from summarise.bulk.ray import batch_sizes
-from summarise.errors import ClusterError
+from summarise.errors import ClusterError, SummariseError
 from tests.test_bulk import make_archive, read_records
 from tests.test_ray import needs_ray
 
@@ -55,6 +55,8 @@ def test_batch_sizes_start_small_and_add_up():
     assert batch_sizes(100, 64, 4, 2) == [4, 4, 64, 28]
     assert batch_sizes(3, 64, 4, 2) == [3]
     assert sum(batch_sizes(1000, 64, 4, 3)) == 1000
+    with pytest.raises(SummariseError, match="first batch"):
+        Ray(first_batch_articles=0).check()
 
 
 @needs_ray

@@ -113,8 +113,8 @@ class Ray:
             raise SummariseError("--gpus-per-worker cannot be negative")
         if self.cpus_per_worker is not None and self.cpus_per_worker <= 0:
             raise SummariseError("cpus_per_worker must be more than 0")
-        if self.batch_articles < 1 or self.slab_articles < 1:
-            raise SummariseError("a batch and a slab must hold at least one article")
+        if self.batch_articles < 1 or self.slab_articles < 1 or self.first_batch_articles < 1:
+            raise SummariseError("a batch, a first batch and a slab must hold at least one article")
         if summariser is not None or cache is not None or "models" in (settings or {}):
             raise TypeError("the Ray engine builds a Summariser in each worker: pass its settings (registry=, device=, ...), not objects")
 
