@@ -21,6 +21,7 @@ from summarise.engines import GenerationRequest
 from summarise.engines.ctranslate2 import CTranslate2Engine
 from summarise.engines.generation import ModelGeneration
 from summarise.engines.transformers import TransformersEngine
+from summarise.options import Options
 from summarise.registry import ModelSpec
 from summarise.splitting import split_sentences
 from tests import tinymodels
@@ -145,7 +146,7 @@ max_new_tokens = 142
     results = {}
     for backend in ("transformers", "ctranslate2"):
         # Full precision on both: this test is about generation settings, not int8 rounding.
-        s = Summariser(registry, device="cpu", backend=backend, num_beams=1, quantization="none")
+        s = Summariser(registry, device="cpu", backend=backend, quantization="none", options=Options(num_beams=1))
         results[backend] = s.summarise(text, source_lang="fr")
     torch, ct2 = results["transformers"], results["ctranslate2"]
     assert [m.backend for m in ct2.models] == ["ctranslate2", "ctranslate2"]

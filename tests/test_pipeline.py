@@ -10,6 +10,7 @@ import pytest
 
 from summarise import SentencePair, Summariser, Summary, Translation, summarise, translate
 from summarise.errors import InputError, LanguageError, ModelLoadError
+from summarise.options import Options
 from summarise.splitting import split_sentences
 from tests import tinymodels
 from tests.articles import article
@@ -101,8 +102,8 @@ def test_empty_input_is_an_input_error(summariser):
 
 
 def test_summary_length_scales_with_the_input(registry_path):
-    short = Summariser(registry_path, device="cpu", length="short")
-    long = Summariser(registry_path, device="cpu", length="long", models=short.models)
+    short = Summariser(registry_path, device="cpu", options=Options(length="short"))
+    long = Summariser(registry_path, device="cpu", options=Options(length="long"), models=short.models)
     assert short.summary_settings.signature() != long.summary_settings.signature()
     assert len(short.models) == 0  # nothing is loaded until a call needs it
 

@@ -14,6 +14,7 @@ from summarise.boilerplate import RemovedLine
 from summarise.cli import STRICT_EXIT, app
 from summarise.detecting import Detection
 from summarise.errors import LanguageError
+from summarise.options import Options
 from summarise.pipeline import ModelUsed, SentencePair, Summariser, Summary, Translation
 from summarise.registry import ModelSpec
 from summarise.rendering import render, render_markdown, render_text
@@ -319,12 +320,12 @@ def test_summary_lang_translates_the_summary_through_the_en_xx_model(summary_lan
 
 def test_summary_lang_without_a_model_is_a_one_line_error(summary_lang_registry):
     with pytest.raises(LanguageError, match=r"no translation model for en-de in .*models\.toml"):
-        Summariser(summary_lang_registry, summary_lang="de")
+        Summariser(summary_lang_registry, options=Options(summary_lang="de"))
     result = invoke("run", "-", "--models", summary_lang_registry, "--summary-lang", "de", input="Le ministre parle.\n")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no translation model for en-de") and result.stderr.count("\n") == 1
 
 
 def test_summary_lang_en_is_the_summary_itself(summary_lang_registry):
-    summariser = Summariser(summary_lang_registry, summary_lang="en", device="cpu")
+    summariser = Summariser(summary_lang_registry, options=Options(summary_lang="en"), device="cpu")
     assert summariser.summary_mt_spec is None

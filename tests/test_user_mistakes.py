@@ -14,6 +14,7 @@ from summarise.caching import SQLiteCache
 from summarise.cli import app
 from summarise.detecting import check_language_code
 from summarise.errors import LanguageError, ModelLoadError, OutputError, RegistryError, SummariseError
+from summarise.options import Options
 from summarise.registry import Registry
 
 runner = CliRunner()
@@ -105,8 +106,12 @@ def test_bulk_cache_errors_are_one_line(tmp_path, registry_path):
     [("num_beams", 0), ("num_beams", -2), ("threads", -1), ("threads", 0), ("batch_tokens", 0), ("max_batch_size", 0), ("max_tokens", 0), ("min_tokens", -1), ("num_beams", 2.5)],
 )
 def test_library_counts_below_one_are_refused_not_ignored(option, value, registry_path):
+    per_call = option in Options.__dataclass_fields__  # beams and token budgets: per call; threads and batches: the model's
     with pytest.raises(SummariseError, match=f"^{option} must be"):
-        Summariser(registry_path, device="cpu", **{option: value})
+        if per_call:
+            Summariser(registry_path, device="cpu", options=Options(**{option: value}))
+        else:
+            Summariser(registry_path, device="cpu", **{option: value})
 
 
 def test_library_source_lang_none_is_refused(summariser):
