@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .errors import SummariseError
 from .engines import Engine, GenerationRequest
-from .splitting import split_long, split_sentences
+from .cutting import split_long
+from .splitting import split_sentences
 
 LENGTHS: dict[str, tuple[float, float]] = {
     # share of the input's tokens: (least, most)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from .caching import TranslationCache, cache_key
 from .engines import Engine, Generated, GenerationRequest, batch_limits
 from .signature import ModelIdentity
-from .splitting import split_long
+from .cutting import split_long
 
 Progress = Callable[[int], None]
 

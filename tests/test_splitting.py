@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarise.splitting import Paragraph, is_space, split_long, split_paragraphs, split_sentences
+from summarise.cutting import split_long
+from summarise.splitting import Paragraph, is_space, split_paragraphs, split_sentences
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
