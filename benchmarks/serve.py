@@ -55,8 +55,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# First, even when an editable install already lists ROOT: pySBD installs a top-level
+# `benchmarks` package of its own into site-packages, which would shadow this one.
+sys.path.insert(0, str(ROOT))
 
 SEED = 20241130
 MODES = {"batched": [], "one-by-one": ["--batch-sentences", "1", "--batch-wait-ms", "0"]}

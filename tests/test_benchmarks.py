@@ -37,3 +37,14 @@ def test_bulk_benchmark_smoke(tmp_path):
     assert report["articles"] == 4 and report["sentences"] > 4
     assert set(report["variants"]) == {"bulk", "run-loop", "library-loop"}
     assert all(v["articles_per_second"] > 0 for v in report["variants"].values())
+
+
+def test_benchmarks_import_their_own_package_before_a_shadowing_one(tmp_path):
+    """pySBD installs a top-level ``benchmarks`` package; with an editable install ROOT sits behind it."""
+    shadow = tmp_path / "shadow" / "benchmarks"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shadow.parent), str(ROOT)]), HF_HUB_OFFLINE="1")
+    for script in ("speed", "bulk", "serve", "warc", "extraction", "splitting", "facts"):
+        done = subprocess.run([sys.executable, f"benchmarks/{script}.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (script, done.stderr[-2000:])
