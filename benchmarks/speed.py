@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Speed of translation and summary: the naive way, our product's paths, and CTranslate2.
 
-    python benchmarks/speed.py --quick                 # under 3 minutes on 2 CPU cores
+    python benchmarks/speed.py --quick                 # about 6 minutes on 2 CPU cores
     python benchmarks/speed.py                         # more variants, and the archive
     python benchmarks/speed.py --quick --device cuda   # on a GPU: fp16, int8_float16
     python benchmarks/speed.py --smoke --out /tmp/s    # tiny layers, in one process: does it still run? (CI)
@@ -32,7 +32,8 @@ one variant's memory cannot flatter or hurt the next.  Peak RSS "translation
 only" is read before the summariser loads; the greedy (``--fast``) rows reuse
 their beam-4 sibling's loaded model.  A one-sentence warm-up call precedes the
 timed work in every variant.  Ratios are to the naive variant measured in the
-same run, on the same machine; "cores busy" is CPU time over wall time, which
+same run, on the same machine; every workload is timed ``--repeat`` times (3) after the
+warm-up and the median counts, the naive loop's as every other's; "cores busy" is CPU time over wall time, which
 shows when other work on the machine took cores away.
 
 Workloads: one article (25 sentences of 10 to 45 tokens, 600 source tokens,
@@ -265,7 +266,24 @@ def _naive_load(source: Path, device: str) -> tuple[Any, Any]:
     return tokenizer, model
 
 
-def run_translation(stage: Stage, source: Path, sentences: list[str], device: str, also_greedy: bool = False) -> dict:
+def measure(work: Any, device: str, repeat: int) -> tuple[float, float, Any, list[float]]:
+    """Run ``work`` ``repeat`` times: the median run's wall and CPU seconds and result, and every run's seconds.
+
+    Every variant, the naive loop included, is timed the same way.  The median, not the best:
+    it neither flatters a variant nor lets one slow pass (other work on a shared machine) decide.
+    """
+    runs = []
+    for _ in range(max(1, repeat)):
+        _sync(device)
+        started, cpu = time.perf_counter(), time.process_time()
+        value = work()
+        _sync(device)
+        runs.append((time.perf_counter() - started, time.process_time() - cpu, value))
+    seconds, cpu, value = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    return seconds, cpu, value, [round(run[0], 4) for run in runs]
+
+
+def run_translation(stage: Stage, source: Path, sentences: list[str], device: str, also_greedy: bool = False, repeat: int = 1) -> dict:
     """Load once, translate ``sentences`` at the stage's beams; with ``also_greedy``, once more at beam 1
     (the ``--fast`` preset) on the same loaded model."""
     started = time.perf_counter()
@@ -310,12 +328,8 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
             # A GPU picks kernels for each new shape on first use (6 s of a 7 s first summary on an
             # H200): one untimed pass of the whole workload, for every variant alike.
             work()
-        _sync(device)
-        started, cpu = time.perf_counter(), time.process_time()
-        generated, batches = work()
-        _sync(device)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        return {"seconds": seconds, "cpu_s": cpu, "sentences": len(sentences), "generated_tokens": generated, "batches": batches}
+        seconds, cpu, (generated, batches), runs = measure(work, device, repeat)
+        return {"seconds": seconds, "cpu_s": cpu, "runs_s": runs, "sentences": len(sentences), "generated_tokens": generated, "batches": batches}
 
     result = {"load_s": loaded, **timed(stage.beams), "peak_rss_mb": peak_rss_mb(), "ran": _ran(locals().get("engine"))}
     if also_greedy and stage.beams != 1:
@@ -323,7 +337,7 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
     return result
 
 
-def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -> dict:
+def run_summary(stage: Stage, source: Path, sentences: list[str], device: str, repeat: int = 1) -> dict:
     started = time.perf_counter()
     if stage.engine == "naive":
         tokenizer, model = _naive_load(source, device)
@@ -337,11 +351,7 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
         once(sentences[0], 4)
         if device == "cuda":  # see timed(): kernels are chosen per shape on first use
             once(" ".join(sentences), SUMMARY_TOKENS)
-        _sync(device)
-        started, cpu = time.perf_counter(), time.process_time()
-        once(" ".join(sentences), SUMMARY_TOKENS)
-        _sync(device)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        seconds, cpu, _, runs = measure(lambda: once(" ".join(sentences), SUMMARY_TOKENS), device, repeat)
     else:
         from summarise.engines import GenerationRequest, build_engine
         from summarise.summarising import Summarizer, SummarySettings
@@ -353,13 +363,9 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str) -
         summarizer = Summarizer(forced, SummarySettings(num_beams=stage.beams))
         if device == "cuda":  # see timed(): kernels are chosen per shape on first use
             summarizer.summarise(sentences)
-        _sync(device)
-        started, cpu = time.perf_counter(), time.process_time()
-        outcome = summarizer.summarise(sentences)
-        _sync(device)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        seconds, cpu, outcome, runs = measure(lambda: summarizer.summarise(sentences), device, repeat)
         assert outcome.stages == 1, "the 700-token input fits the window: one stage"
-    return {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb(),
+    return {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "runs_s": runs, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb(),
             "ran": _ran(locals().get("engine"))}
 
 
@@ -380,10 +386,10 @@ def child(job: dict) -> dict:
     if job.get("translate"):
         stage = Stage(**job["translate"])
         sentences = archive(job["archive_articles"]) if job["workload"] == "archive" else article()
-        result["translate"] = run_translation(stage, Path(job["mt_dir"]), sentences, device, also_greedy=job.get("greedy", False))
+        result["translate"] = run_translation(stage, Path(job["mt_dir"]), sentences, device, also_greedy=job.get("greedy", False), repeat=job.get("repeat", 1))
     if job.get("summarise"):
         stage = Stage(**job["summarise"])
-        result["summarise"] = run_summary(stage, Path(job["sum_dir"]), summary_input(), device)
+        result["summarise"] = run_summary(stage, Path(job["sum_dir"]), summary_input(), device, repeat=job.get("repeat", 1))
     result["peak_rss_mb"] = peak_rss_mb()
     torch = sys.modules.get("torch")
     if device == "cuda" and torch is not None and torch.cuda.is_initialized():
@@ -595,18 +601,22 @@ def default_quantization() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer variants, no archive: under 3 minutes on 2 cores")
+    parser.add_argument("--quick", action="store_true", help="fewer variants, no archive: about 6 minutes on 2 cores")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's, the physical cores)")
     parser.add_argument("--archive", type=int, default=None, help="articles in the archive workload (default: 0 quick, 200 full)")
     parser.add_argument("--only", default=None, help="comma-separated variant names to run (naive always runs)")
     parser.add_argument("--out", default=str(HERE / "results"), help="where JSON and markdown go")
     parser.add_argument("--models-dir", default=None, help="where the random-init models are built (default: OUT/models)")
+    parser.add_argument("--repeat", type=int, default=None, help="timed runs of each workload in every variant, the median reported "
+                        "(default 3; 1 with --smoke; the archive workload runs once)")
     parser.add_argument("--json", default=None, help="also write the report (JSON) to this file")
     parser.add_argument("--smoke", action="store_true", help="tiny layers, the quick variants and a 2-article archive, in one process: "
                         "checks that the benchmark still runs against the product (CI), measures nothing")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 1 if args.smoke else 3
     if args.smoke:
         args.quick = True
         args.archive = 2 if args.archive is None else args.archive
@@ -661,6 +671,7 @@ def main(argv: list[str] | None = None) -> int:
             "mt_dir": str(mt_dir),
             "sum_dir": str(sum_dir),
             "greedy": variant.greedy,
+            "repeat": 1 if variant.workload == "archive" else args.repeat,
             "translate": variant.translate.__dict__ if variant.translate else None,
             "summarise": variant.summarise.__dict__ if variant.summarise else None,
         }
@@ -830,6 +841,7 @@ def build_report(run: Run, default_quant: str | None, archive_articles: int) -> 
         },
         "matmul_gflops": run.peaks,
         "work": work,
+        "repeat": run.args.repeat,
         "default_variant": default_name,
         "prep": run.prep,
         "variants": rows,
@@ -855,6 +867,7 @@ def render_markdown(report: dict) -> str:
         f"Models: random-init opus-mt-fr-en and distilbart-cnn-12-6 architectures; lengths forced. "
         f"Article: {w['article']['sentences']} sentences, {w['article']['source_tokens']} source → {w['article']['target_tokens']} target tokens. "
         f"Summary: {w['summary']['input_tokens']} → {w['summary']['new_tokens']} tokens, beam 4. "
+        f"Every time is the median of {report.get('repeat', 1)} timed runs in the variant's process (the archive: one). "
         f"Load average before/after the run: {report['prep'].get('load_average_before')} / {report['prep'].get('load_average_after')} "
         f"(other work on the machine slows the batched variants more than the naive loop, which keeps one core busy).",
         "",

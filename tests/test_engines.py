@@ -154,6 +154,34 @@ def test_default_backend_equals_pytorch_on_the_copy_model(registry_path):
     assert default.translation == torch.translation
 
 
+def test_translation_splits_each_batch_between_two_ctranslate2_workers(registry_path, monkeypatch):
+    """Two one-thread workers on the halves of a batch (see ``cpu_layout``): the same text as one worker."""
+    monkeypatch.setattr(engines, "_THREADS", [None])  # Summariser(threads=...) sets it for the process
+    assert ct2.cpu_layout("translation", 2) == (2, 1) and ct2.cpu_layout("translation", 8) == (2, 4)
+    assert ct2.cpu_layout("translation", 1) == (1, 1) and ct2.cpu_layout("summarisation", 4) == (1, 4)
+
+    class Recording:
+        def __init__(self, translator):
+            self.translator, self.calls = translator, []
+
+        def translate_batch(self, source, *args, **kwargs):
+            self.calls.append((len(source), kwargs["max_batch_size"]))
+            return self.translator.translate_batch(source, *args, **kwargs)
+
+    text, results = article(), {}
+    for threads in (1, 2):
+        summariser = Summariser(registry_path, device="cpu", threads=threads)
+        summariser.translate(text[:40], source_lang="fr")  # loads the engine
+        (engine,) = summariser.models._engines.values()
+        assert engine.workers == threads
+        engine.translator = recording = Recording(engine.translator)
+        results[threads] = summariser.translate(text, source_lang="fr")
+        sizes, limits = zip(*recording.calls, strict=True)
+        assert max(sizes) > 2 and set(limits) == ({0} if threads == 1 else {-(-n // 2) for n in sizes})
+    assert [p.translation for p in results[2].pairs] == [p.translation for p in results[1].pairs]
+    assert all(p.translation == tinymodels.normalise(p.source) for p in results[2].pairs)
+
+
 # -- the conversion cache ---------------------------------------------------------------
 
 

@@ -168,6 +168,23 @@ def test_staged_first_sentence_summary_keeps_the_article_order(first):
     assert result.summary_flags == [] and result.summary_details == []
 
 
+@pytest.mark.parametrize("beams", [1, 4])
+def test_the_default_summary_path_writes_what_fp32_pytorch_writes(fact_registry, first, beams):
+    """The summary's fast path (CTranslate2 int8; a stage's chunks in one batch) against fp32 PyTorch,
+    on a trained summariser whose outputs are known, staged, at greedy and at the published beam 4."""
+    options = Options(max_tokens=30, num_beams=beams)
+    fast = Summariser(fact_registry["first"], device="cpu", options=options, models=first.models)
+    slow = Summariser(fact_registry["first"], device="cpu", options=options, backend="transformers", quantization="none")
+    text = " ".join(ARTICLE)
+    ours, theirs = fast.summarise(text, source_lang="fr"), slow.summarise(text, source_lang="fr")
+    assert [m.backend for m in ours.models] == ["ctranslate2"] * len(ours.models)
+    assert {m.backend for m in theirs.models} == {"transformers"}
+    assert ours.summary_stages == theirs.summary_stages >= 2
+    assert ours.summary == theirs.summary
+    if beams == 1:
+        assert ours.summary == normalise(ARTICLE[0])
+
+
 def test_digit_summariser_states_unsupported_figures(fact_registry, first):
     summariser = Summariser(fact_registry["digit"], device="cpu", options=Options(max_tokens=30), models=first.models)
     result = summariser.summarise("Le budget est de 2 milliards. Hier, 44 soldats.", source_lang="fr")

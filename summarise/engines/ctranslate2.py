@@ -354,6 +354,20 @@ def _vocabulary(path: Path) -> frozenset[str] | None:
     return None
 
 
+def cpu_layout(task: str, threads: int) -> tuple[int, int]:
+    """CTranslate2 workers and threads per worker for a model on the CPU, ``threads`` at most in all.
+
+    Decoding a batch keeps fewer than two cores busy (its matrix products have a handful of rows),
+    so a translation model, whose calls carry many sentences, runs two one-thread workers on two
+    halves of each batch: 19% faster on an article and 25% on a 64-sentence batch at beam 4, 2
+    cores, same memory (the workers share the weights).  A summariser decodes one long text per
+    call, which one worker with every thread does fastest (3.1 s against 3.9 s single-threaded).
+    """
+    if task == "translation" and threads >= 2:
+        return 2, threads // 2
+    return 1, threads
+
+
 class CTranslate2Engine(TokenWindow):
     """A Hugging Face tokenizer and a CTranslate2 translator, behind the Engine calls."""
 
@@ -378,13 +392,14 @@ class CTranslate2Engine(TokenWindow):
         )
         try:
             self.tokenizer = load_tokenizer(path)
+            self.workers, threads = cpu_layout(spec.task, configured_threads()) if self.device == "cpu" else (1, 0)
             self.translator = ctranslate2.Translator(
                 str(path),
                 device=self.device,
                 compute_type=self.compute_type,
-                inter_threads=1,
+                inter_threads=self.workers,
                 # Not CTranslate2's own default (4 whatever the machine): that oversubscribes small CPUs.
-                intra_threads=configured_threads() if self.device == "cpu" else 0,
+                intra_threads=threads,
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelLoadError(f"cannot load the CTranslate2 model of '{spec.name}' from {path} ({first_line(exc)}): delete that folder to convert again") from None
@@ -414,6 +429,8 @@ class CTranslate2Engine(TokenWindow):
             max_input_length=0,
             return_end_token=True,
             return_scores=False,
+            # With two workers a batch goes out as two length-sorted halves, decoded side by side.
+            max_batch_size=-(-len(source) // self.workers) if self.workers > 1 else 0,
             **options,
         )
         return [self._decode(result.hypotheses[0], options["max_decoding_length"], max_new_tokens) for result in results]
