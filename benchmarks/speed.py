@@ -128,6 +128,7 @@ class Stage:
     backend: str = "transformers"
     quantization: str | None = None
     beams: int = 4
+    one_worker: bool = False  # CTranslate2 as before the two-worker layout: one worker with every thread
 
     def label(self, device: str, role: str = "translate") -> str:
         if self.engine == "naive":
@@ -140,7 +141,8 @@ class Stage:
             kind = {"int8": "int8", None: "fp32"}.get(self.quantization, self.quantization)
             if device == "cuda":
                 kind = {"int8": "int8_float16", "fp32": "fp16"}.get(kind, kind)
-            return f"CTranslate2 {kind}, {how}, beam {self.beams}"
+            layout = ", one worker with every thread (the layout before)" if self.one_worker else ""
+            return f"CTranslate2 {kind}, {how}{layout}, beam {self.beams}"
         kind = {"int8": "dynamic int8", "bf16": "bf16", None: "fp32"}.get(self.quantization, self.quantization)
         if device == "cuda" and self.quantization is None:
             kind = "fp16"
@@ -172,6 +174,8 @@ def variants(quick: bool, device: str, default_quant: str | None, has_ct2: bool,
     out.append(Variant("default", Stage("ours", "default", default_quant), Stage("ours", "default", None), greedy=True))
     if has_ct2:
         out.append(Variant("ct2-int8", Stage("ours", "ctranslate2", "int8"), Stage("ours", "ctranslate2", "int8"), greedy=True))
+        if cpu:  # the baseline of the two-worker layout (engines.ctranslate2.cpu_layout), in the same run
+            out.append(Variant("ct2-int8-one-worker", Stage("ours", "ctranslate2", "int8", one_worker=True), greedy=True))
         # The summariser's precision on CTranslate2 (the choice behind the default above).
         for quant in ("int8_float32", "float32"):
             out.append(Variant(f"ct2-sum-{quant}", None, Stage("ours", "ctranslate2", quant)))
@@ -385,6 +389,10 @@ def child(job: dict) -> dict:
     result: dict[str, Any] = {"name": job["name"]}
     if job.get("translate"):
         stage = Stage(**job["translate"])
+        if stage.one_worker:
+            from summarise.engines import ctranslate2 as ct2
+
+            ct2.cpu_layout = lambda task, threads: (1, threads)  # this child process only
         sentences = archive(job["archive_articles"]) if job["workload"] == "archive" else article()
         result["translate"] = run_translation(stage, Path(job["mt_dir"]), sentences, device, also_greedy=job.get("greedy", False), repeat=job.get("repeat", 1))
     if job.get("summarise"):
