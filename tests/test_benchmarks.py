@@ -48,3 +48,11 @@ def test_benchmarks_import_their_own_package_before_a_shadowing_one(tmp_path):
     for script in ("speed", "bulk", "serve", "warc", "extraction", "splitting", "facts"):
         done = subprocess.run([sys.executable, f"benchmarks/{script}.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, (script, done.stderr[-2000:])
+
+
+def test_summary_settings_benchmark_smoke(tmp_path):
+    _run("benchmarks/summary_settings.py", "--smoke", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "summary-settings-smoke.json").read_text(encoding="utf-8"))
+    assert {"default", "beam 2", "greedy (--fast)", "one thread"} <= set(report["variants"])
+    assert report["variants"]["default"]["x_default"] == 1.0
+    assert all(row["ran"] == "ctranslate2 int8" for row in report["variants"].values())
