@@ -41,7 +41,7 @@ ROOT = HERE.parent
 # `benchmarks` package of its own into site-packages, which would shadow this one.
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import common, speed
+from benchmarks import common, speed_workloads
 
 # name -> (environment changes, beams, threads or None for every CPU this process may use)
 VARIANTS: dict[str, tuple[dict[str, str], int, int | None]] = {
@@ -63,7 +63,7 @@ def run_variant(name: str, changes: dict[str, str], beams: int, threads: int | N
         "set_threads": threads,
         "sum_dir": str(sum_dir),
         "repeat": repeat,
-        "summarise": speed.Stage("ours", "default", None, beams=beams).__dict__,
+        "summarise": speed_workloads.Stage("ours", "default", None, beams=beams).__dict__,
     }
     env = {**os.environ, **changes}
     command = [sys.executable, str(HERE / "speed.py"), "--child", json.dumps(payload)]
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "command": "python benchmarks/summary_settings.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": {"cpu": platform.processor() or platform.machine(), "cpus": os.cpu_count()},
-        "workload": {"input_tokens": speed.SUMMARY_INPUT_TOKENS, "new_tokens": speed.SUMMARY_TOKENS, "smoke": args.smoke},
+        "workload": {"input_tokens": speed_workloads.SUMMARY_INPUT_TOKENS, "new_tokens": speed_workloads.SUMMARY_TOKENS, "smoke": args.smoke},
         "repeat": repeat,
         "wall_s": time.perf_counter() - wall,
         "variants": results,
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     stem = "summary-settings-smoke" if args.smoke else "summary-settings"
     (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     lines = [
-        f"Summary ({speed.SUMMARY_INPUT_TOKENS} → {speed.SUMMARY_TOKENS} tokens), the default engine, median of {repeat}; "
+        f"Summary ({speed_workloads.SUMMARY_INPUT_TOKENS} → {speed_workloads.SUMMARY_TOKENS} tokens), the default engine, median of {repeat}; "
         f"ratios to the default in this run.",
         "",
         "| variant | time | runs | × the default |",
