@@ -8,7 +8,6 @@ Exit statuses are the one table :class:`ExitCode`; choices (formats, lengths) co
 from __future__ import annotations
 
 import contextlib
-import logging
 import shutil
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from rich.console import Console
 
 from .engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS
 from .errors import SummariseError
+from .quieting import quiet_libraries, quiet_transformers
 from .rendering import FORMATS, PER_ARTICLE_FORMATS
 from .summarising import LENGTHS
 
@@ -122,7 +122,7 @@ def run(
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with _errors():
-        _quiet_libraries(quiet)
+        quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file, quiet)
@@ -157,7 +157,7 @@ def translate_command(
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
     with _errors():
-        _quiet_libraries(quiet)
+        quiet_libraries(quiet)
         _check_output(output, file)
         summariser, options = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
         document = _read(file, quiet)
@@ -248,7 +248,7 @@ def bulk(
             from .pipeline import Summariser
 
             arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)
-        _quiet_libraries(quiet)
+        quiet_libraries(quiet)
         with _bulk_progress(progress, quiet, inputs, out) as (hook, console, total, finish):
             run = run_archive(inputs, progress=hook, total=total, **arguments)
             with run:
@@ -297,43 +297,6 @@ def _bulk_progress(mode: ProgressMode, quiet: bool, inputs: list[str], out: Path
 def _printable(text: str) -> str:
     """Ids come from the input: control characters in them must not drive the terminal."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-def _quiet_transformers() -> None:
-    """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies.
-
-    Also its notes on our deliberate choices ("Token indices sequence length is longer than the
-    specified maximum" when we count a long sentence's tokens to split it), its per-load bars,
-    and the hub client's retry chatter.  Download bars are drawn by summarise.hub on its own.
-    """
-    from huggingface_hub.utils import logging as hub_logging
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    hub_logging.set_verbosity_error()
-
-
-class _OneLine(logging.Handler):
-    """Our own warnings: one line each, ``Warning: …``, on the stderr of the moment."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = " ".join(part.strip() for part in record.getMessage().splitlines() if part.strip())
-            sys.stderr.write(f"{record.levelname.capitalize()}: {text}\n")  # as "Error:" and the input's "Warning:" lines
-        except Exception:  # noqa: BLE001 - logging must never break the run
-            self.handleError(record)
-
-
-def _quiet_libraries(quiet: bool) -> None:
-    """run/translate: no library noise; our warnings one line each; with -q, errors only."""
-    _quiet_transformers()
-    logger = logging.getLogger("summarise")
-    handler = next((h for h in logger.handlers if isinstance(h, _OneLine)), None)
-    if handler is None:
-        handler = _OneLine()
-        logger.addHandler(handler)
-    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
 
 
 def _downloads(quiet: bool):
@@ -394,7 +357,7 @@ def serve(
             summariser_options=model_settings,
             options=options,
         )
-        _quiet_transformers()
+        quiet_transformers()
         run_server(settings)
 
 
@@ -470,7 +433,7 @@ def models_convert(
     from .registry import Registry
 
     with _errors():
-        _quiet_transformers()
+        quiet_transformers()
         registry = Registry.load(models)
         spec = registry.models.get(name) or registry.resolve(name, "translation")
         source = hub.resolve(spec, local_files_only=offline)  # hub ids: fetched (with a bar) or found in the cache
@@ -555,7 +518,13 @@ def _progress(quiet: bool):
     if quiet or not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     # Drawn from the first translated batch to the last: a first run's model downloads draw their own
     # bars before (translation model) and after (summariser), and two live displays would tear each other.

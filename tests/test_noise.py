@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise import cli
+from summarise import cli, quieting
 from tests.articles import HEADLINE, PARAGRAPHS, long_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,15 +49,15 @@ def test_a_long_sentence_leaves_only_our_own_line(tmp_path, long_article, regist
 
 def test_our_warnings_are_one_line_and_quiet_keeps_errors_only(capsys):
     logger = logging.getLogger("summarise")
-    cli._quiet_libraries(quiet=False)
+    quieting.quiet_libraries(quiet=False)
     logger.warning("a batch of %d articles failed (%s); trying them one by one", 3, "first line\n  second line")
     assert capsys.readouterr().err == "Warning: a batch of 3 articles failed (first line second line); trying them one by one\n"
-    cli._quiet_libraries(quiet=True)
+    quieting.quiet_libraries(quiet=True)
     logger.warning("hidden by -q")
     logger.error("shown")
     assert capsys.readouterr().err == "Error: shown\n"
-    cli._quiet_libraries(quiet=False)  # leave the handler as a plain run would
-    assert sum(isinstance(h, cli._OneLine) for h in logger.handlers) == 1
+    quieting.quiet_libraries(quiet=False)  # leave the handler as a plain run would
+    assert sum(isinstance(h, quieting.OneLineWarnings) for h in logger.handlers) == 1
 
 
 def test_quiet_also_hides_the_inputs_own_warnings(tmp_path, registry_path):
