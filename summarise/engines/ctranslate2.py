@@ -359,9 +359,11 @@ def cpu_layout(task: str, threads: int) -> tuple[int, int]:
 
     Decoding a batch keeps fewer than two cores busy (its matrix products have a handful of rows),
     so a translation model, whose calls carry many sentences, runs two one-thread workers on two
-    halves of each batch: 19% faster on an article and 25% on a 64-sentence batch at beam 4, 2
-    cores, same memory (the workers share the weights).  A summariser decodes one long text per
-    call, which one worker with every thread does fastest (3.1 s against 3.9 s single-threaded).
+    halves of each batch: 1.22x faster on an article at beam 4 and 1.49x greedy on 2 cores
+    (``benchmarks/speed.py``, against its ``ct2-int8-one-worker`` variant), in no more memory
+    (the workers share the weights).  A summariser decodes one long text per call, which one
+    worker with every thread does fastest (3.37 s against 3.92 s on one thread,
+    ``benchmarks/summary_settings.py``).
     """
     if task == "translation" and threads >= 2:
         return 2, threads // 2
