@@ -166,35 +166,49 @@ def _row(name: str, number: int, several: bool, raw_id: Any, cell: Any, text_fie
 # --------------------------------------------------------------------------- Parquet output
 
 
+# Record keys whose values vary in shape (their keys depend on the checks, the input, the options):
+# one JSON text column each.  Every other key of a record has a typed column of its own.
+JSON_COLUMNS = ("quality", "summary_details", "detection", "removed", "metadata", "models", "timings", "options")
+
+
 def parquet_schema() -> Any:
-    """One row per article: what a record file says of it, with pairs as a list of structs."""
+    """One row per article: everything its record line says, with pairs as a list of structs.
+
+    The first ten columns are the ones the first Parquet output had, in the same order; the
+    rest carry what the JSONL record carries too (a test checks that no key is left out).
+    """
     pa = require("pyarrow", "pyarrow", "Parquet output")
     pair = pa.struct([
         ("source", pa.string()), ("translation", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-        ("paragraph", pa.int64()), ("flags", pa.list_(pa.string())),
+        ("paragraph", pa.int64()), ("flags", pa.list_(pa.string())), ("pieces", pa.int64()), ("details", pa.string()),
     ])
     return pa.schema([
         ("id", pa.string()), ("index", pa.int64()), ("source", pa.string()), ("lang", pa.string()),
         ("summary", pa.string()), ("pairs", pa.list_(pair)), ("flags", pa.list_(pa.string())),
         ("quality", pa.string()), ("signature", pa.string()), ("error", pa.string()),
+        ("text_sha256", pa.string()), ("article_file", pa.string()), ("summary_stages", pa.int64()),
+        ("summary_lang", pa.string()), ("summary_translated", pa.string()), ("summary_flags", pa.list_(pa.string())),
+        *((name, pa.string()) for name in JSON_COLUMNS if name != "quality"),
     ])
 
 
+def _json_text(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else None
+
+
 def parquet_row(record: dict[str, Any]) -> dict[str, Any]:
-    """A record line as a Parquet row; ``quality`` stays a JSON string (its keys vary by check)."""
+    """A record line as a Parquet row; the :data:`JSON_COLUMNS` and a pair's ``details`` as JSON text."""
     pairs = [
         {"source": pair.get("source"), "translation": pair.get("translation"), "start": pair.get("start"),
-         "end": pair.get("end"), "paragraph": pair.get("paragraph"), "flags": list(pair.get("flags") or [])}
+         "end": pair.get("end"), "paragraph": pair.get("paragraph"), "flags": list(pair.get("flags") or []),
+         "pieces": pair.get("pieces", 1), "details": _json_text(pair.get("details"))}
         for pair in record.get("pairs") or []
     ]
-    quality = record.get("quality")
-    return {
-        "id": record.get("id"), "index": record.get("index"), "source": record.get("source"),
-        "lang": record.get("lang"), "summary": record.get("summary"), "pairs": pairs,
-        "flags": list(record.get("flags") or []),
-        "quality": json.dumps(quality, ensure_ascii=False, sort_keys=True) if quality is not None else None,
-        "signature": record.get("signature"), "error": record.get("error"),
-    }
+    row = {name: record.get(name) for name in ("id", "index", "source", "lang", "summary", "signature", "error", "text_sha256",
+                                               "article_file", "summary_stages", "summary_lang", "summary_translated")}
+    row.update({name: _json_text(record.get(name)) for name in JSON_COLUMNS})
+    row.update(pairs=pairs, flags=list(record.get("flags") or []), summary_flags=list(record.get("summary_flags") or []))
+    return row
 
 
 def write_parquet(records: Iterable[dict[str, Any]], out: str | os.PathLike, *, batch: int = PARQUET_BATCH) -> int:

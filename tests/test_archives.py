@@ -347,10 +347,12 @@ def test_parquet_output_has_one_typed_row_per_record(tmp_path):
     rows = tables.write_parquet([_record(n) for n in range(5)] + [_record(5, "article a5 is empty")], out, batch=2)
     assert rows == 6
     table = pq.read_table(out)
-    assert table.column_names == ["id", "index", "source", "lang", "summary", "pairs", "flags", "quality", "signature", "error"]
+    assert table.column_names[:10] == ["id", "index", "source", "lang", "summary", "pairs", "flags", "quality", "signature", "error"]
+    assert set(table.column_names[10:]) >= {"summary_flags", "summary_details", "removed", "metadata", "models", "detection"}
     data = table.to_pylist()
     assert [row["id"] for row in data] == [f"a{n}" for n in range(6)]
-    assert data[1]["pairs"] == [{"source": "Phrase 1.", "translation": "Sentence 1.", "start": 0, "end": 9, "paragraph": 0, "flags": ["copy"]}]
+    assert data[1]["pairs"] == [{"source": "Phrase 1.", "translation": "Sentence 1.", "start": 0, "end": 9, "paragraph": 0, "flags": ["copy"],
+                                 "pieces": 1, "details": None}]
     assert json.loads(data[1]["quality"]) == {"flagged": 1} and data[5]["error"] == "article a5 is empty" and data[5]["pairs"] == []
     assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
 

@@ -115,6 +115,31 @@ def test_every_kind_in_one_bulk_run_with_parquet_output(tmp_path, summariser):
     assert read_parquet_ids(out) == EXPECTED_IDS  # rewritten whole, each id once
 
 
+def test_parquet_rows_hold_everything_the_records_hold(tmp_path, summariser):
+    """Every key of every record line, pairs' keys included, comes back from the Parquet file."""
+    import pyarrow.parquet as pq
+
+    from summarise.tables import JSON_COLUMNS
+
+    out = tmp_path / "out.parquet"
+    list(translate_archive(_inputs(tmp_path), summariser=summariser, out=out, source_lang="fr"))
+    journal = [json.loads(line) for line in out.with_suffix(".records.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = {row["id"]: row for row in pq.read_table(out).to_pylist()}
+    assert {record["id"] for record in journal} == set(rows) and any(record.get("metadata") for record in journal)
+    for record in journal:
+        row = rows[record["id"]]
+        for key, value in record.items():
+            assert key in row, f"the Parquet output has no column for the record key {key!r}"
+            if key in JSON_COLUMNS:
+                assert json.loads(row[key]) == value if value is not None else row[key] is None, key
+            elif key == "pairs":
+                for pair, got in zip(value, row[key], strict=True):
+                    expected = {**pair, "flags": pair.get("flags", []), "pieces": pair.get("pieces", 1)}
+                    assert {**got, "details": json.loads(got["details"]) if got["details"] else None} == {"details": None, **expected}
+            else:
+                assert row[key] == value, key
+
+
 def test_a_missing_column_stops_before_any_work(tmp_path, summariser):
     table = tmp_path / "t.csv"
     table.write_text("id,body\n1,Texte.\n", encoding="utf-8")
