@@ -378,3 +378,31 @@ def test_a_model_that_fails_to_load_shows_in_healthz(tmp_path, model_dirs):
         assert health.status_code == 503 and health.json()["status"] == "failed" and health.json()["error"]
         refused = client.post("/translate", json={"q": FRENCH, "source": "fr", "target": "en"})
         assert refused.status_code == 503 and "failed to load" in refused.json()["error"]
+
+
+INLINE = '<p>Le <b>président</b> a dit. Il <a href="https://exemple.fr/a?b=1">soutient</a> la paix.</p><p>La <i>guerre</i> est en Ukraine.</p>'
+# What the copy model writes back: its tokens joined by single spaces (tests.tinymodels.normalise).
+INLINE_COPIED = '<p>Le <b>président</b> a dit . Il <a href="https://exemple.fr/a?b=1">soutient</a> la paix .</p><p>La <i>guerre</i> est en Ukraine .</p>'
+
+
+def test_html_inline_tags_travel_with_their_sentence(client, service, monkeypatch):
+    """A sentence that runs through inline tags reaches the model whole, and its tags come back in place."""
+    prepared = []
+    real = service.prepare
+
+    def recording(text, **kwargs):
+        prepared.append(text.text if hasattr(text, "text") else text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(service, "prepare", recording)
+    out = client.post("/translate", json={"q": INLINE, "source": "fr", "target": "en", "format": "html"}).json()["translatedText"]
+    assert len(prepared) == 2 and "président" in prepared[0] and "paix" in prepared[0]  # one unit per paragraph
+    assert out == INLINE_COPIED  # words, tags and attributes all in place
+
+
+def test_html_flow_whose_tags_come_back_out_of_order_is_translated_run_by_run(client, monkeypatch):
+    from summarise.serve import htmltext
+
+    monkeypatch.setattr(htmltext.Flow, "rebuild", lambda self, translation: None if self.tags else translation)
+    out = client.post("/translate", json={"q": INLINE, "source": "fr", "target": "en", "format": "html"}).json()["translatedText"]
+    assert out == INLINE_COPIED  # each run translated alone, the markup as it was

@@ -118,19 +118,11 @@ async def translate(request: Request):
         raise ApiError(400, f"{target} is not supported")
 
     plan = await run_in_threadpool(_plan, service, texts, source, target, fmt)
-    items = [item for entry in plan for item in entry["items"] if item is not None]
-    if items:
-        try:
-            service.check_size(items)
-        except TooManySentences as exc:
-            raise ApiError(400, f"Invalid request: request ({exc.count} sentences) exceeds text limit ({exc.limit})") from None
-        results = iter(await state.run(Work(items, target=target), endpoint="/translate"))
+    translated = await _translate(state, service, target, [item for entry in plan for item in entry["items"]])
+    if fmt == "html":
+        answers = await _html_answers(state, service, target, plan, translated)
     else:
-        results = iter(())
-    answers = []
-    for entry in plan:
-        translated = [_text(next(results)) if item is not None else text for item, text in zip(entry["items"], entry["units"])]
-        answers.append(htmltext.join(entry["pieces"], translated) if fmt == "html" else translated[0])
+        answers = [text if result is None else _text(result) for text, result in zip(texts, translated, strict=True)]
     body: dict[str, Any] = {"translatedText": answers if batch else answers[0]}
     if source == "auto":
         detected = [entry["detected"] for entry in plan]
@@ -138,14 +130,56 @@ async def translate(request: Request):
     return body
 
 
+async def _translate(state: Any, service: Service, target: str, items: list[Any]) -> list[Any]:
+    """Each prepared item's result, in order; None stays None (a text passed through)."""
+    wanted = [item for item in items if item is not None]
+    if not wanted:
+        return [None] * len(items)
+    try:
+        service.check_size(wanted)
+    except TooManySentences as exc:
+        raise ApiError(400, f"Invalid request: request ({exc.count} sentences) exceeds text limit ({exc.limit})") from None
+    results = iter(await state.run(Work(wanted, target=target), endpoint="/translate"))
+    return [None if item is None else next(results) for item in items]
+
+
+async def _html_answers(state: Any, service: Service, target: str, plan: list[dict[str, Any]], translated: list[Any]) -> list[str]:
+    """Each text's HTML with its flows translated; a flow whose tags did not come back in order is
+    translated again run by run (see :mod:`.htmltext`), all such flows in one more call."""
+    results = iter(translated)
+    rebuilt: list[list[str | None]] = []
+    again: list[tuple[int, int, list[Any]]] = []  # (text, flow, its runs prepared)
+    options = service.options(TRANSLATE_OPTIONS)
+    for t, entry in enumerate(plan):
+        row: list[str | None] = []
+        for f, flow in enumerate(entry["flows"]):
+            result = next(results)
+            html = flow.original() if result is None else flow.rebuild(_text(result))
+            if html is None:
+                runs = await run_in_threadpool(lambda flow=flow, lang=entry["lang"]: [
+                    service.prepare(read_text(run, fmt="text"), source_lang=lang, options=options) for run in flow.runs()])
+                again.append((t, f, runs))
+            row.append(html)
+        rebuilt.append(row)
+    if again:
+        second = iter(await _translate(state, service, target, [item for _, _, runs in again for item in runs]))
+        for t, f, runs in again:
+            rebuilt[t][f] = plan[t]["flows"][f].fill([_text(next(second)) for _ in runs])
+    return [htmltext.join(entry["segments"], row) for entry, row in zip(plan, rebuilt, strict=True)]
+
+
 def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str) -> list[dict[str, Any]]:
-    """Per text: its pieces (html), its units to translate, their prepared forms (None: passed through), its language."""
+    """Per text: its segments and flows (html), its units to translate, their prepared forms (None: passed
+    through), its language."""
     plan = []
     options = service.options(TRANSLATE_OPTIONS)
+    # A flow with inline tags carries them as markers, protected from the model like --keep terms.
+    marked = service.options({**TRANSLATE_OPTIONS, "keep": [*options.keep, *htmltext.MARKERS]}) if fmt == "html" else options
     whole = None
     for text in texts:
-        pieces = htmltext.cut(text) if fmt == "html" else []
-        units = htmltext.texts(pieces) if fmt == "html" else [text]
+        segments = htmltext.segments(htmltext.cut(text)) if fmt == "html" else []
+        flows = [segment for segment in segments if isinstance(segment, htmltext.Flow)]
+        units = [flow.text() for flow in flows] if fmt == "html" else [text]
         lang, detected = source, None
         if source == "auto":
             sample = " ".join(units)
@@ -158,15 +192,16 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
             if not service.has_source(lang):
                 raise ApiError(400, f"{lang} is not supported")
         items = []
-        for unit in units:
+        for index, unit in enumerate(units):
             if not unit.strip() or lang == target:
                 items.append(None)
                 continue
+            tagged = fmt == "html" and bool(flows[index].tags)
             try:
-                items.append(service.prepare(read_text(unit, fmt="text"), source_lang=lang, options=options))
+                items.append(service.prepare(read_text(unit, fmt="text"), source_lang=lang, options=marked if tagged else options))
             except (InputError, LanguageError) as exc:
                 raise ApiError(400, str(exc)) from None
-        plan.append({"pieces": pieces, "units": units, "items": items, "detected": detected})
+        plan.append({"segments": segments, "flows": flows, "items": items, "detected": detected, "lang": lang})
     return plan
 
 
