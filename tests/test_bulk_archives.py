@@ -12,7 +12,6 @@ import tarfile
 import threading
 import time
 import zipfile
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from summarise.cli import app
 from summarise.errors import InputError
 from summarise.tables import read_parquet_ids
 from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
-from tests.test_fetching import Handler
+from tests.test_fetching import Handler, QuietServer
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -38,7 +37,7 @@ def summariser(forced_registry) -> Summariser:
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
