@@ -406,3 +406,8 @@ def test_html_flow_whose_tags_come_back_out_of_order_is_translated_run_by_run(cl
     monkeypatch.setattr(htmltext.Flow, "rebuild", lambda self, translation: None if self.tags else translation)
     out = client.post("/translate", json={"q": INLINE, "source": "fr", "target": "en", "format": "html"}).json()["translatedText"]
     assert out == INLINE_COPIED  # each run translated alone, the markup as it was
+
+
+def test_html_with_inline_tags_detects_its_language_from_its_words(client):
+    one = client.post("/translate", json={"q": INLINE, "source": "auto", "target": "en", "format": "html"}).json()
+    assert one["detectedLanguage"]["language"] == "fr" and one["translatedText"] == INLINE_COPIED

@@ -156,9 +156,7 @@ async def _html_answers(state: Any, service: Service, target: str, plan: list[di
             result = next(results)
             html = flow.original() if result is None else flow.rebuild(_text(result))
             if html is None:
-                runs = await run_in_threadpool(lambda flow=flow, lang=entry["lang"]: [
-                    service.prepare(read_text(run, fmt="text"), source_lang=lang, options=options) for run in flow.runs()])
-                again.append((t, f, runs))
+                again.append((t, f, await run_in_threadpool(_prepare_runs, service, flow, entry["lang"], options)))
             row.append(html)
         rebuilt.append(row)
     if again:
@@ -166,6 +164,13 @@ async def _html_answers(state: Any, service: Service, target: str, plan: list[di
         for t, f, runs in again:
             rebuilt[t][f] = plan[t]["flows"][f].fill([_text(next(second)) for _ in runs])
     return [htmltext.join(entry["segments"], row) for entry, row in zip(plan, rebuilt, strict=True)]
+
+
+def _prepare_runs(service: Service, flow: htmltext.Flow, lang: str, options: Any) -> list[Any]:
+    try:
+        return [service.prepare(read_text(run, fmt="text"), source_lang=lang, options=options) for run in flow.runs()]
+    except (InputError, LanguageError) as exc:
+        raise ApiError(400, str(exc)) from None
 
 
 def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str) -> list[dict[str, Any]]:
@@ -182,7 +187,7 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
         units = [flow.text() for flow in flows] if fmt == "html" else [text]
         lang, detected = source, None
         if source == "auto":
-            sample = " ".join(units)
+            sample = " ".join(run for flow in flows for run in flow.runs()) if fmt == "html" else text  # no markers
             if len(sample) <= SHORT_TEXT:
                 whole = whole if whole is not None else " ".join(texts)
                 sample = whole
