@@ -85,7 +85,6 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Errors and results only: no progress or download bars, no warnings.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
-STRICT_EXIT = ExitCode.FLAGGED  # the older name
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
 KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="TSV file of source<TAB>target[<TAB>langs] lines: source terms come out as the target term.", metavar="FILE")]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -74,23 +73,9 @@ class Summariser:
         cache: TranslationCache | None = None,
         models: ModelCache | None = None,
         options: Options | None = None,
-        **per_call: Any,
     ) -> None:
-        """Model settings; ``options`` are the defaults of every call that passes none.
-
-        The per-call settings ``num_beams``, ``length``, ``min_tokens``,
-        ``max_tokens``, ``summary_lang`` and ``keep_boilerplate`` are still
-        accepted here, as defaults for the options (deprecated: pass
-        ``options=Options(...)``, or an ``Options`` to each call).
-        """
-        unknown = sorted(set(per_call) - set(Options.__dataclass_fields__))
-        if unknown:
-            raise TypeError(f"Summariser() got unexpected keyword argument(s): {', '.join(unknown)}")
-        per_call = {key: value for key, value in per_call.items() if value is not None}
-        if per_call:
-            warnings.warn("per-call settings on Summariser(...) are deprecated: pass options=Options(...), or an Options to "
-                          "summarise()/translate()", DeprecationWarning, stacklevel=2)
-        self.options = (options or Options()).replace(**per_call) if per_call else (options or Options())
+        """Model settings; ``options`` are the defaults of every call that passes none."""
+        self.options = options or Options()
         # keep and glossary are per-call options too; given here they are this summariser's defaults.
         protection = {key: value for key, value in (("keep", keep), ("glossary", glossary)) if value is not None}
         if protection:
@@ -141,27 +126,6 @@ class Summariser:
     def can_summarise(self) -> bool:
         """Whether the registry (or ``sum_model``) names a summarisation model."""
         return self.sum_spec is not None
-
-    # Old names of the default options' parts, kept for readers of earlier versions.
-    @property
-    def num_beams(self) -> int | None:
-        return self.options.num_beams
-
-    @property
-    def keep_boilerplate(self) -> bool:
-        return self.options.keep_boilerplate
-
-    @property
-    def summary_lang(self) -> str | None:
-        return self.options.summary_lang
-
-    @property
-    def summary_settings(self) -> SummarySettings:
-        return self.summary_settings_for(self.options)
-
-    @property
-    def summary_mt_spec(self) -> ModelSpec | None:
-        return self.summary_translation_spec(self.options)
 
     # -- the public calls -------------------------------------------------
 

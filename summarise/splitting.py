@@ -489,11 +489,3 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
             position = cut
     return sentences
 
-
-def __getattr__(name: str):
-    """``split_long`` lives in :mod:`summarise.cutting` now; the old import keeps working."""
-    if name == "split_long":
-        from .cutting import split_long
-
-        return split_long
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -98,9 +98,8 @@ def test_no_module_over_six_hundred_lines():
 
 
 def test_old_names_keep_working():
-    from summarise import bulk, ray_bulk
+    from summarise import bulk
 
-    assert ray_bulk.RayOptions is Ray and ray_bulk.plan is bulk.ray.plan
     for name in ("translate_archive", "summarise_archive", "ArchiveWriter", "ArticleRecord", "BulkStats", "SourceArticle",
                  "article_records", "count_articles", "iter_articles", "resume_rule", "safe_name", "ArchiveRun"):
         assert hasattr(bulk, name), name

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.cli import STRICT_EXIT, app
+from summarise.cli import ExitCode, app
 from summarise.options import Options
 from summarise.quality import is_flagged
 from tests import factmodels
@@ -207,7 +207,7 @@ def test_cli_shows_fact_flags_in_every_format_and_strict_counts_summary_flags(fa
         assert marker in out, fmt
         assert "unsupported" in out, fmt
     strict = runner.invoke(app, ["run", str(article), "-f", "json", "--strict", *common, "-s", "fr"])
-    assert strict.exit_code == STRICT_EXIT  # the copy translation is clean; the summary is not
+    assert strict.exit_code == ExitCode.FLAGGED  # the copy translation is clean; the summary is not
     assert "summary: unsupported" in strict.stderr
     assert not any(pair.get("flags") for pair in json.loads(strict.stdout)["pairs"] if "numbers" in pair.get("flags", []))
 

@@ -81,19 +81,13 @@ def test_per_call_options_travel_in_the_result(summariser):
     assert translated.options.keep_boilerplate and translated.signature.endswith("|bp:kept|v:0.1.0")
 
 
-def test_old_per_call_settings_on_the_summariser_are_defaults(registry_path):
-    with pytest.warns(DeprecationWarning, match="options=Options"):
-        old = Summariser(registry_path, device="cpu", length="long", num_beams=1)
-    assert old.options == Options(length="long", num_beams=1)
-    assert old.summary_settings.length == "long" and old.num_beams == 1
+def test_per_call_settings_are_options_not_summariser_arguments(registry_path):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'num_beams'"):
+        Summariser(registry_path, device="cpu", num_beams=1)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        new = Summariser(registry_path, device="cpu", options=Options(length="long", num_beams=1), models=old.models)
-    assert new.signature_for("fr", summary=True) == old.signature_for("fr", summary=True)
-    with pytest.raises(TypeError, match="unexpected keyword argument\\(s\\): beams"):
-        Summariser(registry_path, beams=2)
-    with pytest.raises(OptionsError), pytest.warns(DeprecationWarning):
-        Summariser(registry_path, num_beams=0)
+        summariser = Summariser(registry_path, device="cpu", options=Options(length="long", num_beams=1))
+    assert summariser.options == Options(length="long", num_beams=1)
 
 
 def test_translators_are_cached_by_the_whole_spec_and_settings(summariser):

@@ -104,7 +104,7 @@ def test_empty_input_is_an_input_error(summariser):
 def test_summary_length_scales_with_the_input(registry_path):
     short = Summariser(registry_path, device="cpu", options=Options(length="short"))
     long = Summariser(registry_path, device="cpu", options=Options(length="long"), models=short.models)
-    assert short.summary_settings.signature() != long.summary_settings.signature()
+    assert short.summary_settings_for(short.options).signature() != long.summary_settings_for(long.options).signature()
     assert len(short.models) == 0  # nothing is loaded until a call needs it
 
 

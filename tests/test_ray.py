@@ -26,7 +26,8 @@ from summarise import Summariser
 from summarise.bulk import translate_archive
 from summarise.cli import app
 from summarise.errors import DependencyError
-from summarise.ray_bulk import RayOptions, plan
+from summarise.bulk import run_archive
+from summarise.bulk.ray import Ray, plan
 from tests.test_bulk import make_archive, read_records
 
 
@@ -112,10 +113,8 @@ def comparable(record: dict) -> dict:
 
 
 def ray_run(archive: Path, out: Path, registry: Path, *, progress=None, **options):
-    from summarise import ray_bulk
-
-    return ray_bulk.translate_archive([archive], out=out, source_lang="fr", registry=registry, device="cpu", progress=progress,
-                                      ray_options=RayOptions(workers=2, batch_articles=10, **options))
+    return run_archive([archive], with_summary=False, out=out, source_lang="fr", registry=registry, device="cpu", progress=progress,
+                       executor=Ray(workers=2, batch_articles=10, **options))
 
 
 def invoke(*args):
@@ -126,8 +125,6 @@ def invoke(*args):
 
 
 def test_without_ray_the_engine_says_how_to_install_it(tmp_path, monkeypatch):
-    from summarise import ray_bulk
-
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails, installed or not
     archive = make_archive(tmp_path / "a.jsonl", 2)
     out = tmp_path / "out.jsonl"
@@ -137,7 +134,7 @@ def test_without_ray_the_engine_says_how_to_install_it(tmp_path, monkeypatch):
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
     with pytest.raises(DependencyError, match=r"pip install 'summarise-news\[ray\]'"):
-        ray_bulk.translate_archive([archive], out=out)
+        run_archive([archive], with_summary=False, out=out, executor=Ray())
 
     local_only = invoke("bulk", archive, "--out", out, "--workers", "2", "--no-summary")
     assert local_only.exit_code == 1 and "go with --engine ray" in local_only.stderr
@@ -147,15 +144,15 @@ def test_workers_never_hold_every_cpu():
     """The deadlock of the issue: actors that hold all CPUs starve Ray Data's own tasks."""
     for cpus in (1, 2, 3, 16):
         for workers in (None, 1, 2, 4, 32):
-            sizing = plan(RayOptions(workers=workers), {"CPU": float(cpus)})
+            sizing = plan(Ray(workers=workers), {"CPU": float(cpus)})
             assert sizing.workers * sizing.cpus_per_worker < cpus, (cpus, workers, sizing)
             assert 0 < sizing.cpus_per_worker <= 1 and sizing.threads >= 1
-    two = plan(RayOptions(workers=2), {"CPU": 2.0})
+    two = plan(Ray(workers=2), {"CPU": 2.0})
     assert (two.cpus_per_worker, two.threads) == (0.66, 1)
-    assert plan(RayOptions(), {"CPU": 2.0}).workers == 1  # one per 2 CPUs
-    assert plan(RayOptions(gpus_per_worker=0.5), {"CPU": 8.0, "GPU": 2.0}).workers == 4
+    assert plan(Ray(), {"CPU": 2.0}).workers == 1  # one per 2 CPUs
+    assert plan(Ray(gpus_per_worker=0.5), {"CPU": 8.0, "GPU": 2.0}).workers == 4
     with pytest.raises(Exception, match="has 0 GPUs"):
-        plan(RayOptions(gpus_per_worker=1), {"CPU": 2.0})
+        plan(Ray(gpus_per_worker=1), {"CPU": 2.0})
 
 
 # --------------------------------------------------------------------------- runs on Ray
@@ -239,10 +236,8 @@ def test_summaries_errors_and_per_article_files_on_ray(ray_session, ray_registry
     with small.open("ab") as extra:
         extra.write(b'{"id": "broken", "text": "Le pr\n{"id": "empty", "text": "  "}\n\xff\xfe\n')
     out = tmp_path / "out"
-    from summarise import ray_bulk
-
-    run = ray_bulk.summarise_archive([small], out=out, source_lang="fr", registry=ray_registry, device="cpu", per_article="json",
-                                     ray_options=RayOptions(workers=1, batch_articles=5))
+    run = run_archive([small], with_summary=True, out=out, source_lang="fr", registry=ray_registry, device="cpu", per_article="json",
+                      executor=Ray(workers=1, batch_articles=5))
     assert (run.run().ok, run.stats.failed) == (12, 3)
     assert run.stats.cache_hits >= 2  # the shared sentence, translated in the first batch, comes from the worker's cache after
     records = read_records(out / "records.jsonl")

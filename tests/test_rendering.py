@@ -45,7 +45,6 @@ def test_cli_choices_come_from_the_tables():
 
 def test_one_exit_code_table():
     assert [(code.name, int(code)) for code in cli.ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
-    assert cli.STRICT_EXIT == cli.ExitCode.FLAGGED
 
 
 def test_an_internal_error_is_a_traceback_not_a_user_error(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise.boilerplate import RemovedLine
-from summarise.cli import STRICT_EXIT, app
+from summarise.cli import ExitCode, app
 from summarise.detecting import Detection
 from summarise.errors import LanguageError
 from summarise.options import Options
@@ -295,7 +295,7 @@ def test_cli_strict_fails_on_flagged_documents_only(random_registry, tmp_path):
     french = tmp_path / "fr.txt"
     french.write_text("Le ministre de la défense a déclaré mardi que l'aide militaire à l'Ukraine va continuer.\n", encoding="utf-8")
     flagged = invoke("translate", french, "--models", random_registry, "-f", "json", "--strict", "-s", "fr")
-    assert flagged.exit_code == STRICT_EXIT, flagged.output
+    assert flagged.exit_code == ExitCode.FLAGGED, flagged.output
     assert json.loads(flagged.stdout)["quality"]["flagged"] == 1  # the output is still written
     assert "Flagged:" in flagged.stderr
     lenient = invoke("translate", french, "--models", random_registry, "-f", "json", "-s", "fr")
@@ -328,4 +328,4 @@ def test_summary_lang_without_a_model_is_a_one_line_error(summary_lang_registry)
 
 def test_summary_lang_en_is_the_summary_itself(summary_lang_registry):
     summariser = Summariser(summary_lang_registry, options=Options(summary_lang="en"), device="cpu")
-    assert summariser.summary_mt_spec is None
+    assert summariser.summary_translation_spec(summariser.options) is None

@@ -30,18 +30,16 @@ from .ray import Ray
 from .records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, ProgressHook
 from .resume import resume_rule
 from .run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
-from .sources import ARTICLE_SUFFIXES, INPUT_KINDS, JSONL_SUFFIXES, InputKind, InputSpec, SourceArticle, count_articles, iter_articles
+from .sources import INPUT_KINDS, InputKind, InputSpec, SourceArticle, count_articles, iter_articles
 from .store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, safe_name
 
 __all__ = [
     "ARTICLES_DIR",
-    "ARTICLE_SUFFIXES",
     "DEFAULT_CACHE_ENTRIES",
     "DEFAULT_WINDOW_ARTICLES",
     "DEFAULT_WINDOW_SENTENCES",
     "FSYNC_EVERY",
     "INPUT_KINDS",
-    "JSONL_SUFFIXES",
     "MAX_NAME_BYTES",
     "PER_ARTICLE_FORMATS",
     "PROGRESS_EVENTS",

@@ -147,7 +147,6 @@ class Ray:
                 ray.shutdown()
 
 
-RayOptions = Ray  # the name before the executors; same settings
 
 
 @dataclass(frozen=True)
@@ -426,4 +425,4 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-__all__ = ["ArticleActor", "Ray", "RayOptions", "Sizing", "plan", "require_ray"]
+__all__ = ["ArticleActor", "Ray", "Sizing", "plan", "require_ray"]

@@ -74,9 +74,8 @@ INPUT_KINDS: tuple[InputKind, ...] = (
 )
 KINDS_BY_SUFFIX: dict[str, InputKind] = {suffix: kind for kind in INPUT_KINDS for suffix in kind.suffixes}
 _LONGEST_FIRST = sorted(KINDS_BY_SUFFIX, key=len, reverse=True)
-# Derived views, for readers of the old names.
-ARTICLE_SUFFIXES: dict[str, str] = {s: k.format for s, k in KINDS_BY_SUFFIX.items() if k.format is not None}
-JSONL_SUFFIXES: tuple[str, ...] = tuple(s for s, k in KINDS_BY_SUFFIX.items() if k.name == "jsonl")
+# suffix -> reader format, for the one-article members of bundles and compressed files
+_ONE_ARTICLE_FORMATS: dict[str, str] = {s: k.format for s, k in KINDS_BY_SUFFIX.items() if k.format is not None}
 
 _GLOB_MAGIC = re.compile(r"[*?\[]")
 
@@ -129,7 +128,7 @@ def read_article(spec: str) -> Any:
         raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
     if kind is not None and is_compressed(path):
         _check_file(path, "text", "id")
-        [item] = iter_compressed_file(path, ReadContext(ARTICLE_SUFFIXES))
+        [item] = iter_compressed_file(path, ReadContext(_ONE_ARTICLE_FORMATS))
         if item.error is not None:
             raise InputError(item.error)
         return read_document(item.content, format=item.format, name=path.name)
@@ -209,7 +208,7 @@ def iter_articles(
             if not isinstance(spec, Mapping):
                 _check_input(spec, text_field, id_field, excluded)
         several = len(inputs) > 1
-    ctx = ReadContext(ARTICLE_SUFFIXES, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
+    ctx = ReadContext(_ONE_ARTICLE_FORMATS, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
     return _unique_ids(_read_all(inputs, ctx, excluded))
 
 

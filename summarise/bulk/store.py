@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import OutputError
 from ..rendering import PER_ARTICLE_FORMATS, render
 from .resume import Done, id_key
-from .sources import JSONL_SUFFIXES
+from .sources import KINDS_BY_SUFFIX
 
 if TYPE_CHECKING:  # pragma: no cover
     from .records import ArticleRecord
@@ -114,7 +114,7 @@ class ArchiveWriter:
             self.parquet_path = self.out
             self.records_path = self.out.with_suffix(".records.jsonl")
             self.lock_path = self.records_path.with_name(self.records_path.name + ".lock")
-        elif self.out.suffix.lower() in JSONL_SUFFIXES:
+        elif getattr(KINDS_BY_SUFFIX.get(self.out.suffix.lower()), "name", None) == "jsonl":
             if per_article:
                 raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
             self.folder = None
