@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarise.errors import InputError
-from summarise.reading import read_document
+from summarise.inputs.reading import read_document
 from tests.extraction_pages import PAGES, Page
 
 

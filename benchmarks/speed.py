@@ -165,7 +165,7 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
         has_ct2 = False
         _say("ctranslate2 is not installed: CTranslate2 variants skipped (pip install 'summarise-news[ct2]')")
     if has_ct2:
-        from summarise.engines import ctranslate2 as ct2
+        from summarise.models.engines import ctranslate2 as ct2
 
         conversions = {}
         for source in (mt_dir, sum_dir):
@@ -224,7 +224,7 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
 
 def default_quantization() -> str | None:
     """The quantization the shipped registry gives opus-mt-fr-en: what "the default PyTorch path" means."""
-    from summarise.registry import Registry, default_path
+    from summarise.models.registry import Registry, default_path
 
     return Registry.load(default_path()).get("opus-mt-fr-en").quantization
 

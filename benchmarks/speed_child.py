@@ -79,7 +79,7 @@ def _sync(device: str) -> None:
 
 
 def _spec(role: str, source: Path, stage: Stage) -> Any:
-    from summarise.registry import ModelSpec
+    from summarise.models.registry import ModelSpec
 
     backend = None if stage.backend == "default" else stage.backend
     if role == "translate":
@@ -134,8 +134,8 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
             return lambda: (sum(once(text) for text in sentences), len(sentences))
 
     else:
-        from summarise.engines import GenerationRequest, build_engine
-        from summarise.translating import TranslationSettings, Translator
+        from summarise.models.engines import GenerationRequest, build_engine
+        from summarise.pipeline.translating import TranslationSettings, Translator
 
         engine = build_engine(_spec("translate", source, stage), device=device, local_files_only=True)
         loaded = time.perf_counter() - started
@@ -184,8 +184,8 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str, r
             once(" ".join(sentences), SUMMARY_TOKENS)
         seconds, cpu, _, runs = measure(lambda: once(" ".join(sentences), SUMMARY_TOKENS), device, repeat)
     else:
-        from summarise.engines import GenerationRequest, build_engine
-        from summarise.summarising import Summarizer, SummarySettings
+        from summarise.models.engines import GenerationRequest, build_engine
+        from summarise.pipeline.summarising import Summarizer, SummarySettings
 
         engine = build_engine(_spec("summarise", source, stage), device=device, local_files_only=True)
         loaded = time.perf_counter() - started
@@ -209,7 +209,7 @@ def _ran(engine: Any) -> str | None:
 
 def child(job: dict) -> dict:
     if job.get("set_threads"):  # as the product: torch's default unless --threads is given
-        from summarise.engines import set_threads
+        from summarise.models.engines import set_threads
 
         set_threads(job["set_threads"])
     device = job["device"]
@@ -217,7 +217,7 @@ def child(job: dict) -> dict:
     if job.get("translate"):
         stage = Stage(**job["translate"])
         if stage.one_worker:
-            from summarise.engines import ctranslate2 as ct2
+            from summarise.models.engines import ctranslate2 as ct2
 
             ct2.cpu_layout = lambda task, threads: (1, threads)  # this child process only
         sentences = archive(job["archive_articles"]) if job["workload"] == "archive" else article()

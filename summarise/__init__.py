@@ -1,7 +1,7 @@
 """Translate news articles into English sentence by sentence, and summarise them.
 
 Importing this package is cheap: torch, transformers and every model load
-wait until a call needs them (see ``summarise.engines``).
+wait until a call needs them (see ``summarise.models.engines``).
 """
 
 from __future__ import annotations
@@ -25,37 +25,37 @@ __version__ = "0.1.0"
 
 # name -> module that defines it; resolved on first use so that `import summarise` stays light.
 _LAZY = {
-    "Summariser": "pipeline",
-    "Summary": "results",
-    "Translation": "results",
-    "SentencePair": "results",
-    "summarise": "pipeline",
-    "translate": "pipeline",
-    "Registry": "registry",
-    "ModelSpec": "registry",
-    "split_sentences": "splitting",
-    "Sentence": "splitting",
-    "read_document": "reading",
-    "Document": "reading",
-    "MemoryCache": "caching",
-    "SQLiteCache": "caching",
-    "ModelCache": "engines",
+    "Summariser": "pipeline.summariser",
+    "Summary": "pipeline.results",
+    "Translation": "pipeline.results",
+    "SentencePair": "pipeline.results",
+    "summarise": "pipeline.summariser",
+    "translate": "pipeline.summariser",
+    "Registry": "models.registry",
+    "ModelSpec": "models.registry",
+    "split_sentences": "text.splitting",
+    "Sentence": "text.splitting",
+    "read_document": "inputs.reading",
+    "Document": "inputs.reading",
+    "MemoryCache": "pipeline.caching",
+    "SQLiteCache": "pipeline.caching",
+    "ModelCache": "models.engines",
     "translate_archive": "bulk",
     "summarise_archive": "bulk",
     "run_archive": "bulk",
-    "Options": "options",
+    "Options": "pipeline.options",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bulk import run_archive, summarise_archive, translate_archive
-    from .caching import MemoryCache, SQLiteCache
-    from .engines import ModelCache
-    from .options import Options
-    from .pipeline import Summariser, summarise, translate
-    from .reading import Document, read_document
-    from .registry import ModelSpec, Registry
-    from .results import SentencePair, Summary, Translation
-    from .splitting import Sentence, split_sentences
+    from .pipeline.caching import MemoryCache, SQLiteCache
+    from .models.engines import ModelCache
+    from .pipeline.options import Options
+    from .pipeline.summariser import Summariser, summarise, translate
+    from .inputs.reading import Document, read_document
+    from .models.registry import ModelSpec, Registry
+    from .pipeline.results import SentencePair, Summary, Translation
+    from .text.splitting import Sentence, split_sentences
 
 
 def __getattr__(name: str) -> Any:

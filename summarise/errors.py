@@ -44,7 +44,7 @@ class DependencyError(SummariseError):
 
 
 class OptionsError(SummariseError):
-    """A per-call option is out of range or of the wrong kind (see :class:`summarise.options.Options`)."""
+    """A per-call option is out of range or of the wrong kind (see :class:`summarise.pipeline.options.Options`)."""
 
 
 class ClusterError(SummariseError):

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from summarise import MemoryCache, SQLiteCache, Summariser
 from summarise.bulk import ArchiveWriter, iter_articles, safe_name, summarise_archive, translate_archive
-from summarise.cli import app
+from summarise.cli.commands import app
 from summarise.errors import OutputError
 from tests import tinymodels
 

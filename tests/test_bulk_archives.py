@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from summarise import Summariser
 from summarise.bulk import iter_articles, translate_archive
 from summarise.bulk.sources import INPUT_KINDS, count_articles, kind_of
-from summarise.cli import app
+from summarise.cli.commands import app
 from summarise.errors import InputError
-from summarise.tables import read_parquet_ids
+from summarise.inputs.tables import read_parquet_ids
 from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 from tests.test_fetching import Handler, QuietServer
 
@@ -118,7 +118,7 @@ def test_parquet_rows_hold_everything_the_records_hold(tmp_path, summariser):
     """Every key of every record line, pairs' keys included, comes back from the Parquet file."""
     import pyarrow.parquet as pq
 
-    from summarise.tables import JSON_COLUMNS
+    from summarise.inputs.tables import JSON_COLUMNS
 
     out = tmp_path / "out.parquet"
     list(translate_archive(_inputs(tmp_path), summariser=summariser, out=out, source_lang="fr"))

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise.bulk import ArchiveWriter, iter_articles, translate_archive
-from summarise.cli import app
+from summarise.cli.commands import app
 from summarise.errors import InputError, OutputError
 from tests.faults import small_disk_run
 from tests.test_bulk import article_text, read_records, write_jsonl
@@ -188,7 +188,7 @@ def test_a_file_deleted_during_the_run_is_said_to_be_missing_not_unreadable(tmp_
 
 
 def test_an_oversized_article_in_bulk_is_not_told_to_use_bulk(tmp_path, bulk_summariser):
-    from summarise.reading import MAX_INPUT_BYTES
+    from summarise.inputs.reading import MAX_INPUT_BYTES
 
     archive = write_jsonl(tmp_path / "a.jsonl", [{"id": "big", "text": "a" * (MAX_INPUT_BYTES + 1)}])
     (record,) = list(translate_archive([archive], summariser=bulk_summariser, source_lang="fr"))

@@ -9,7 +9,7 @@ import pytest
 
 from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
 from summarise.bulk.sources import kind_of
-from summarise.reading import read_document
+from summarise.inputs.reading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "summarise"

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from summarise import Summariser
-from summarise.engines import GenerationRequest
-from summarise.engines import ctranslate2 as ct2
-from summarise.engines.transformers import TransformersEngine
+from summarise.models.engines import GenerationRequest
+from summarise.models.engines import ctranslate2 as ct2
+from summarise.models.engines.transformers import TransformersEngine
 from summarise.errors import DependencyError, SummariseError
-from summarise.registry import ModelSpec
-from summarise.splitting import split_sentences
+from summarise.models.registry import ModelSpec
+from summarise.text.splitting import split_sentences
 from tests import tinymodels
 from tests.articles import article
 from tests.conftest import COPY_WINDOW, write_registry
@@ -228,9 +228,9 @@ def test_compute_types_follow_the_device():
 def test_batches_are_sized_for_the_device(monkeypatch):
     import torch
 
-    from summarise.engines import batch_limits
-    from summarise.engines import transformers as torch_engine
-    from summarise.translating import TranslationSettings, Translator
+    from summarise.models.engines import batch_limits
+    from summarise.models.engines import transformers as torch_engine
+    from summarise.pipeline.translating import TranslationSettings, Translator
 
     class Engine:
         spec = ModelSpec(name="x", task="translation", source="x", languages=("fr",))
@@ -254,7 +254,7 @@ def test_batches_are_sized_for_the_device(monkeypatch):
 def test_models_convert_command(model_dirs, tmp_path, ct2_home):
     from typer.testing import CliRunner
 
-    from summarise.cli import app
+    from summarise.cli.commands import app
 
     out = tmp_path / "converted"
     result = CliRunner().invoke(app, ["models", "convert", str(model_dirs["bart"]), "--quantization", "int8", "--output", str(out)])

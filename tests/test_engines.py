@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import summarise.engines as engines
+import summarise.models.engines as engines
 from summarise import Summariser
-from summarise.cli import app
-from summarise.engines import base
-from summarise.engines import ctranslate2 as ct2
+from summarise.cli.commands import app
+from summarise.models.engines import base
+from summarise.models.engines import ctranslate2 as ct2
 from summarise.errors import RegistryError
-from summarise.registry import ModelSpec, Registry
+from summarise.models.registry import ModelSpec, Registry
 from tests import tinymodels
 from tests.articles import article
 
@@ -123,7 +123,7 @@ def test_no_gpu_no_torch_import():
     code = textwrap.dedent(
         """
         import sys
-        from summarise.engines import base, configured_threads, resolve_device, set_threads
+        from summarise.models.engines import base, configured_threads, resolve_device, set_threads
         base.NVIDIA_MARKERS = ("/nonexistent/nvidia",)
         set_threads(1)
         print(resolve_device("auto"), configured_threads(), "torch" in sys.modules)
@@ -234,7 +234,7 @@ def test_two_processes_converting_at_once_share_one_conversion(model_dirs, tmp_p
         f"""
         import logging, sys
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
-        from summarise.engines import ctranslate2 as ct2
+        from summarise.models.engines import ctranslate2 as ct2
         path = ct2.convert({str(model_dirs["bart"])!r}, quantization="int8")
         engine = ct2.CTranslate2Engine(ct2.ModelSpec(name="b", task="summarisation", source=str(path), max_input_tokens=64), device="cpu")
         print(path)

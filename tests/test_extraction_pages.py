@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.reading import read_document
+from summarise.inputs.reading import read_document
 from tests.extraction_pages import PAGES, Page
 
 
@@ -81,7 +81,7 @@ def test_json_ld_metadata_survives_the_pruning() -> None:
 
 
 def test_a_short_result_is_compared_with_plain_trafilatura(monkeypatch) -> None:
-    from summarise import extracting
+    from summarise.inputs import extracting
 
     original = extracting._extract_pruned
 

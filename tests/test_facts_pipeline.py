@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.cli import ExitCode, app
-from summarise.options import Options
-from summarise.quality import is_flagged
+from summarise.cli.commands import ExitCode, app
+from summarise.pipeline.options import Options
+from summarise.checks.quality import is_flagged
 from tests import factmodels
 from tests.conftest import COPY_WINDOW
 from tests.tinymodels import normalise

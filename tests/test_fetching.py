@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from summarise import fetching
+from summarise.inputs import fetching
 from summarise.errors import FetchError, InputError
-from summarise.reading import read_document
+from summarise.inputs.reading import read_document
 from tests.archivefixtures import article_text, html_page
 
 PAGE = html_page("Titre", article_text(1)).encode("utf-8")
@@ -176,7 +176,7 @@ def test_cli_translate_a_url(server, registry_path):
 
     from typer.testing import CliRunner
 
-    from summarise.cli import app
+    from summarise.cli.commands import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["translate", f"{server}/moved", "--models", str(registry_path), "-f", "json", "-s", "fr", "--device", "cpu"])

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from summarise import Summariser
-from summarise.engines import GenerationRequest
-from summarise.engines.ctranslate2 import CTranslate2Engine
-from summarise.engines.generation import ModelGeneration
-from summarise.engines.transformers import TransformersEngine
-from summarise.options import Options
-from summarise.registry import ModelSpec
-from summarise.splitting import split_sentences
+from summarise.models.engines import GenerationRequest
+from summarise.models.engines.ctranslate2 import CTranslate2Engine
+from summarise.models.engines.generation import ModelGeneration
+from summarise.models.engines.transformers import TransformersEngine
+from summarise.pipeline.options import Options
+from summarise.models.registry import ModelSpec
+from summarise.text.splitting import split_sentences
 from tests import tinymodels
 from tests.articles import article
 from tests.conftest import COPY_WINDOW

@@ -11,9 +11,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from summarise.cli import app
+from summarise.cli.commands import app
 from summarise.errors import InputError
-from summarise.reading import decode_bytes_warning, read_document, read_limited
+from summarise.inputs.reading import decode_bytes_warning, read_document, read_limited
 from tests.faults import ROOT
 
 runner = CliRunner()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from summarise import hub
+from summarise.models import hub
 from summarise.errors import ModelLoadError
-from summarise.registry import ModelSpec
+from summarise.models.registry import ModelSpec
 from tests.articles import article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.deps import DISTRIBUTION, install_hint, require
+from summarise.support.deps import DISTRIBUTION, install_hint, require
 from summarise.errors import DependencyError
 from tests.articles import HEADLINE, PARAGRAPHS
 
@@ -43,7 +43,7 @@ def _imported_modules() -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require" and node.args:
-                if isinstance(node.args[0], ast.Constant):  # summarise.deps.require("trafilatura", …)
+                if isinstance(node.args[0], ast.Constant):  # summarise.support.deps.require("trafilatura", …)
                     found.add(node.args[0].value.split(".")[0])
     return {name for name in found if name not in sys.stdlib_module_names and name != "summarise"}
 
@@ -116,7 +116,7 @@ def test_a_broken_html_stack_is_one_error_line_naming_the_package(tmp_path, regi
     page.write_text(_page(), encoding="utf-8")
     code = (
         "import sys; sys.modules['lxml_html_clean'] = None\n"  # lxml.html.clean then raises its own ImportError
-        "from summarise.cli import main; sys.argv = ['summarise', *sys.argv[1:]]; main()"
+        "from summarise.cli.commands import main; sys.argv = ['summarise', *sys.argv[1:]]; main()"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "translate", str(page), "--models", str(registry_path), "-s", "fr", "-f", "json", "--device", "cpu"],

@@ -10,8 +10,8 @@ import pytest
 
 from summarise import SentencePair, Summariser, Summary, Translation, summarise, translate
 from summarise.errors import InputError, LanguageError, ModelLoadError
-from summarise.options import Options
-from summarise.splitting import split_sentences
+from summarise.pipeline.options import Options
+from summarise.text.splitting import split_sentences
 from tests import tinymodels
 from tests.articles import article
 from tests.conftest import COPY_WINDOW
@@ -142,7 +142,7 @@ def test_importing_the_package_loads_no_torch():
 
 def test_signature_names_what_really_runs_not_only_what_was_asked(registry_path, monkeypatch):
     """int8 is a CPU kernel: on a GPU the model runs fp16, and results and bulk resume must agree on that."""
-    from summarise.engines import base
+    from summarise.models.engines import base
 
     s = Summariser(registry_path, device="cpu", quantization="int8")
     assert "+int8" in s.signature_for("fr", summary=True)

@@ -13,9 +13,9 @@ from rich.console import Console
 from summarise import Summariser
 from summarise.bulk import BulkProgress, BulkStats, summarise_archive, translate_archive
 from summarise.bulk.progress import JsonProgress, progress_bar
-from summarise.engines import Generated
-from summarise.registry import ModelSpec
-from summarise.translating import TranslationSettings, Translator
+from summarise.models.engines import Generated
+from summarise.models.registry import ModelSpec
+from summarise.pipeline.translating import TranslationSettings, Translator
 from tests.test_bulk import article_text, write_jsonl
 
 # --------------------------------------------------------------------------- budget retries

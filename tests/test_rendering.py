@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from summarise import cli
+from summarise.cli import commands as cli
 from summarise.errors import OutputError
-from summarise.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
-from summarise.summarising import LENGTHS
+from summarise.output.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
+from summarise.pipeline.summarising import LENGTHS
 
 
 @pytest.fixture(scope="module")

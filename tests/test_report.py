@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarise.boilerplate import RemovedLine
-from summarise.cli import ExitCode, app
-from summarise.detecting import Detection
+from summarise.text.boilerplate import RemovedLine
+from summarise.cli.commands import ExitCode, app
+from summarise.text.detecting import Detection
 from summarise.errors import LanguageError
-from summarise.options import Options
-from summarise.pipeline import ModelUsed, SentencePair, Summariser, Summary, Translation
-from summarise.registry import ModelSpec
-from summarise.rendering import render, render_markdown, render_text
-from summarise.report import render_html
+from summarise.pipeline.options import Options
+from summarise.pipeline.summariser import ModelUsed, SentencePair, Summariser, Summary, Translation
+from summarise.models.registry import ModelSpec
+from summarise.output.rendering import render, render_markdown, render_text
+from summarise.output.report import render_html
 from tests import tinymodels
 from tests.conftest import write_registry
 

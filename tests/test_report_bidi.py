@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summarise.boilerplate import RemovedLine
-from summarise.pipeline import SentencePair, Translation
-from summarise.report import render_html
+from summarise.text.boilerplate import RemovedLine
+from summarise.pipeline.summariser import SentencePair, Translation
+from summarise.output.report import render_html
 from tests.test_report import _crafted, _parse, _text
 
 ARABIC = "قال الوزير إن المطر سيصل غدا."

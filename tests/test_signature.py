@@ -10,9 +10,9 @@ import pytest
 
 from summarise import Summariser
 from summarise.bulk import summarise_archive
-from summarise.options import Options
-from summarise.registry import ModelSpec
-from summarise.signature import ModelIdentity, Signature
+from summarise.pipeline.options import Options
+from summarise.models.registry import ModelSpec
+from summarise.pipeline.signature import ModelIdentity, Signature
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -54,7 +54,7 @@ def test_a_part_without_a_key_is_refused(bad):
     ],
 )
 def test_model_identity_is_computed_in_one_place(spec, label, cache_key):
-    from summarise.pipeline import ModelUsed
+    from summarise.pipeline.summariser import ModelUsed
 
     identity = ModelIdentity.of(spec)
     assert identity.label == label and identity.cache_key == cache_key
@@ -66,7 +66,7 @@ def test_signature_of_a_result_parses_and_names_its_options(summariser):
     signature = Signature.parse(result.signature)
     assert signature.format() == result.signature
     assert signature.get("len") == "medium" and signature.get("bp") == "removed"
-    from summarise.engines import runnable_spec
+    from summarise.models.engines import runnable_spec
 
     assert signature.get("mt") == ModelIdentity.of(runnable_spec(summariser.translation_spec("fr"), "cpu")).label
     assert result.signature == summariser.signature_for("fr", summary=True, options=Options(length="medium"))
@@ -105,7 +105,7 @@ def test_records_written_by_the_previous_version_still_resume(tmp_path, forced_r
 
 def test_old_records_are_redone_under_the_default_ctranslate2_backend(tmp_path, forced_registry):
     """The same settings on another backend are another output: 0.1.0's PyTorch records are redone."""
-    from summarise.engines import CPU_DEFAULT
+    from summarise.models.engines import CPU_DEFAULT
 
     assert CPU_DEFAULT == "ctranslate2"
     archive, out = _old_out(tmp_path, forced_registry)
@@ -121,7 +121,7 @@ NEW = "mt:m/a@unpinned+transformers|beams:2|gen:model|sum:m/b@unpinned+transform
 
 
 def test_an_old_signature_reads_as_todays_with_its_implied_defaults():
-    from summarise.signature import same_settings
+    from summarise.pipeline.signature import same_settings
 
     assert Signature.parse(OLD).normalised() == Signature.parse(NEW)
     assert Signature.parse(NEW).normalised() == Signature.parse(NEW)  # today's form is already normal
@@ -149,7 +149,7 @@ def test_an_old_signature_reads_as_todays_with_its_implied_defaults():
     ],
 )
 def test_old_signatures_still_differ_from_other_settings(current):
-    from summarise.signature import same_settings
+    from summarise.pipeline.signature import same_settings
 
     assert not same_settings(OLD, current) and not same_settings(current, OLD)
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarise.cutting import split_long
-from summarise.splitting import Paragraph, is_space, split_paragraphs, split_sentences
+from summarise.text.cutting import split_long
+from summarise.text.splitting import Paragraph, is_space, split_paragraphs, split_sentences
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -171,7 +171,7 @@ def test_sentences_cover_everything(parts: list[str], lang: str) -> None:
 
 def test_import_is_light() -> None:
     """The module imports neither torch nor sacremoses until sentences are split."""
-    module = Path(__file__).resolve().parent.parent / "summarise" / "splitting.py"
+    module = Path(__file__).resolve().parent.parent / "summarise" / "text" / "splitting.py"
     code = (
         "import importlib.util, sys\n"
         f"spec = importlib.util.spec_from_file_location('splitting_probe', {str(module)!r})\n"

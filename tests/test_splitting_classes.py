@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.splitting import split_sentences
+from summarise.text.splitting import split_sentences
 from tests.golden_rules import GOLDEN, cases
 
 ENUMERATION = [

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.caching import SQLiteCache
-from summarise.cli import app
-from summarise.detecting import check_language_code
+from summarise.pipeline.caching import SQLiteCache
+from summarise.cli.commands import app
+from summarise.text.detecting import check_language_code
 from summarise.errors import LanguageError, ModelLoadError, OutputError, RegistryError, SummariseError
-from summarise.options import Options
-from summarise.registry import Registry
+from summarise.pipeline.options import Options
+from summarise.models.registry import Registry
 
 runner = CliRunner()
 TEXT = "Le président condamne la guerre. Les élèves sont partis."

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import SummariseError
-from ..options import Options
+from ..pipeline.options import Options
 from .records import ArticleRecord, BulkStats, ProgressHook
 from .sources import SourceArticle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Prepared, Summariser, Translation
+    from ..pipeline.summariser import Prepared, Summariser, Translation
 
 logger = logging.getLogger("summarise")
 
@@ -104,7 +104,7 @@ class Core:
             yield from self._finish(window)
 
     def _prepare(self, article: SourceArticle) -> _Item:
-        from ..reading import read_document
+        from ..inputs.reading import read_document
 
         item = _Item(article)
         if article.error is not None:

@@ -6,7 +6,7 @@ inputs, drops what OUT already holds, writes and counts; only this module's
 part differs: it hands the pending articles to ``Dataset.map_batches`` with an
 actor pool.  This module holds only what is Ray's: the actors, their sizing,
 and pickling articles and records across.  Each actor builds one
-:class:`~summarise.pipeline.Summariser` (so models load once per actor, in the
+:class:`~summarise.pipeline.summariser.Summariser` (so models load once per actor, in the
 actor) and turns each batch of articles into records with
 :func:`~summarise.bulk.core.article_records`: the local core itself.  Records come
 back to the driver, which writes them through the same
@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..deps import install_hint, require
+from ..support.deps import install_hint, require
 from ..errors import ClusterError, SummariseError
 from .core import DEFAULT_CACHE_ENTRIES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats
@@ -46,7 +46,7 @@ from .resume import id_key
 from .sources import SourceArticle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Summariser
+    from ..pipeline.summariser import Summariser
     from .run import Job
 
 logger = logging.getLogger("summarise")
@@ -195,8 +195,8 @@ class ArticleActor:
     def __init__(self, *, summariser: dict[str, Any], settings: CoreSettings, threads: int) -> None:
         from transformers.utils import logging as hf_logging
 
-        from ..caching import MemoryCache
-        from ..pipeline import TARGET_LANG, Summariser
+        from ..pipeline.caching import MemoryCache
+        from ..pipeline.summariser import TARGET_LANG, Summariser
 
         hf_logging.set_verbosity_error()  # per-call generation warnings, from every actor, would bury the run's own messages
         hf_logging.disable_progress_bar()

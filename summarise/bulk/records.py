@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..pipeline import Translation
+    from ..pipeline.summariser import Translation
 
 
 @dataclass
 class ArticleRecord:
     """One article's outcome: its translation (and summary), or the error that stopped it.
 
-    ``result`` is the core's :class:`~summarise.pipeline.Translation` (a
-    :class:`~summarise.pipeline.Summary` in summary runs); ``to_dict`` is the
+    ``result`` is the core's :class:`~summarise.pipeline.summariser.Translation` (a
+    :class:`~summarise.pipeline.summariser.Summary` in summary runs); ``to_dict`` is the
     JSONL line, built from ``result.to_dict()`` less the original text.
     """
 
@@ -59,7 +59,7 @@ class ArticleRecord:
     @property
     def flagged(self) -> bool:
         """A sentence was flagged by the quality checks: what ``--strict`` counts as a failure."""
-        from ..quality import is_flagged
+        from ..checks.quality import is_flagged
 
         return self.result is not None and is_flagged(self.result)
 

@@ -2,7 +2,7 @@
 
 An article is done when OUT holds a record without error for its id (:func:`id_key`),
 with the same text hash (:func:`sha_key`) and the signature this run would give
-it (:func:`~summarise.signature.same_settings`: one written by 0.1.0, without the parts
+it (:func:`~summarise.pipeline.signature.same_settings`: one written by 0.1.0, without the parts
 added since, matches when their implied values are this run's); and its per-article file, when one is asked for.  Changing a model or a
 setting changes the signature, so everything is redone.  :class:`Done` is all a
 run remembers of an earlier record, so memory stays small on huge archives.
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SummariseError
-from ..signature import same_settings
+from ..pipeline.signature import same_settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..options import Options
-    from ..pipeline import Summariser
+    from ..pipeline.options import Options
+    from ..pipeline.summariser import Summariser
     from .sources import SourceArticle
     from .store import ArchiveWriter
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import DiskFullError, OutputError
-from ..options import Options
+from ..pipeline.options import Options
 from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats, ProgressHook
 from .resume import resume_rule
@@ -29,8 +29,8 @@ from .sources import InputSpec, SourceArticle, iter_articles
 from .store import ArchiveWriter
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..caching import TranslationCache
-    from ..pipeline import Summariser
+    from ..pipeline.caching import TranslationCache
+    from ..pipeline.summariser import Summariser
 
 logger = logging.getLogger("summarise")
 
@@ -71,7 +71,7 @@ class Local:
             raise TypeError(f"pass either summariser= or Summariser settings, not both (got {', '.join(settings)})")
 
     def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]:
-        from ..caching import MemoryCache, SQLiteCache
+        from ..pipeline.caching import MemoryCache, SQLiteCache
 
         cache, stats = job.cache, job.stats
         own_cache = SQLiteCache(cache) if isinstance(cache, (str, os.PathLike)) else None
@@ -155,7 +155,7 @@ def run_archive(
     ``out``: a ``.jsonl`` file or a folder to write records to, resuming what
     is there.  ``window_sentences``/``window_articles`` bound how many articles
     are translated together.  ``cache``: a
-    :class:`~summarise.caching.TranslationCache`, or a path for an on-disk
+    :class:`~summarise.pipeline.caching.TranslationCache`, or a path for an on-disk
     SQLite cache; by default the summariser's own, else an in-memory LRU.
     ``progress`` is called with the live :class:`BulkStats` after each article
     and each batch of sentences or summaries (see :data:`ProgressHook`).
@@ -169,7 +169,7 @@ def run_archive(
     stats = BulkStats(total=total)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, exclude=writer.paths if writer else (), skipped=stats.not_articles)
     if summariser is None:
-        from ..pipeline import Summariser
+        from ..pipeline.summariser import Summariser
 
         summariser = Summariser(**settings)
     summariser.check(options)  # a missing en-xx model for summary_lang fails now, not in every article

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..archives import RawArticle, ReadContext
+from ..inputs.archives import RawArticle, ReadContext
 from ..errors import InputError
-from ..fetching import HostPacer, is_url
+from ..inputs.fetching import HostPacer, is_url
 from .resume import id_key
 
 logger = logging.getLogger("summarise")
@@ -39,7 +39,7 @@ class InputKind:
 
     ``reader`` (``"module:function"``, imported when first needed) reads a
     file of many articles: it takes the path and a
-    :class:`~summarise.archives.ReadContext` and yields articles.
+    :class:`~summarise.inputs.archives.ReadContext` and yields articles.
     ``compressible``: the kind is also read as ``.gz``/``.bz2``/``.xz``/``.zst``,
     streamed.  ``needs``: the ``(module, package)`` of the ``archives`` extra it
     reads with, checked before a run starts.
@@ -64,13 +64,13 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("markdown", (".md", ".markdown"), "markdown", "Markdown, one article", compressible=True),
     InputKind("html", (".html", ".htm", ".xhtml"), "html", "HTML, one article", compressible=True),
     InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line", "summarise.bulk.sources:_jsonl_file", compressible=True),
-    InputKind("csv", (".csv", ".tsv"), None, "CSV or TSV with a header row, one article per row", "summarise.tables:iter_csv", compressible=True),
-    InputKind("parquet", (".parquet",), None, "Parquet, one article per row", "summarise.tables:iter_parquet", needs=("pyarrow.parquet", "pyarrow")),
+    InputKind("csv", (".csv", ".tsv"), None, "CSV or TSV with a header row, one article per row", "summarise.inputs.tables:iter_csv", compressible=True),
+    InputKind("parquet", (".parquet",), None, "Parquet, one article per row", "summarise.inputs.tables:iter_parquet", needs=("pyarrow.parquet", "pyarrow")),
     InputKind("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), None, "a web crawl (WARC), one article per HTML or text page",
-              "summarise.archives:iter_warc", needs=("warcio", "warcio")),
+              "summarise.inputs.archives:iter_warc", needs=("warcio", "warcio")),
     InputKind("tar", (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"), None,
-              "a tar bundle, one article per .txt, .md or .html member", "summarise.archives:iter_tar"),
-    InputKind("zip", (".zip",), None, "a zip bundle, one article per .txt, .md or .html member", "summarise.archives:iter_zip"),
+              "a tar bundle, one article per .txt, .md or .html member", "summarise.inputs.archives:iter_tar"),
+    InputKind("zip", (".zip",), None, "a zip bundle, one article per .txt, .md or .html member", "summarise.inputs.archives:iter_zip"),
 )
 KINDS_BY_SUFFIX: dict[str, InputKind] = {suffix: kind for kind in INPUT_KINDS for suffix in kind.suffixes}
 _LONGEST_FIRST = sorted(KINDS_BY_SUFFIX, key=len, reverse=True)
@@ -82,7 +82,7 @@ _GLOB_MAGIC = re.compile(r"[*?\[]")
 
 def kind_of(path: str | os.PathLike) -> InputKind | None:
     """The input kind of a file, by its suffix (``a.warc.gz``, ``a.jsonl.zst``); None for a file no reader takes."""
-    from ..archives import split_compression
+    from ..inputs.archives import split_compression
 
     name = Path(path).name.lower()
     for suffix in _LONGEST_FIRST:
@@ -97,7 +97,7 @@ def kind_of(path: str | os.PathLike) -> InputKind | None:
 
 def is_compressed(path: str | os.PathLike) -> bool:
     """A compressed file of a one-line-per-article or one-article kind (``a.jsonl.gz``, ``a.html.zst``)."""
-    from ..archives import split_compression
+    from ..inputs.archives import split_compression
 
     name = Path(path).name.lower()
     return not any(name.endswith(suffix) for suffix in _LONGEST_FIRST) and split_compression(name)[1] is not None
@@ -112,14 +112,14 @@ def article_format(path: str | os.PathLike) -> str:
 def read_article(spec: str) -> Any:
     """The one article ``summarise run`` reads: a file of a one-article kind (compressed or not) or a URL.
 
-    Returns a :class:`~summarise.reading.Document`.  A file holding many
+    Returns a :class:`~summarise.inputs.reading.Document`.  A file holding many
     articles is refused with the bulk command that reads it.
     """
-    from ..archives import ReadContext, iter_compressed_file
-    from ..reading import read_document
+    from ..inputs.archives import ReadContext, iter_compressed_file
+    from ..inputs.reading import read_document
 
     if is_url(spec):
-        from ..fetching import fetch_document
+        from ..inputs.fetching import fetch_document
 
         return fetch_document(spec)
     path = Path(spec)
@@ -183,7 +183,7 @@ def iter_articles(
     that holds one article; hidden files skipped), a file of any kind in
     :data:`INPUT_KINDS`, a glob, ``"-"`` (JSONL on stdin), or a mapping (one
     article, like a JSONL line), or an http(s) URL (fetched, politely: see
-    :mod:`summarise.fetching`).  Ids: a file's path relative to its folder or
+    :mod:`summarise.inputs.fetching`).  Ids: a file's path relative to its folder or
     glob root (as given, for a file named directly); a JSONL line's or a table
     row's ``id_field``, else its line or row number (``FILE:LINE`` when there
     are several inputs); a WARC page's URL; an archive member's path; a URL as
@@ -197,7 +197,7 @@ def iter_articles(
     a table without the ``text_field`` column and a kind whose library is not
     installed (:class:`~summarise.errors.DependencyError`).
     """
-    from ..reading import MAX_INPUT_BYTES
+    from ..inputs.reading import MAX_INPUT_BYTES
 
     if isinstance(inputs, (str, os.PathLike, Mapping)):
         inputs = [inputs]
@@ -236,7 +236,7 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             elif kind.name == "jsonl" and not is_compressed(path):
                 total += _count_lines(path)
             elif kind.name == "parquet":
-                from ..tables import row_count
+                from ..inputs.tables import row_count
 
                 total += row_count(path)
             else:
@@ -275,7 +275,7 @@ def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: st
 
 def _check_file(path: Path, text_field: str, id_field: str) -> None:
     """What can be known of a file before any work: its library is installed, its table has the columns."""
-    from ..archives import require, split_compression
+    from ..inputs.archives import require, split_compression
 
     kind = kind_of(path)
     if kind is None:
@@ -285,7 +285,7 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if split_compression(path.name)[1] == ".zst":
         require("zstandard", "zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
-        from ..tables import check_columns
+        from ..inputs.tables import check_columns
 
         check_columns(path, text_field, id_field)
 
@@ -317,7 +317,7 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
                 reader = getattr(importlib.import_module(module), function)
                 yield from (_from_raw(item) if not isinstance(item, SourceArticle) else item for item in reader(path, ctx))
             elif is_compressed(path):
-                from ..archives import iter_compressed_file
+                from ..inputs.archives import iter_compressed_file
 
                 yield from (_from_raw(item) for item in iter_compressed_file(path, ctx, _file_id(path, root)))
             else:
@@ -337,7 +337,7 @@ def _from_raw(raw: RawArticle) -> SourceArticle:
 def _from_url(url: str, pacer: HostPacer) -> SourceArticle:
     """A fetched page; a failed fetch is an article with ``error`` set, and the run goes on."""
     from ..errors import FetchError
-    from ..fetching import fetch
+    from ..inputs.fetching import fetch
 
     pacer.wait(url)
     try:
@@ -473,7 +473,7 @@ def _file_id(path: Path, root: Path | None) -> str:
 
 def _from_file(path: Path, root: Path | None) -> SourceArticle:
     from ..errors import InputError
-    from ..reading import MAX_INPUT_BYTES, read_error_message, read_limited
+    from ..inputs.reading import MAX_INPUT_BYTES, read_error_message, read_limited
 
     article_id = _file_id(path, root)
     fmt = article_format(path)
@@ -504,7 +504,7 @@ def _from_file(path: Path, root: Path | None) -> SourceArticle:
 
 def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
     """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst."""
-    from ..archives import open_stream
+    from ..inputs.archives import open_stream
 
     name = path.as_posix()
     try:

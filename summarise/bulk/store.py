@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
-from ..rendering import PER_ARTICLE_FORMATS, render
+from ..output.rendering import PER_ARTICLE_FORMATS, render
 from .resume import Done, id_key
 from .sources import KINDS_BY_SUFFIX
 
@@ -105,7 +105,7 @@ class ArchiveWriter:
         self.fsync_every = max(1, fsync_every)
         self.parquet_path: Path | None = None
         if self.out.suffix.lower() == PARQUET_SUFFIX:
-            from ..archives import require
+            from ..inputs.archives import require
 
             require("pyarrow.parquet", "pyarrow", "Parquet output")  # before any work
             if per_article:
@@ -179,7 +179,7 @@ class ArchiveWriter:
                 if compact and self._compact:
                     self._rewrite_unique()
                 if compact and self.parquet_path is not None:
-                    from ..tables import write_parquet
+                    from ..inputs.tables import write_parquet
 
                     write_parquet(self._journal(), self.parquet_path)
         finally:
@@ -290,7 +290,7 @@ class ArchiveWriter:
         self._owners[_fold(name)] = key
 
     def _write_article(self, record: ArticleRecord) -> None:
-        from ..writing import write_atomic
+        from ..output.writing import write_atomic
 
         text = render(record.result, self.per_article)
         path = self.article_path(record.id)

@@ -20,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from ..errors import InputError, LanguageError, SummariseError
-from ..reading import read_document
-from ..rendering import render_json
+from ..inputs.reading import read_document
+from ..output.rendering import render_json
 from .limits import ApiError, header_key
 from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
@@ -169,7 +169,7 @@ async def v1_summarise(request: Request):
 @router.post("/v1/report", tags=["summarise"], summary="The self-contained HTML report of an article", openapi_extra=_BODY, response_class=HTMLResponse)
 async def v1_report(request: Request):
     """The same page as `summarise run --format html`: summary, then original and English side by side."""
-    from ..report import render_html
+    from ..output.report import render_html
 
     result = await _run(request, summarise=True, endpoint="/v1/report")
     return HTMLResponse(render_html(result), headers={"Content-Security-Policy": REPORT_CSP})

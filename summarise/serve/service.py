@@ -18,18 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, LanguageError, SummariseError
-from ..options import Options
-from ..pipeline import TARGET_LANG, Prepared, Summariser, Summary, Translation
-from ..protecting import Glossary
-from ..reading import Document, read_document
-from ..registry import ANY_LANGUAGE, Registry
-from ..splitting import split_sentences
+from ..pipeline.options import Options
+from ..pipeline.summariser import TARGET_LANG, Prepared, Summariser, Summary, Translation
+from ..text.protecting import Glossary
+from ..inputs.reading import Document, read_document
+from ..models.registry import ANY_LANGUAGE, Registry
+from ..text.splitting import split_sentences
 from .batching import MicroBatcher
 from .settings import ServeSettings
 
 logger = logging.getLogger("summarise.serve")
 
-# Per-request options of /v1 and the page: fields of summarise.options.Options.
+# Per-request options of /v1 and the page: fields of summarise.pipeline.options.Options.
 REQUEST_OPTIONS = ("length", "num_beams", "min_tokens", "max_tokens", "summary_lang", "keep_boilerplate", "keep", "glossary")
 
 

@@ -28,7 +28,7 @@ class ServeSettings:
     url_fetch_timeout: float = 10.0
     # Models: what the Summariser is built with, and which languages load before /healthz says ready
     summariser_options: dict[str, Any] = field(default_factory=dict)  # Summariser model settings (registry, device, …)
-    options: Any = None  # the default per-call summarise.options.Options (None: Options())
+    options: Any = None  # the default per-call summarise.pipeline.options.Options (None: Options())
     preload: tuple[str, ...] = ("fr", "de", "es")
     preload_summariser: bool = True
 

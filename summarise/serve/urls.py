@@ -6,7 +6,7 @@ the connection goes to the address that was checked, so a second DNS answer
 cannot point it somewhere else.  Redirects are followed by hand, each one
 checked the same way; the body is capped and read with a timeout.
 
-This is stricter than :mod:`summarise.fetching`, which fetches what the
+This is stricter than :mod:`summarise.inputs.fetching`, which fetches what the
 user at the keyboard names: a server must not become a way into its own network.
 """
 

@@ -1,0 +1,1 @@
+"""Checks on translations and summaries: per-sentence quality flags and the summary's fact checks."""

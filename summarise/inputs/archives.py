@@ -1,0 +1,391 @@
+"""Archive readers: compressed streams, WARC crawls, tar and zip bundles.
+
+Each reader streams one input and yields :class:`RawArticle` items: an id, the
+raw bytes (or text) of one article, the format its name or content type says,
+and the charset a container declared (an HTTP header), which the reading step
+tries before guessing.  Nothing is ever decompressed or extracted whole, in
+memory or on disk: members and records are read one at a time, each capped at
+``max_bytes``.
+
+What is not an article (WARC requests, revisits, metadata, images; archive
+members that are not article files; nested archives, which are not followed)
+is *counted* in the ``skipped`` counter the caller passes, never reported as
+an error.  A damaged archive ends its own reading with one error item that
+says where it broke; the articles before it are kept.
+
+The heavy libraries (warcio, zstandard) are imported only when an input needs
+them; a missing one raises :class:`~summarise.errors.DependencyError` naming
+the ``archives`` extra.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import posixpath
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import DependencyError, InputError
+from .reading import MAX_INPUT_BYTES, read_limited
+
+ARCHIVES_EXTRA = "pip install 'summarise-news[archives]' (or pip install '.[archives]' in a checkout)"
+MAX_ID_BYTES = 1024  # longer member names are cut here, plus a hash of the whole name
+CHUNK = 1 << 16
+
+# Skip reasons: the words the end line shows, one table.
+SKIP_WARC_TYPE = "WARC {} records"
+SKIP_WARC_NOT_TEXT = "WARC records that are not HTML or text"
+SKIP_WARC_STATUS = "WARC responses with an HTTP error or redirect"
+SKIP_NESTED = "nested archives (not followed)"
+SKIP_MEMBER = "archive members that are not articles"
+SKIP_SPECIAL = "archive links and special members"
+
+# Content types read as articles, and the reader's format for each.
+TEXT_TYPES = {
+    "text/html": "html", "application/xhtml+xml": "html",
+    "text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown",
+}
+
+
+@dataclass
+class RawArticle:
+    """One article as an archive holds it, before decoding.
+
+    ``id`` is not yet unique (the caller makes it so).  ``content`` is bytes
+    (or text, for tables), or None when ``error`` says why it could not be
+    read.  ``charset`` is what the container declared (an HTTP
+    ``Content-Type`` charset); ``metadata`` holds e.g. the crawl's URL and date.
+    """
+
+    id: str
+    origin: str
+    content: str | bytes | None
+    format: str = "auto"
+    charset: str | None = None
+    error: str | None = None
+    flags: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReadContext:
+    """What every reader of a many-article input is given: the same for each kind, one per run.
+
+    ``formats`` maps an article file's suffix to its reader format (from the
+    table of input kinds); ``skipped`` counts what was passed over, by reason;
+    ``several``: there are several inputs, so row-numbered ids name their file.
+    """
+
+    formats: Mapping[str, str] = field(default_factory=dict)
+    text_field: str = "text"
+    id_field: str = "id"
+    several: bool = False
+    max_bytes: int = MAX_INPUT_BYTES
+    skipped: Counter = field(default_factory=Counter)
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def require(module: str, package: str, what: str) -> Any:
+    """Import ``module`` or say which extra brings ``package``, needed to read ``what``."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise DependencyError(f"reading {what} needs the {package} package: {ARCHIVES_EXTRA}") from None
+
+
+# --------------------------------------------------------------------------- compression
+
+
+def _zstd(raw: IO[bytes]) -> IO[bytes]:
+    zstandard = require("zstandard", "zstandard", ".zst files")
+    return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True), CHUNK)
+
+
+def _stdlib(module: str) -> Callable[[IO[bytes]], IO[bytes]]:
+    def open_(raw: IO[bytes]) -> IO[bytes]:
+        return importlib.import_module(module).open(raw, "rb")
+
+    return open_
+
+
+# Suffix -> streaming decompressor over an open binary file.
+COMPRESSIONS: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
+    ".gz": _stdlib("gzip"), ".bz2": _stdlib("bz2"), ".xz": _stdlib("lzma"), ".zst": _zstd,
+}
+# Names that are archives of their own, however compressed.
+ARCHIVE_SUFFIXES = (".tar", ".tgz", ".tbz2", ".txz", ".zip", ".warc", ".arc", ".7z", ".rar", ".jar", ".gz", ".bz2", ".xz", ".zst")
+
+
+def split_compression(name: str) -> tuple[str, str | None]:
+    """``("a.jsonl", ".gz")`` for ``"a.jsonl.gz"``; ``(name, None)`` when not compressed."""
+    lower = name.lower()
+    for suffix in COMPRESSIONS:
+        if lower.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    return name, None
+
+
+def open_stream(path: Path) -> IO[bytes]:
+    """``path`` opened for streaming reads, decompressed by its suffix (.gz, .bz2, .xz, .zst)."""
+    _inner, compression = split_compression(path.name)
+    if compression == ".zst":
+        require("zstandard", "zstandard", ".zst files")  # before the file is opened
+    raw = path.open("rb")
+    if compression is None:
+        return raw
+    try:
+        return COMPRESSIONS[compression](raw)
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _damaged(name: str, count: int, exc: BaseException) -> str:
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{name} is damaged after {count} records ({detail}): the records before it were read; repair or re-download it"
+
+
+def iter_compressed_file(path: Path, ctx: ReadContext, article_id: str | None = None) -> Iterator[RawArticle]:
+    """One compressed article file (``a.html.gz``), decompressed as a stream up to ``ctx.max_bytes``."""
+    formats, max_bytes = ctx.formats, ctx.max_bytes
+    name = article_id or path.as_posix()
+    inner, _compression = split_compression(path.name)
+    fmt = formats.get(posixpath.splitext(inner.lower())[1], "auto")
+    try:
+        with open_stream(path) as stream:
+            data = read_limited(stream, name=name, max_bytes=max_bytes)
+    except InputError as exc:  # over the limit: reading stopped there
+        yield RawArticle(name, str(path), None, fmt, error=str(exc))
+        return
+    except Exception as exc:  # zlib.error, lzma.LZMAError, zstd.ZstdError, OSError, EOFError: all mean a damaged file
+        if isinstance(exc, DependencyError):
+            raise
+        yield RawArticle(name, str(path), None, fmt, error=f"{name} cannot be decompressed ({exc}): check the file")
+        return
+    yield RawArticle(name, str(path), data, fmt)
+
+
+# --------------------------------------------------------------------------- WARC
+
+
+def parse_content_type(value: str | None) -> tuple[str, str | None]:
+    """``("text/html", "iso-8859-1")`` for ``"text/html; charset=ISO-8859-1"``."""
+    if not value:
+        return "", None
+    mime, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("'\"").lower()
+    return mime.strip().lower(), charset
+
+
+def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
+    """The HTML and text pages of a WARC (or WARC.gz) crawl, in file order.
+
+    ``response`` records with a 2xx status and ``resource`` records whose
+    content type is HTML or text become articles: the id and ``metadata["crawl_url"]``
+    are the WARC-Target-URI (``crawl_date``: the WARC-Date), the charset comes from the HTTP ``Content-Type``,
+    and chunked or gzip-encoded payloads are decoded.  Every other record is
+    counted in ``skipped``.
+    """
+    archive_iterator = require("warcio.archiveiterator", "warcio", "WARC files").ArchiveIterator
+    skipped, max_bytes = ctx.skipped, ctx.max_bytes
+    name = path.as_posix()
+    count = 0
+    held: RawArticle | None = None  # yielded once the next record shows this one was complete
+    with path.open("rb") as stream:
+        records = archive_iterator(stream, arc2warc=True)
+        while True:
+            errors = records.err_count
+            try:
+                record = next(records, None)
+                if records.err_count > errors and held is not None:  # warcio found no record end after it
+                    held = _cut_short(held, name)
+                if held is not None:
+                    yield held
+                    held = None
+                if record is None:
+                    if records.err_count > errors:
+                        yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, ValueError("no record end found")))
+                    return
+                count += 1
+                errors = records.err_count
+                held = _warc_article(record, name, records, skipped, max_bytes)  # reads the record to its end
+                if records.err_count > errors and held is not None:
+                    held = _cut_short(held, name)
+            except Exception as exc:  # warcio raises many kinds on damaged input; the pages before stay read
+                if held is not None:
+                    yield held
+                yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count - 1, exc))
+                return
+
+
+def _cut_short(article: RawArticle, name: str) -> RawArticle:
+    return RawArticle(article.id, article.origin, None, article.format, article.charset, metadata=article.metadata,
+                      error=f"{name} is damaged at {article.origin}: the record of {article.id} is cut short; repair or re-download it")
+
+
+def _warc_article(record: Any, name: str, records: Any, skipped: Counter, max_bytes: int) -> RawArticle | None:
+    kind = record.rec_type
+    if kind not in ("response", "resource"):
+        skipped[SKIP_WARC_TYPE.format(kind)] += 1
+        return None
+    if record.http_headers is not None:
+        status = record.http_headers.get_statuscode() or ""
+        if not status.startswith("2"):
+            skipped[SKIP_WARC_STATUS] += 1
+            return None
+        content_type = record.http_headers.get_header("Content-Type")
+    else:
+        content_type = record.rec_headers.get_header("Content-Type")
+    mime, charset = parse_content_type(content_type)
+    fmt = TEXT_TYPES.get(mime)
+    if fmt is None:
+        skipped[SKIP_WARC_NOT_TEXT] += 1
+        return None
+    try:
+        data, error = read_limited(record.content_stream(), name=f"the page {uri_of(record)}", max_bytes=max_bytes), None
+    except InputError as exc:  # over the limit: reading stopped there
+        data, error = None, str(exc)
+    origin = f"{name}@{records.get_record_offset()}"  # known once the record is read (warcio reads to its end)
+    uri = record.rec_headers.get_header("WARC-Target-URI") or origin
+    metadata = {"crawl_url": uri}  # not "url"/"date": the page's own canonical URL and publication date keep those
+    date = record.rec_headers.get_header("WARC-Date")
+    if date:
+        metadata["crawl_date"] = date
+    return RawArticle(uri, origin, data, fmt, charset, error=error, metadata=metadata)
+
+
+# --------------------------------------------------------------------------- tar and zip
+
+
+def member_id(name: str) -> tuple[str, bool]:
+    """A member's path as an id that cannot climb out of anything, and whether it had to change.
+
+    Backslashes become ``/``; a drive letter, leading ``/``, ``.`` parts and
+    ``..`` parts go (``..`` removes the part before it, never more); a name
+    over ``MAX_ID_BYTES`` is cut there and ends in a hash of the whole name.
+    """
+    parts: list[str] = []
+    raw = name.replace("\\", "/")
+    for part in raw.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    if parts and len(parts[0]) == 2 and parts[0][1] == ":" and parts[0][0].isalpha():
+        parts = parts[1:]
+    clean = "/".join(parts) or "member"
+    encoded = clean.encode("utf-8", "surrogateescape")
+    if len(encoded) > MAX_ID_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        clean = encoded[:MAX_ID_BYTES].decode("utf-8", "ignore") + "-" + digest
+    return clean, clean != raw.rstrip("/")
+
+
+def uri_of(record: Any) -> str:
+    return record.rec_headers.get_header("WARC-Target-URI") or "without a target URI"
+
+
+def _member(name: str, archive: str, read: Callable[[str], bytes], formats: Mapping[str, str], skipped: Counter) -> RawArticle | None:
+    """The article a member holds, or None (counted) when it is not one."""
+    lower = name.lower()
+    suffix = posixpath.splitext(lower)[1]
+    if suffix not in formats:
+        skipped[SKIP_NESTED if lower.endswith(ARCHIVE_SUFFIXES) else SKIP_MEMBER] += 1
+        return None
+    article_id, changed = member_id(name)
+    flags = ["unsafe_member_name"] if changed else []
+    origin = f"{archive}:{article_id}"
+    try:
+        return RawArticle(article_id, origin, read(article_id), formats[suffix], flags=flags)
+    except InputError as exc:  # over the limit: reading stopped there
+        return RawArticle(article_id, origin, None, formats[suffix], error=str(exc), flags=flags)
+
+
+def iter_tar(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
+    """The article files of a tar (plain, .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst), read as a stream.
+
+    Members are never extracted: each is read into memory (up to ``max_bytes``)
+    and handed on.  Links, devices and folders are skipped; links and devices
+    are counted.
+    """
+    import tarfile
+
+    formats, skipped, max_bytes = ctx.formats, ctx.skipped, ctx.max_bytes
+    name = path.as_posix()
+    lower = path.name.lower()
+    count = 0
+    try:
+        if lower.endswith((".tgz", ".tbz2", ".txz")):
+            raw = path.open("rb")
+            stream = COMPRESSIONS[{".tgz": ".gz", ".tbz2": ".bz2", ".txz": ".xz"}[lower[-4:]]](raw)
+        else:
+            stream = open_stream(path)
+        with stream, tarfile.open(fileobj=stream, mode="r|") as tar:
+            for info in tar:
+                count += 1
+                if info.isdir():
+                    continue
+                if not info.isfile():
+                    skipped[SKIP_SPECIAL] += 1
+                    continue
+
+                def read(member_name: str, info: Any = info) -> bytes:
+                    member = tar.extractfile(info)
+                    return read_limited(member, name=member_name, max_bytes=max_bytes) if member is not None else b""
+
+                article = _member(info.name, name, read, formats, skipped)
+                if article is not None:
+                    yield article
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        if isinstance(exc, DependencyError):
+            raise
+        yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, exc))
+
+
+def iter_zip(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
+    """The article files of a zip, in the order of its directory, each read up to ``max_bytes``."""
+    import zipfile
+
+    formats, skipped, max_bytes = ctx.formats, ctx.skipped, ctx.max_bytes
+    name = path.as_posix()
+    count = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                count += 1
+                if info.is_dir():
+                    continue
+                kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the writer kept no file type
+                if kind and kind != stat.S_IFREG:
+                    skipped[SKIP_SPECIAL] += 1
+                    continue
+
+                def read(member_name: str, info: Any = info) -> bytes:
+                    with archive.open(info) as member:
+                        return read_limited(member, name=member_name, max_bytes=max_bytes)
+
+                try:
+                    article = _member(info.filename, name, read, formats, skipped)
+                except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
+                    # An encrypted member, an unknown compression method or a bad CRC spoils one member only.
+                    article_id, _changed = member_id(info.filename)
+                    article = RawArticle(article_id, f"{name}:{article_id}", None, error=f"{article_id} in {name} cannot be read ({exc}): extract it by hand")
+                if article is not None:
+                    yield article
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, exc))

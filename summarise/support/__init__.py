@@ -1,0 +1,1 @@
+"""Helpers every layer may use: optional-dependency checks and install hints."""

@@ -1,0 +1,1 @@
+"""Text logic: languages, detection, sentence splitting and cutting, normalising, boilerplate, protected spans."""
