@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import (
     DependencyError,
     InputError,
@@ -21,7 +22,6 @@ from .errors import (
     UnknownModelError,
 )
 
-__version__ = "0.1.0"
 
 # name -> module that defines it; resolved on first use so that `import summarise` stays light.
 _LAZY = {

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from summarise.inputs import archives, tables
-from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream, split_compression
+from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream
+from summarise.inputs.kinds import split_compression
 from summarise.errors import DependencyError, InputError, OutputError
 from summarise.inputs.reading import read_document
 from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc

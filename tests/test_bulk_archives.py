@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.bulk import iter_articles, translate_archive
-from summarise.bulk.sources import INPUT_KINDS, count_articles, kind_of
+from summarise.bulk.sources import count_articles
+from summarise.inputs.kinds import INPUT_KINDS, kind_of
 from summarise.cli.commands import app
 from summarise.errors import InputError
 from summarise.inputs.tables import read_parquet_ids

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
-from summarise.bulk.sources import kind_of
+from summarise.inputs.kinds import kind_of
 from summarise.inputs.reading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent

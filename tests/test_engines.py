@@ -1,7 +1,7 @@
 """The engine seam: which backend runs, the fallbacks, and the conversion cache's promises.
 
 GPUs and a broken CTranslate2 are simulated by patching the probes the seam itself
-calls (``base.cuda_device_count``, ``importable``, ``ctranslate2_runs_on_cuda``);
+calls (``devices.cuda_device_count``, ``importable``, ``ctranslate2_runs_on_cuda``);
 everything else runs the real tiny models.
 """
 
@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 import summarise.models.engines as engines
 from summarise import Summariser
 from summarise.cli.commands import app
-from summarise.models.engines import base
+from summarise.models.engines import devices, select
 from summarise.models.engines import ctranslate2 as ct2
-from summarise.errors import RegistryError
+from summarise.errors import RegistryError, SummariseError
 from summarise.models.registry import ModelSpec, Registry
 from tests import tinymodels
 from tests.articles import article
@@ -34,10 +34,10 @@ from tests.articles import article
 def fresh_probes():
     """The seam caches its import probe and its warnings per process: start each test clean."""
     engines.importable.cache_clear()
-    engines._warn_once.cache_clear()
+    select._warn_once.cache_clear()
     yield
     engines.importable.cache_clear()
-    engines._warn_once.cache_clear()
+    select._warn_once.cache_clear()
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def no_ctranslate2(monkeypatch, fresh_probes):
 
 @pytest.fixture
 def gpu(monkeypatch):
-    monkeypatch.setattr(base, "cuda_device_count", lambda: 1)
+    monkeypatch.setattr(devices, "cuda_device_count", lambda: 1)
 
 
 def _spec(source: str = "owner/model", **changes) -> ModelSpec:
@@ -108,12 +108,12 @@ def test_a_gpu_defaults_to_pytorch_fp16(gpu, fresh_probes):
 
 
 def test_ctranslate2_on_a_gpu_without_its_cuda_libraries_falls_back(gpu, fresh_probes, monkeypatch, caplog):
-    monkeypatch.setattr(engines, "ctranslate2_runs_on_cuda", lambda: False)
+    monkeypatch.setattr(select, "ctranslate2_runs_on_cuda", lambda: False)
     with caplog.at_level(logging.WARNING, logger="summarise"):
         assert engines.runnable_spec(_spec(backend="ctranslate2"), "cuda").backend == "transformers"
         assert engines.runnable_spec(_spec(backend="ctranslate2"), "cuda").backend == "transformers"
     assert len([r for r in caplog.records if "CUDA 12" in r.getMessage()]) == 1
-    monkeypatch.setattr(engines, "ctranslate2_runs_on_cuda", lambda: True)
+    monkeypatch.setattr(select, "ctranslate2_runs_on_cuda", lambda: True)
     spec = engines.runnable_spec(_spec(backend="ctranslate2", quantization="int8"), "cuda")
     assert (spec.backend, spec.quantization) == ("ctranslate2", "int8")  # CTranslate2 computes it as int8_float16
 
@@ -123,8 +123,8 @@ def test_no_gpu_no_torch_import():
     code = textwrap.dedent(
         """
         import sys
-        from summarise.models.engines import base, configured_threads, resolve_device, set_threads
-        base.NVIDIA_MARKERS = ("/nonexistent/nvidia",)
+        from summarise.models.engines import configured_threads, devices, resolve_device, set_threads
+        devices.NVIDIA_MARKERS = ("/nonexistent/nvidia",)
         set_threads(1)
         print(resolve_device("auto"), configured_threads(), "torch" in sys.modules)
         """
@@ -134,8 +134,8 @@ def test_no_gpu_no_torch_import():
 
 
 def test_cuda_asked_for_without_a_gpu_is_an_error(monkeypatch):
-    monkeypatch.setattr(base, "cuda_device_count", lambda: 0)
-    with pytest.raises(engines.SummariseError, match="--device cpu or auto"):
+    monkeypatch.setattr(devices, "cuda_device_count", lambda: 0)
+    with pytest.raises(SummariseError, match="--device cpu or auto"):
         engines.resolve_device("cuda")
 
 
@@ -156,7 +156,7 @@ def test_default_backend_equals_pytorch_on_the_copy_model(registry_path):
 
 def test_translation_splits_each_batch_between_two_ctranslate2_workers(registry_path, monkeypatch):
     """Two one-thread workers on the halves of a batch (see ``cpu_layout``): the same text as one worker."""
-    monkeypatch.setattr(engines, "_THREADS", [None])  # Summariser(threads=...) sets it for the process
+    monkeypatch.setattr(devices, "_THREADS", [None])  # Summariser(threads=...) sets it for the process
     assert ct2.cpu_layout("translation", 2) == (2, 1) and ct2.cpu_layout("translation", 8) == (2, 4)
     assert ct2.cpu_layout("translation", 1) == (1, 1) and ct2.cpu_layout("summarisation", 4) == (1, 4)
 
@@ -222,7 +222,7 @@ def test_a_crash_mid_conversion_leaves_nothing_to_load(model_dirs, tmp_path, mon
         return converter
 
     monkeypatch.setattr(ct2, "_converter", crashing)
-    with pytest.raises(engines.SummariseError, match="disk full"):
+    with pytest.raises(SummariseError, match="disk full"):
         ct2.convert(str(model_dirs["marian"]), quantization="int8")
     assert list((tmp_path / "ct2").iterdir()) == []  # no target, no scratch
     monkeypatch.setattr(ct2, "_converter", real)

@@ -142,11 +142,11 @@ def test_importing_the_package_loads_no_torch():
 
 def test_signature_names_what_really_runs_not_only_what_was_asked(registry_path, monkeypatch):
     """int8 is a CPU kernel: on a GPU the model runs fp16, and results and bulk resume must agree on that."""
-    from summarise.models.engines import base
+    from summarise.models.engines import devices
 
     s = Summariser(registry_path, device="cpu", quantization="int8")
     assert "+int8" in s.signature_for("fr", summary=True)
-    monkeypatch.setattr(base, "cuda_device_count", lambda: 1)
+    monkeypatch.setattr(devices, "cuda_device_count", lambda: 1)
     gpu = Summariser(registry_path, device="cuda", quantization="int8")
     signature = gpu.signature_for("fr", summary=True)
     assert "+int8" not in signature and signature.startswith("mt:")

@@ -25,12 +25,13 @@ Where things are:
 
 from __future__ import annotations
 
+from ..inputs.kinds import INPUT_KINDS, InputKind
 from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, CoreSettings, article_records
 from .ray import Ray
 from .records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, ProgressHook
 from .resume import resume_rule
 from .run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
-from .sources import INPUT_KINDS, InputKind, InputSpec, SourceArticle, count_articles, iter_articles
+from .sources import InputSpec, SourceArticle, count_articles, iter_articles
 from .store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, safe_name
 
 __all__ = [

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import SummariseError
 from ..pipeline.signature import same_settings
@@ -21,8 +22,24 @@ from ..pipeline.signature import same_settings
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline.options import Options
     from ..pipeline.summariser import Summariser
-    from .sources import SourceArticle
-    from .store import ArchiveWriter
+
+
+class Article(Protocol):
+    """What the rule reads of an article (a :class:`~summarise.bulk.sources.SourceArticle`)."""
+
+    id: str
+    error: str | None
+    text_sha256: str | None
+
+
+class Output(Protocol):
+    """What the rule reads of OUT (an :class:`~summarise.bulk.store.ArchiveWriter`, which imports this module)."""
+
+    articles_dir: Path | None
+
+    def previous_record(self, article_id: str) -> Done | None: ...
+
+    def article_path(self, article_id: str) -> Path: ...
 
 
 def id_key(article_id: str) -> int:
@@ -54,7 +71,7 @@ class Done:
         return None
 
 
-def resume_rule(summariser: Summariser, *, with_summary: bool, options: Options | None = None) -> Callable[[SourceArticle, ArchiveWriter], bool]:
+def resume_rule(summariser: Summariser, *, with_summary: bool, options: Options | None = None) -> Callable[[Article, Output], bool]:
     """``done(article, writer)``: whether OUT already holds this article, done by a run like this one (``options``: the run's)."""
     signatures: dict[str | None, str | None] = {}
 
@@ -67,7 +84,7 @@ def resume_rule(summariser: Summariser, *, with_summary: bool, options: Options 
                 signatures[lang] = None
         return signatures[lang]
 
-    def done(article: SourceArticle, writer: ArchiveWriter) -> bool:
+    def done(article: Article, writer: Output) -> bool:
         if article.error is not None or article.text_sha256 is None:
             return False
         previous = writer.previous_record(article.id)

@@ -1,9 +1,8 @@
-"""What a bulk run reads: the table of input kinds, discovery, reading and unique ids.
+"""What a bulk run reads: discovery, reading and unique ids.
 
-:data:`INPUT_KINDS` is the one table of input kinds: each file suffix, the
-kind it is (one article, or many), and the reader format.  ``summarise run``,
-``summarise bulk`` and the Ray executor all read through it, so adding an input
-kind is one row here plus, for a container kind, one reader function.
+Every file is read by its kind in :data:`summarise.inputs.kinds.INPUT_KINDS`, the
+one table of input kinds.  ``summarise run``, ``summarise bulk`` and the Ray
+executor all read through it.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.archives import RawArticle, ReadContext
+from ..inputs.kinds import INPUT_KINDS, ONE_ARTICLE_FORMATS, article_format, is_compressed, kind_of, split_compression
 from ..errors import InputError
 from ..inputs.fetching import HostPacer, is_url
 from .resume import id_key
@@ -33,80 +33,7 @@ from .resume import id_key
 logger = logging.getLogger("summarise")
 
 
-@dataclass(frozen=True)
-class InputKind:
-    """One kind of input file: its suffixes, and how its articles are read.
-
-    ``reader`` (``"module:function"``, imported when first needed) reads a
-    file of many articles: it takes the path and a
-    :class:`~summarise.inputs.archives.ReadContext` and yields articles.
-    ``compressible``: the kind is also read as ``.gz``/``.bz2``/``.xz``/``.zst``,
-    streamed.  ``needs``: the ``(module, package)`` of the ``archives`` extra it
-    reads with, checked before a run starts.
-    """
-
-    name: str
-    suffixes: tuple[str, ...]
-    format: str | None  # the reader format of a one-article file; None for files holding many articles
-    description: str
-    reader: str | None = None
-    compressible: bool = False
-    needs: tuple[str, str] | None = None
-
-    @property
-    def many(self) -> bool:
-        return self.format is None
-
-
-# The one table of input kinds.  Order: how error messages list them.
-INPUT_KINDS: tuple[InputKind, ...] = (
-    InputKind("text", (".txt", ".text"), "text", "plain text, one article", compressible=True),
-    InputKind("markdown", (".md", ".markdown"), "markdown", "Markdown, one article", compressible=True),
-    InputKind("html", (".html", ".htm", ".xhtml"), "html", "HTML, one article", compressible=True),
-    InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line", "summarise.bulk.sources:_jsonl_file", compressible=True),
-    InputKind("csv", (".csv", ".tsv"), None, "CSV or TSV with a header row, one article per row", "summarise.inputs.tables:iter_csv", compressible=True),
-    InputKind("parquet", (".parquet",), None, "Parquet, one article per row", "summarise.inputs.tables:iter_parquet", needs=("pyarrow.parquet", "pyarrow")),
-    InputKind("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), None, "a web crawl (WARC), one article per HTML or text page",
-              "summarise.inputs.archives:iter_warc", needs=("warcio", "warcio")),
-    InputKind("tar", (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"), None,
-              "a tar bundle, one article per .txt, .md or .html member", "summarise.inputs.archives:iter_tar"),
-    InputKind("zip", (".zip",), None, "a zip bundle, one article per .txt, .md or .html member", "summarise.inputs.archives:iter_zip"),
-)
-KINDS_BY_SUFFIX: dict[str, InputKind] = {suffix: kind for kind in INPUT_KINDS for suffix in kind.suffixes}
-_LONGEST_FIRST = sorted(KINDS_BY_SUFFIX, key=len, reverse=True)
-# suffix -> reader format, for the one-article members of bundles and compressed files
-_ONE_ARTICLE_FORMATS: dict[str, str] = {s: k.format for s, k in KINDS_BY_SUFFIX.items() if k.format is not None}
-
 _GLOB_MAGIC = re.compile(r"[*?\[]")
-
-
-def kind_of(path: str | os.PathLike) -> InputKind | None:
-    """The input kind of a file, by its suffix (``a.warc.gz``, ``a.jsonl.zst``); None for a file no reader takes."""
-    from ..inputs.archives import split_compression
-
-    name = Path(path).name.lower()
-    for suffix in _LONGEST_FIRST:
-        if name.endswith(suffix):
-            return KINDS_BY_SUFFIX[suffix]
-    inner, compression = split_compression(name)
-    if compression is not None:
-        kind = kind_of(inner)
-        return kind if kind is not None and kind.compressible else None
-    return None
-
-
-def is_compressed(path: str | os.PathLike) -> bool:
-    """A compressed file of a one-line-per-article or one-article kind (``a.jsonl.gz``, ``a.html.zst``)."""
-    from ..inputs.archives import split_compression
-
-    name = Path(path).name.lower()
-    return not any(name.endswith(suffix) for suffix in _LONGEST_FIRST) and split_compression(name)[1] is not None
-
-
-def article_format(path: str | os.PathLike) -> str:
-    """The reader format of a one-article file (``"auto"`` when its suffix does not say)."""
-    kind = kind_of(path)
-    return kind.format if kind is not None and kind.format is not None else "auto"
 
 
 def read_article(spec: str) -> Any:
@@ -128,7 +55,7 @@ def read_article(spec: str) -> Any:
         raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
     if kind is not None and is_compressed(path):
         _check_file(path, "text", "id")
-        [item] = iter_compressed_file(path, ReadContext(_ONE_ARTICLE_FORMATS))
+        [item] = iter_compressed_file(path, ReadContext(ONE_ARTICLE_FORMATS))
         if item.error is not None:
             raise InputError(item.error)
         return read_document(item.content, format=item.format, name=path.name)
@@ -208,7 +135,7 @@ def iter_articles(
             if not isinstance(spec, Mapping):
                 _check_input(spec, text_field, id_field, excluded)
         several = len(inputs) > 1
-    ctx = ReadContext(_ONE_ARTICLE_FORMATS, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
+    ctx = ReadContext(ONE_ARTICLE_FORMATS, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
     return _unique_ids(_read_all(inputs, ctx, excluded))
 
 
@@ -275,7 +202,7 @@ def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: st
 
 def _check_file(path: Path, text_field: str, id_field: str) -> None:
     """What can be known of a file before any work: its library is installed, its table has the columns."""
-    from ..inputs.archives import require, split_compression
+    from ..inputs.archives import require
 
     kind = kind_of(path)
     if kind is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import OutputError
 from ..output.rendering import PER_ARTICLE_FORMATS, render
 from .resume import Done, id_key
-from .sources import KINDS_BY_SUFFIX
+from ..inputs.kinds import KINDS_BY_SUFFIX
 
 if TYPE_CHECKING:  # pragma: no cover
     from .records import ArticleRecord

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import DependencyError, InputError
+from .kinds import split_compression
 from .reading import MAX_INPUT_BYTES, read_limited
 
 ARCHIVES_EXTRA = "pip install 'summarise-news[archives]' (or pip install '.[archives]' in a checkout)"
@@ -122,15 +123,6 @@ COMPRESSIONS: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
 }
 # Names that are archives of their own, however compressed.
 ARCHIVE_SUFFIXES = (".tar", ".tgz", ".tbz2", ".txz", ".zip", ".warc", ".arc", ".7z", ".rar", ".jar", ".gz", ".bz2", ".xz", ".zst")
-
-
-def split_compression(name: str) -> tuple[str, str | None]:
-    """``("a.jsonl", ".gz")`` for ``"a.jsonl.gz"``; ``(name, None)`` when not compressed."""
-    lower = name.lower()
-    for suffix in COMPRESSIONS:
-        if lower.endswith(suffix):
-            return name[: -len(suffix)], suffix
-    return name, None
 
 
 def open_stream(path: Path) -> IO[bytes]:

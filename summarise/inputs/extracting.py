@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from ..errors import InputError
-from .reading import clean_text
+from ..text.cleaning import clean_text
 
 __all__ = ["extract_html"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .. import __version__
+from .._version import __version__
 from .archives import TEXT_TYPES, parse_content_type
 from ..errors import FetchError
 

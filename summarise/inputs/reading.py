@@ -25,12 +25,14 @@ import errno
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
+from ..text.cleaning import CONTROL_CHARACTERS, clean_text
+from .extracting import extract_html
+from .kinds import article_format
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 FORMATS = ("text", "markdown", "html")
@@ -80,42 +82,6 @@ class Document:
             "metadata": dict(self.metadata),
             "warnings": list(self.warnings),
         }
-
-
-# --------------------------------------------------------------------------- cleaning
-
-_REPLACEMENTS = (
-    ("\r\n", "\n"), ("\r", "\n"),
-    # Line and paragraph separators other than "\n" become newlines rather than vanish.
-    ("\x0b", "\n"), ("\x0c", "\n"), ("\x85", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"),
-    # Invisible characters that split words for a tokenizer: BOM/zero-width no-break
-    # space, zero-width space, word joiner, soft hyphen.  ZWJ/ZWNJ stay: scripts need them.
-    ("\ufeff", ""), ("\u200b", ""), ("\u2060", ""), ("\u00ad", ""),
-)
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Cc other than \t and \n
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_BLANK_RUNS = re.compile(r"\n{3,}")
-
-
-def clean_text(text: str) -> str:
-    """Normalise text for translation; keeps paragraphs.
-
-    NFC; CRLF, CR and other line separators become ``"\\n"``; BOMs, soft
-    hyphens, zero-width spaces and control characters other than ``\\n`` and
-    ``\\t`` are removed (lone surrogates become U+FFFD); trailing whitespace
-    is stripped from every line; runs of blank lines collapse to one blank
-    line; leading blank lines and trailing whitespace are dropped (so the
-    result has no final newline).
-    """
-    for old, new in _REPLACEMENTS:
-        if old in text:  # str.translate with a dict is many times slower
-            text = text.replace(old, new)
-    text = _CONTROLS.sub("", text)
-    text = _SURROGATES.sub("\ufffd", text)
-    text = unicodedata.normalize("NFC", text)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    text = _BLANK_RUNS.sub("\n\n", text)
-    return text.lstrip("\n").rstrip()
 
 
 # --------------------------------------------------------------------------- decoding
@@ -207,7 +173,7 @@ def _decode_unicode_or_legacy(data: bytes, name: str, prefer: str | None) -> tup
         raise InputError(f"could not decode {name} as text: save it as UTF-8 and retry")
     text = data.decode(encoding, errors="replace")
     if encoding != "cp1252" and text:  # cp1252 decodes no control characters that the byte check let through
-        controls = len(_CONTROLS.findall(text.replace("\r", "\n")))
+        controls = len(CONTROL_CHARACTERS.findall(text.replace("\r", "\n")))
         if controls / len(text) > _MAX_CONTROL_SHARE:
             raise _binary(name, "control characters")
     non_ascii = len(data.translate(None, _ASCII_BYTES))
@@ -231,7 +197,7 @@ def _bomless_utf16(data: bytes) -> str | None:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if not _CONTROLS.search(text.replace("\r", "\n")):
+            if not CONTROL_CHARACTERS.search(text.replace("\r", "\n")):
                 return encoding
     return None
 
@@ -324,8 +290,6 @@ def read_document(
         name = name or path.name
         data = _read_file(path, name, max_bytes)
         if fmt == "auto":
-            from ..bulk.sources import article_format  # the one table of input kinds and their suffixes
-
             fmt = article_format(path)
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -423,8 +387,6 @@ def _build(text: str, encoding: str, fmt: str, name: str, *, warnings: tuple[str
     title = None
     metadata: dict[str, Any] = {}
     if fmt == "html":
-        from .extracting import extract_html  # here: extracting imports clean_text from this module
-
         text, title, metadata = extract_html(text, name)
     elif fmt == "markdown":
         text = markdown_to_text(clean_text(text))

@@ -23,7 +23,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .archives import RawArticle, ReadContext, open_stream, require, split_compression
+from .archives import RawArticle, ReadContext, open_stream, require
+from .kinds import split_compression
 from ..errors import InputError, OutputError
 
 DEFAULT_ID_FIELD = "id"  # a table without this column is numbered by row; any other missing id column is an error

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelLoadError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .registry import ModelSpec
+    from .spec import ModelSpec
 
 logger = logging.getLogger("summarise")
 

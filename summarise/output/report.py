@@ -16,7 +16,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from .._version import __version__
 from ..checks.facts import SUMMARY_DESCRIPTIONS, describe_details, describe_summary_details
 from ..checks.quality import FLAG_DESCRIPTIONS, explain
 

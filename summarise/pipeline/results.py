@@ -21,7 +21,7 @@ from .signature import ModelIdentity
 from ..text.splitting import Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..models.registry import ModelSpec
+    from ..models.spec import ModelSpec
 
 
 @dataclass

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..models.registry import ModelSpec
+    from ..models.spec import ModelSpec
 
 DEFAULT_BACKEND = "transformers"
 OLD_BACKEND = "transformers"  # what a model label without a backend ran on (0.1.0: PyTorch only)

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..text.boilerplate import RemovedLine, remove_boilerplate
 from .caching import TranslationCache
 from ..checks.facts import check_pair, check_summary
@@ -34,10 +34,12 @@ from ..checks.quality import (
     loop_flagged,
     repetition_score,
 )
-from ..inputs.reading import Document, clean_text, read_document
-from ..models.registry import ModelSpec, Registry
+from ..inputs.reading import Document, read_document
+from ..models.registry import Registry
+from ..models.spec import ModelSpec
 from .results import ModelUsed, Prepared, SentencePair, Summary, Translation
 from .signature import ModelIdentity, Signature
+from ..text.cleaning import clean_text
 from ..text.splitting import Sentence, split_sentences
 from .summarising import Summarizer, SummaryOutcome, SummarySettings
 from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator

@@ -35,8 +35,9 @@ from typing import Any
 from .. import hub
 from ...support.deps import install_hint, require
 from ...errors import DependencyError, ModelLoadError, SummariseError
-from ..registry import ModelSpec
-from .base import Generated, GenerationRequest, TokenWindow, first_line, resolve_device
+from ..spec import ModelSpec
+from .base import Generated, GenerationRequest, TokenWindow, first_line
+from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
 from .transformers import load_error_message, load_tokenizer, move_pad_last
 
@@ -374,8 +375,6 @@ class CTranslate2Engine(TokenWindow):
     """A Hugging Face tokenizer and a CTranslate2 translator, behind the Engine calls."""
 
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
-        from . import configured_threads
-
         ctranslate2 = require_ctranslate2()
         self.spec = spec
         self.device = resolve_device(device)

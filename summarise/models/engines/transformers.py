@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import hub
 from ...errors import ModelLoadError
-from ..registry import ModelSpec
-from .base import Generated, GenerationRequest, TokenWindow, resolve_device
+from ..spec import ModelSpec
+from .base import Generated, GenerationRequest, TokenWindow
+from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
+from .select import runnable_spec
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
@@ -44,8 +46,6 @@ class TransformersEngine(TokenWindow):
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
         source = hub.resolve(spec, local_files_only=local_files_only)  # first: no network fails before torch loads
         import torch
-
-        from . import configured_threads, runnable_spec
 
         self.device = resolve_device(device)
         spec = runnable_spec(spec, self.device)
