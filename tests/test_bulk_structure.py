@@ -1,8 +1,7 @@
-"""The bulk package's shape: one table of input kinds for every reader, one driver, no import cycle, old names kept."""
+"""The bulk package's shape: one table of input kinds for every reader, one driver, its public names."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
 from summarise.inputs.kinds import kind_of
 from summarise.inputs.reading import read_document
+from tests.support import imports
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "summarise"
@@ -53,42 +53,10 @@ def test_an_unknown_file_kind_lists_the_kinds_of_the_table(tmp_path):
         iter_articles([odd])
 
 
-def _top_level_imports(path: Path, module: str) -> set[str]:
-    """summarise.* modules imported at module level (not inside functions or TYPE_CHECKING)."""
-    found = set()
-    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            if target.startswith("summarise"):
-                found.add(target)
-                found.update(f"{target}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names if alias.name.startswith("summarise"))
-    return found
-
-
-def test_no_import_cycle_among_the_bulk_modules():
-    modules = {}
-    for path in (PACKAGE / "bulk").glob("*.py"):
-        name = "summarise.bulk" if path.name == "__init__.py" else f"summarise.bulk.{path.stem}"
-        modules[name] = path
-    graph = {name: {t for t in _top_level_imports(path, name) if t in modules and t != name} for name, path in modules.items()}
-    graph["summarise.bulk"] = set()  # the package only re-exports; its modules import each other directly
-
-    def visit(node, stack):
-        assert node not in stack, f"import cycle: {' -> '.join([*stack, node])}"
-        for target in graph[node]:
-            visit(target, [*stack, node])
-
-    for name in graph:
-        visit(name, [])
-    assert graph["summarise.bulk.sources"] <= {"summarise.bulk.resume"}
+def test_the_bulk_modules_lean_on_few_of_each_other():
+    """No cycle anywhere is tests/test_layers.py's (every import counted); here, the shape inside bulk."""
+    graph = {name: set(targets) for name, targets in imports.graph(module_level_only=True).items() if name.startswith("summarise.bulk")}
+    assert graph["summarise.bulk.sources"] & set(graph) <= {"summarise.bulk.resume"}
     assert "summarise.bulk.run" not in graph["summarise.bulk.ray"]  # the driver knows no executor's insides, and back
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..support.deps import install_hint, require
 from ..errors import ClusterError, SummariseError
+from ..models.engines import quiet_backend_logging
 from .core import DEFAULT_CACHE_ENTRIES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats
 from .resume import id_key
@@ -193,13 +194,10 @@ class ArticleActor:
     """
 
     def __init__(self, *, summariser: dict[str, Any], settings: CoreSettings, threads: int) -> None:
-        from transformers.utils import logging as hf_logging
-
         from ..pipeline.caching import MemoryCache
         from ..pipeline.summariser import TARGET_LANG, Summariser
 
-        hf_logging.set_verbosity_error()  # per-call generation warnings, from every actor, would bury the run's own messages
-        hf_logging.disable_progress_bar()
+        quiet_backend_logging()  # per-call generation warnings, from every actor, would bury the run's own messages
         affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         options = dict(summariser, threads=summariser.get("threads") or min(threads, affinity))
         self.summariser = Summariser(**options, cache=MemoryCache(DEFAULT_CACHE_ENTRIES))

@@ -18,9 +18,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from ..models.engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS
+from ..models.engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS, quiet_backend_logging
 from ..errors import SummariseError
-from .quieting import quiet_libraries, quiet_transformers
+from .quieting import quiet_libraries
 from ..output.rendering import FORMATS, PER_ARTICLE_FORMATS
 from ..pipeline.summarising import LENGTHS
 
@@ -356,7 +356,7 @@ def serve(
             summariser_options=model_settings,
             options=options,
         )
-        quiet_transformers()
+        quiet_backend_logging()
         run_server(settings)
 
 
@@ -432,7 +432,7 @@ def models_convert(
     from ..models.registry import Registry
 
     with _errors():
-        quiet_transformers()
+        quiet_backend_logging()
         registry = Registry.load(models)
         spec = registry.models.get(name) or registry.resolve(name, "translation")
         source = hub.resolve(spec, local_files_only=offline)  # hub ids: fetched (with a bar) or found in the cache

@@ -112,7 +112,7 @@ def create_app(settings: ServeSettings | None = None, *, service: Service | None
         # Shutdown: uvicorn has already let in-flight requests finish; stop the worker.
         await asyncio.to_thread(service.close)
 
-    from .. import __version__
+    from .._version import __version__
 
     app = FastAPI(
         title="summarise",

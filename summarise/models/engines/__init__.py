@@ -17,7 +17,17 @@ ctranslate2: only the backend modules do, when an engine is built.
 
 from __future__ import annotations
 
-from .backends import BACKEND_NAMES, BACKENDS, CPU_DEFAULT, PRECISIONS, Backend, check_precision, get_backend, importable
+from .backends import (
+    BACKEND_NAMES,
+    BACKENDS,
+    CPU_DEFAULT,
+    PRECISIONS,
+    Backend,
+    check_precision,
+    get_backend,
+    importable,
+    quiet_backend_logging,
+)
 from .base import Engine, Generated, GenerationRequest, TokenWindow
 from .cache import ModelCache
 from .devices import DEVICES, batch_limits, configured_threads, cuda_device_count, resolve_device, set_threads
@@ -40,6 +50,7 @@ __all__ = [
     "configured_threads",
     "cuda_device_count",
     "default_backend",
+    "quiet_backend_logging",
     "resolve_device",
     "runnable_spec",
     "set_threads",

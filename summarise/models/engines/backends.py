@@ -98,6 +98,11 @@ def importable(name: str) -> bool:
     return True
 
 
+def quiet_backend_logging() -> None:
+    """The libraries behind the backends log per call and draw bars: keep them to errors (the CLI, Ray actors)."""
+    backend_module("transformers").quiet_library_logging()
+
+
 def backend_module(name: str) -> ModuleType:
     """The module of backend ``name`` (imports its third-party package: call it when that is needed)."""
     return importlib.import_module(f"{__package__}.{get_backend(name).module}")

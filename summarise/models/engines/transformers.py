@@ -100,6 +100,21 @@ class TransformersEngine(TokenWindow):
         return results
 
 
+def quiet_library_logging() -> None:
+    """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies.
+
+    Also its notes on our deliberate choices ("Token indices sequence length is longer than the
+    specified maximum" when we count a long sentence's tokens to split it), its per-load bars,
+    and the hub client's retry chatter.  Download bars are drawn by summarise.models.hub on its own.
+    """
+    from huggingface_hub.utils import logging as hub_logging
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    hub_logging.set_verbosity_error()
+
+
 def _load_pretrained(spec: ModelSpec, source: str, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
