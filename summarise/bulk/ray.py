@@ -13,7 +13,7 @@ back to the driver, which writes them through the same
 :class:`~summarise.bulk.store.ArchiveWriter` as a local run: the lock, whole lines,
 resume state, compaction, per-article files.  The output is therefore the local
 output, byte for byte apart from timings and line order, and a run started
-with one engine can be resumed with the other.
+with one executor can be resumed with the other.
 
 Fault tolerance is Ray's: a worker that dies is restarted (``max_restarts``) and
 its batches are retried (``max_task_retries``); a record that arrives twice is
@@ -117,7 +117,7 @@ class Ray:
         if self.batch_articles < 1 or self.slab_articles < 1 or self.first_batch_articles < 1:
             raise SummariseError("a batch, a first batch and a slab must hold at least one article")
         if summariser is not None or cache is not None or "models" in (settings or {}):
-            raise TypeError("the Ray engine builds a Summariser in each worker: pass its settings (registry=, device=, ...), not objects")
+            raise TypeError("the Ray executor builds a Summariser in each worker: pass its settings (registry=, device=, ...), not objects")
 
     def records(self, pending: Iterator[SourceArticle], job: Job) -> Iterator[ArticleRecord]:
         """Records of the pending articles, from the actors, each id once (a retried batch can send one twice)."""

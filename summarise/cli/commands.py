@@ -172,7 +172,9 @@ class ProgressMode(str, Enum):
     none = "none"
 
 
-class Engine(str, Enum):
+class Executor(str, Enum):
+    """Where a bulk run's work runs (the flag is --engine, as users type it; in code an executor, not an inference engine)."""
+
     local = "local"
     ray = "ray"
 
@@ -207,7 +209,7 @@ def bulk(
     quiet: QuietOpt = False,
     progress: Annotated[ProgressMode, typer.Option("--progress", help="auto: a bar when stderr is a terminal; json: one JSON object per line on stderr (at most one a second, and an 'end' line), for schedulers; none: no progress. --quiet is none.")] = ProgressMode.auto,
     strict: Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} when an article has a sentence flagged by the quality checks (failed articles still exit {int(ExitCode.ERROR)}); every record is written all the same.")] = False,
-    engine: Annotated[Engine, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise-news\\[ray]'). Nothing else in the command changes.")] = Engine.local,
+    executor: Annotated[Executor, typer.Option("--engine", help="Where the work runs: local (this process) or ray (a Ray cluster; pip install 'summarise-news\\[ray]'). Nothing else in the command changes.")] = Executor.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="With --engine ray: the cluster to join (HOST:6379, ray://HOST:10001, or auto: the one `ray start` runs on this machine). Default: $RAY_ADDRESS, else a private Ray for this run only, even when a `ray start` cluster runs here.")] = None,
     ray_logs: Annotated[bool, typer.Option("--ray-logs", help="With --engine ray: show Ray's and the workers' own log lines (default: kept off the terminal, where they would draw over the progress bar).")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: the most workers, each loading the models once (default: one per --gpus-per-worker GPUs, else one per 2 CPUs).")] = None,
@@ -234,7 +236,7 @@ def bulk(
             "window_sentences": window,
             "per_article": per_article.value if per_article else None,
         }
-        if engine is Engine.ray:
+        if executor is Executor.ray:
             from ..bulk.ray import Ray, require_ray
 
             require_ray()  # before anything slow: without the extra, say how to install it
