@@ -43,6 +43,12 @@ class DependencyError(SummariseError):
     """An optional extra (ctranslate2, ray) is needed but not installed."""
 
 
+def first_line(exc: BaseException) -> str:
+    """What an error message says, in one line: its first line, or its type where it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class OptionsError(SummariseError):
     """A per-call option is out of range or of the wrong kind (see :class:`summarise.pipeline.options.Options`)."""
 

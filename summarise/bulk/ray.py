@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..support.deps import install_hint, require
 from ..errors import ClusterError, SummariseError
 from ..models.engines import quiet_backend_logging
+from ..text.languages import TARGET_LANG
 from .core import DEFAULT_CACHE_ENTRIES, Core, CoreSettings
 from .records import ArticleRecord, BulkStats
 from .resume import id_key
@@ -195,7 +196,7 @@ class ArticleActor:
 
     def __init__(self, *, summariser: dict[str, Any], settings: CoreSettings, threads: int) -> None:
         from ..pipeline.caching import MemoryCache
-        from ..pipeline.summariser import TARGET_LANG, Summariser
+        from ..pipeline.summariser import Summariser
 
         quiet_backend_logging()  # per-call generation warnings, from every actor, would bury the run's own messages
         affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -208,9 +208,9 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if kind is None:
         return
     if kind.needs is not None:
-        require(kind.needs[0], kind.needs[1], f"{path} ({kind.description})")
+        require(kind.needs[0], f"{path} ({kind.description})")
     if split_compression(path.name)[1] == ".zst":
-        require("zstandard", "zstandard", f"{path} (zstd-compressed)")
+        require("zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
         from ..inputs.tables import check_columns
 

@@ -107,7 +107,7 @@ class ArchiveWriter:
         if self.out.suffix.lower() == PARQUET_SUFFIX:
             from ..inputs.archives import require
 
-            require("pyarrow.parquet", "pyarrow", "Parquet output")  # before any work
+            require("pyarrow.parquet", "Parquet output")  # before any work
             if per_article:
                 raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
             self.folder = None

@@ -23,6 +23,7 @@ from ..errors import SummariseError
 from .quieting import quiet_libraries
 from ..output.rendering import FORMATS, PER_ARTICLE_FORMATS
 from ..pipeline.summarising import LENGTHS
+from ..text.languages import DEFAULT_LANGUAGES
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Translate news articles into English and summarise them.")
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, locate, download, convert.")
@@ -320,7 +321,7 @@ def serve(
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds a request may take before it is answered 503.")] = 120.0,
     batch_wait_ms: Annotated[float, typer.Option("--batch-wait-ms", min=0, help="How long the batcher waits for other requests to share a batch.")] = 10.0,
     batch_sentences: Annotated[int, typer.Option("--batch-sentences", min=1, help="Most sentences one shared batch takes.")] = 512,
-    preload: Annotated[str, typer.Option("--preload", help="Source languages whose models load before /healthz says ready (comma-separated; others load on first use).")] = "fr,de,es",
+    preload: Annotated[str, typer.Option("--preload", help="Source languages whose models load before /healthz says ready (comma-separated; others load on first use).")] = ",".join(DEFAULT_LANGUAGES),
     length: Annotated[Length, typer.Option("--length", help="Default summary length (requests may ask for another).")] = Length.short,
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
@@ -411,7 +412,7 @@ def models_pull(
         elif names:
             chosen = [registry.get(name).name for name in names]
         else:
-            chosen = [registry.summariser, *(registry.translation_model(lang).name for lang in ("fr", "de", "es"))]
+            chosen = [registry.summariser, *(registry.translation_model(lang).name for lang in DEFAULT_LANGUAGES)]
         for name in chosen:
             spec = registry.get(name)
             _stderr().print(f"pulling {spec.source} …")

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import DependencyError, InputError
+from ..errors import DependencyError, InputError, first_line
+from ..support import deps
 from .kinds import split_compression
 from .reading import MAX_INPUT_BYTES, read_limited
 
-ARCHIVES_EXTRA = "pip install 'summarise-news[archives]' (or pip install '.[archives]' in a checkout)"
 MAX_ID_BYTES = 1024  # longer member names are cut here, plus a hash of the whole name
 CHUNK = 1 << 16
 
@@ -94,19 +94,16 @@ class ReadContext:
 # --------------------------------------------------------------------------- dependencies
 
 
-def require(module: str, package: str, what: str) -> Any:
-    """Import ``module`` or say which extra brings ``package``, needed to read ``what``."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise DependencyError(f"reading {what} needs the {package} package: {ARCHIVES_EXTRA}") from None
+def require(module: str, what: str) -> Any:
+    """``module`` of the ``archives`` extra, imported to read ``what``; missing, one error naming the extra."""
+    return deps.require(module, purpose=f"reading {what}", install=deps.install_hint("archives"))
 
 
 # --------------------------------------------------------------------------- compression
 
 
 def _zstd(raw: IO[bytes]) -> IO[bytes]:
-    zstandard = require("zstandard", "zstandard", ".zst files")
+    zstandard = require("zstandard", ".zst files")
     return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True), CHUNK)
 
 
@@ -129,7 +126,7 @@ def open_stream(path: Path) -> IO[bytes]:
     """``path`` opened for streaming reads, decompressed by its suffix (.gz, .bz2, .xz, .zst)."""
     _inner, compression = split_compression(path.name)
     if compression == ".zst":
-        require("zstandard", "zstandard", ".zst files")  # before the file is opened
+        require("zstandard", ".zst files")  # before the file is opened
     raw = path.open("rb")
     if compression is None:
         return raw
@@ -141,7 +138,7 @@ def open_stream(path: Path) -> IO[bytes]:
 
 
 def _damaged(name: str, count: int, exc: BaseException) -> str:
-    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    detail = first_line(exc)
     return f"{name} is damaged after {count} records ({detail}): the records before it were read; repair or re-download it"
 
 
@@ -190,7 +187,7 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     and chunked or gzip-encoded payloads are decoded.  Every other record is
     counted in ``skipped``.
     """
-    archive_iterator = require("warcio.archiveiterator", "warcio", "WARC files").ArchiveIterator
+    archive_iterator = require("warcio.archiveiterator", "WARC files").ArchiveIterator
     skipped, max_bytes = ctx.skipped, ctx.max_bytes
     name = path.as_posix()
     count = 0

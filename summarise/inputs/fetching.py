@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .._version import __version__
 from .archives import TEXT_TYPES, parse_content_type
-from ..errors import FetchError
+from ..errors import FetchError, first_line
 
 USER_AGENT = f"summarise-news/{__version__} (+https://pypi.org/project/summarise-news/)"
 CONNECT_TIMEOUT = 10.0
@@ -149,7 +149,7 @@ def _describe(exc: BaseException, connect_timeout: float, read_timeout: float) -
         return f"timed out after {read_timeout:g} s waiting for the server"
     if isinstance(reason, urllib3.exceptions.SSLError):
         return f"TLS error ({str(reason).splitlines()[0]})"
-    text = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
+    text = first_line(reason)
     return text
 
 

@@ -42,7 +42,7 @@ def table_delimiter(path: Path) -> str:
 def columns_of(path: Path) -> list[str]:
     """The column names of a CSV/TSV (its header row) or a Parquet file (its schema), read without the rows."""
     if path.name.lower().endswith(".parquet"):
-        parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+        parquet = require("pyarrow.parquet", "Parquet files")
         try:
             return list(parquet.ParquetFile(path).schema_arrow.names)
         except OSError as exc:
@@ -59,7 +59,7 @@ def columns_of(path: Path) -> list[str]:
 
 def row_count(path: Path) -> int:
     """A Parquet file's row count, from its footer."""
-    parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+    parquet = require("pyarrow.parquet", "Parquet files")
     try:
         return parquet.ParquetFile(path).metadata.num_rows
     except OSError as exc:
@@ -125,7 +125,7 @@ def iter_parquet(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The rows of a Parquet file, read one row group at a time (only the two columns needed)."""
     text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
     check_columns(path, text_field, id_field)
-    parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+    parquet = require("pyarrow.parquet", "Parquet files")
     name = path.as_posix()
     table_file = parquet.ParquetFile(path)
     columns = [text_field] + ([id_field] if id_field in table_file.schema_arrow.names and id_field != text_field else [])
@@ -178,7 +178,7 @@ def parquet_schema() -> Any:
     The first ten columns are the ones the first Parquet output had, in the same order; the
     rest carry what the JSONL record carries too (a test checks that no key is left out).
     """
-    pa = require("pyarrow", "pyarrow", "Parquet output")
+    pa = require("pyarrow", "Parquet output")
     pair = pa.struct([
         ("source", pa.string()), ("translation", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
         ("paragraph", pa.int64()), ("flags", pa.list_(pa.string())), ("pieces", pa.int64()), ("details", pa.string()),
@@ -219,8 +219,8 @@ def write_parquet(records: Iterable[dict[str, Any]], out: str | os.PathLike, *, 
     renamed over ``out`` only once complete; a failure removes it and leaves
     any earlier ``out`` as it was.
     """
-    pa = require("pyarrow", "pyarrow", "Parquet output")
-    parquet = require("pyarrow.parquet", "pyarrow", "Parquet output")
+    pa = require("pyarrow", "Parquet output")
+    parquet = require("pyarrow.parquet", "Parquet output")
     out = Path(out)
     schema = parquet_schema()
     try:
@@ -264,5 +264,5 @@ def write_parquet(records: Iterable[dict[str, Any]], out: str | os.PathLike, *, 
 
 def read_parquet_ids(path: str | os.PathLike) -> list[str]:
     """The ids of a Parquet output, in order (for checks and tests)."""
-    parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+    parquet = require("pyarrow.parquet", "Parquet files")
     return parquet.read_table(path, columns=["id"]).column("id").to_pylist()

@@ -13,7 +13,7 @@ import os
 import pickle
 from pathlib import Path
 
-from ..errors import ModelLoadError
+from ..errors import ModelLoadError, first_line
 
 # A folder that save_pretrained wrote holds at least one of each group.
 CONFIG_FILES = ("config.json",)
@@ -54,6 +54,6 @@ def describe_load_failure(name: str, source: str, exc: BaseException) -> str | N
             "and loading them is refused for safety: convert them to model.safetensors where you trust the file"
         )
     if type(exc).__name__ == "SafetensorError" or isinstance(exc, EOFError):
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        detail = first_line(exc)
         return f"the weights of {model} are damaged or not a safetensors file ({detail}): download or save the model again"
     return None

@@ -19,18 +19,12 @@ from typing import TYPE_CHECKING
 from .._version import __version__
 from ..checks.facts import SUMMARY_DESCRIPTIONS, describe_details, describe_summary_details
 from ..checks.quality import FLAG_DESCRIPTIONS, explain
+from ..text.languages import LANGUAGE_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..text.boilerplate import RemovedLine
     from ..pipeline.summariser import SentencePair, Translation
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
-    "hu": "Hungarian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
-    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
 MAX_FLAG_LINKS = 60  # the quality box links at most this many flagged sentences
 
 # Characters XML 1.0 forbids; a model's output or a scraped page could still carry one.

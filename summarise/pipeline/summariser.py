@@ -40,12 +40,12 @@ from ..models.spec import ModelSpec
 from .results import ModelUsed, Prepared, SentencePair, Summary, Translation
 from .signature import ModelIdentity, Signature
 from ..text.cleaning import clean_text
+from ..text.languages import TARGET_LANG
 from ..text.splitting import Sentence, split_sentences
 from .summarising import Summarizer, SummaryOutcome, SummarySettings
 from .translating import RetryPolicy, TranslatedText, TranslationSettings, Translator
 
 ProgressCallback = Callable[[int, int], None]  # (sentences newly done, sentences in this call)
-TARGET_LANG = "en"
 # A sentence whose translation loops is translated once more with anti-repetition settings.
 LOOP_RETRY = RetryPolicy(needs_retry=loop_flagged, score=repetition_score, no_repeat_ngram_size=3, repetition_penalty=1.3)
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from ..errors import InputError, LanguageError, SummariseError
+from ..inputs.kinds import ONE_ARTICLE_FORMATS
 from ..inputs.reading import read_document
 from ..output.rendering import render_json
 from .limits import ApiError, header_key
@@ -27,7 +28,6 @@ from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
 router = APIRouter()
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-_FILE_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 
 
 class ArticleRequest(BaseModel):
@@ -116,7 +116,7 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
         if upload is not None:
             data = await upload.read()
             name = PurePath(upload.filename or "upload").name  # only the suffix is used: never a path
-            document = await run_in_threadpool(read_document, data, format=_FILE_FORMATS.get(PurePath(name).suffix.lower(), "auto"), name=name)
+            document = await run_in_threadpool(read_document, data, format=ONE_ARTICLE_FORMATS.get(PurePath(name).suffix.lower(), "auto"), name=name)
         elif body.url is not None:
             document = await _fetch(state, body.url)
         elif body.html is not None:

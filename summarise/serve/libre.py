@@ -15,8 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, LanguageError
-from ..pipeline.summariser import TARGET_LANG
-from ..output.report import LANGUAGE_NAMES
+from ..text.languages import LANGUAGE_NAMES, TARGET_LANG
 from . import htmltext
 from .limits import ApiError, header_key
 from .service import Service, TooManySentences, Work, read_text

@@ -10,19 +10,15 @@ from __future__ import annotations
 import ipaddress
 import logging
 
-from ..errors import DependencyError
+from ..support.deps import install_hint, require
 from .settings import ServeSettings
 
 logger = logging.getLogger("summarise.serve")
 
 
 def require_serve() -> None:
-    try:
-        import fastapi  # noqa: F401
-        import multipart  # noqa: F401  (python-multipart: form and upload bodies)
-        import uvicorn  # noqa: F401
-    except ImportError as exc:
-        raise DependencyError(f"summarise serve needs the serve extra ({exc.name} is missing): pip install 'summarise-news[serve]'") from None
+    for module in ("fastapi", "multipart", "uvicorn"):  # multipart: python-multipart, for form and upload bodies
+        require(module, purpose="summarise serve", install=install_hint("serve"))
 
 
 def is_loopback(host: str) -> bool:

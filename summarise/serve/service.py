@@ -19,7 +19,8 @@ from typing import Any
 
 from ..errors import InputError, LanguageError, SummariseError
 from ..pipeline.options import Options
-from ..pipeline.summariser import TARGET_LANG, Prepared, Summariser, Summary, Translation
+from ..pipeline.summariser import Prepared, Summariser, Summary, Translation
+from ..text.languages import TARGET_LANG
 from ..text.protecting import Glossary
 from ..inputs.reading import Document, read_document
 from ..models.registry import ANY_LANGUAGE, Registry

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text.languages import DEFAULT_LANGUAGES
+
 API_KEYS_ENV = "SUMMARISE_API_KEYS"  # comma-separated; --api-key adds to them
 
 
@@ -29,7 +31,7 @@ class ServeSettings:
     # Models: what the Summariser is built with, and which languages load before /healthz says ready
     summariser_options: dict[str, Any] = field(default_factory=dict)  # Summariser model settings (registry, device, …)
     options: Any = None  # the default per-call summarise.pipeline.options.Options (None: Options())
-    preload: tuple[str, ...] = ("fr", "de", "es")
+    preload: tuple[str, ...] = DEFAULT_LANGUAGES
     preload_summariser: bool = True
 
     @property

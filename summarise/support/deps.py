@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-from ..errors import DependencyError
+from ..errors import DependencyError, first_line
 
 DISTRIBUTION = "summarise-news"
 
@@ -38,6 +38,6 @@ def require(module: str, *, purpose: str, install: str) -> ModuleType:
         elif exc.name:
             missing = f"{module} cannot import {exc.name}"
         else:
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            detail = first_line(exc)
             missing = f"{module} cannot be imported ({detail})"
         raise DependencyError(f"{purpose} needs {module}, but {missing}: {install}") from None

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from types import ModuleType
 
-from ...errors import SummariseError
+from ...errors import SummariseError, first_line
 
 logger = logging.getLogger("summarise")
 
@@ -93,7 +93,7 @@ def importable(name: str) -> bool:
     try:
         importlib.import_module(row.package)
     except Exception as exc:  # a broken wheel raises anything from OSError to AttributeError
-        logger.warning("%s is installed but does not import (%s)", row.package, str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        logger.warning("%s is installed but does not import (%s)", row.package, first_line(exc))
         return False
     return True
 

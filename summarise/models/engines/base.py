@@ -101,8 +101,3 @@ class TokenWindow:
                 f"internal: input of {longest} tokens exceeds {self.spec.name}'s window "
                 f"of {self.max_input_tokens}; this is a bug, please report it"
             )
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -34,9 +34,9 @@ from typing import Any
 
 from .. import hub
 from ...support.deps import install_hint, require
-from ...errors import DependencyError, ModelLoadError, SummariseError
+from ...errors import DependencyError, ModelLoadError, SummariseError, first_line
 from ..spec import ModelSpec
-from .base import Generated, GenerationRequest, TokenWindow, first_line
+from .base import Generated, GenerationRequest, TokenWindow
 from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
 from .transformers import load_error_message, load_tokenizer, move_pad_last

@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
+from ...support.deps import install_hint
 from ..spec import ModelSpec
 from .backends import CPU_DEFAULT, FALLBACK, GPU_DEFAULT, backend_module, check_precision, get_backend, importable
 from .base import Engine
@@ -34,7 +35,7 @@ def choose_backend(spec: ModelSpec, device: str) -> str:
     get_backend(wanted)
     if wanted == "ctranslate2":
         if not importable("ctranslate2"):
-            _warn_once("ctranslate2 cannot be imported: running the models with PyTorch instead (slower); pip install 'summarise-news' again to repair it")
+            _warn_once(f"ctranslate2 cannot be imported: running the models with PyTorch instead (slower); {install_hint()} to repair it")
             return FALLBACK
         if resolve_device(device) == "cuda" and not ctranslate2_runs_on_cuda():
             _warn_once("CTranslate2 cannot use this GPU (its wheel needs CUDA 12 libraries): running the models with PyTorch fp16 instead")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import hub
-from ...errors import ModelLoadError
+from ...errors import ModelLoadError, first_line
 from ..spec import ModelSpec
 from .base import Generated, GenerationRequest, TokenWindow
 from .devices import configured_threads, resolve_device
@@ -139,7 +139,7 @@ def _load_pretrained(spec: ModelSpec, source: str, dtype: Any, local_files_only:
 def load_error_message(spec: ModelSpec, local_files_only: bool, exc: Exception) -> str:
     import os
 
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = first_line(exc)
     if spec.is_local:
         return f"cannot load model '{spec.name}' from {spec.source} ({detail}): point it at a save_pretrained directory"
     offline = local_files_only or os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True", "YES", "yes")
