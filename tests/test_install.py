@@ -149,3 +149,23 @@ def test_the_installed_command_reads_an_html_page(tmp_path, registry_path):
     for junk in ("trackPage", "Abonnez-vous", "Mentions légales"):
         assert junk not in data["original"]
     assert len(data["pairs"]) == 9  # the headline and the 8 sentences of the paragraphs
+
+
+# Files the code reads with importlib.resources: each must be in the wheel (pyproject's [tool.hatch] decides).
+PACKAGE_DATA = ["summarise/text/boilerplate.toml", "summarise/output/assets/report.css", "summarise/serve/assets/page.html",
+                "summarise/serve/assets/page.css", "summarise/serve/assets/page.js", "summarise/models.toml"]
+
+
+def test_the_package_data_is_in_the_tree():
+    for name in PACKAGE_DATA[:-1]:
+        assert (ROOT / name).is_file(), name  # models.toml joins the wheel from the repository root (force-include)
+
+
+def test_the_installed_distribution_ships_the_package_data():
+    """.ci/run installs the wheel pip builds from the checkout: its file list must hold every asset."""
+    from importlib.metadata import distribution
+
+    installed = {str(path) for path in distribution(DISTRIBUTION).files or ()}
+    if "summarise/__init__.py" not in installed:
+        pytest.skip("an editable install (pip install -e) lists no package files; .ci/run installs the wheel")
+    assert [name for name in PACKAGE_DATA if name not in installed] == []

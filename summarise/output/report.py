@@ -12,8 +12,10 @@ well-formed XML as well as HTML, so it can be checked with any XML parser.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from .._version import __version__
@@ -30,42 +32,12 @@ MAX_FLAG_LINKS = 60  # the quality box links at most this many flagged sentences
 # Characters XML 1.0 forbids; a model's output or a scraped page could still carry one.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-_CSS = """
-*{box-sizing:border-box}
-body{margin:0;background:#f6f6f3;color:#1d1d1b;font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
-main{max-width:1240px;margin:0 auto;padding:24px 28px 8px}
-header h1{font:600 26px/1.25 Georgia,"Times New Roman",serif;margin:0 0 6px}
-.byline,.facts{color:#555;margin:2px 0}
-.facts strong{color:#1d1d1b}
-section{background:#fff;border:1px solid #e2e2dc;border-radius:8px;padding:14px 18px;margin:16px 0}
-h2{font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:#6b6b63;margin:0 0 8px}
-.summary p{font-size:17px;margin:4px 0 10px}
-.summary .other{border-top:1px dashed #ddd;padding-top:8px;color:#333}
-.quality.ok{border-left:5px solid #3c9a5f}
-.quality.warn{border-left:5px solid #d9822b}
-.quality dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 4px}
-.quality dt{font-weight:600}
-.quality dd{margin:0;color:#444}
-.quality .links a{margin-right:6px}
-.quality ul.details,.summary .flags ul{margin:4px 0;padding-left:20px;color:#444}
-.summary .flags{border-top:1px dashed #ddd;padding-top:6px;color:#8a3b12}
-table.sbs{width:100%;border-collapse:collapse;table-layout:fixed}
-.sbs th{text-align:left;font-size:13px;color:#6b6b63;border-bottom:2px solid #e2e2dc;padding:6px 10px}
-.sbs td{vertical-align:top;padding:10px;border-bottom:1px solid #eeeee8}
-.sbs td.src{border-right:1px solid #eeeee8;color:#333}
-.s{border-radius:3px;padding:1px 0}
-.s.alt{background:#f1f4f9}
-.s sup{color:#8a8a80;font-size:10px;margin-right:2px;user-select:none}
-.s.flag{background:#ffe3df;border-bottom:2px dotted #c0392b;cursor:help}
-.badge{display:inline-block;font-size:10px;line-height:1.4;color:#8f2d20;background:#fff;border:1px solid #e8b4ab;border-radius:8px;padding:0 5px;margin-left:3px;vertical-align:1px}
-tr.removed td{padding:4px 10px;background:#fafaf7}
-details summary{cursor:pointer;color:#6b6b63;font-size:13px}
-details ul{margin:6px 0;padding-left:20px;color:#777;font-size:13px}
-details .reason{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px;color:#999;margin-right:6px}
-footer{max-width:1240px;margin:0 auto;padding:6px 28px 28px;color:#6b6b63;font-size:12px}
-footer ul{margin:4px 0;padding-left:18px}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11.5px;word-break:break-all}
-"""
+CSS_ASSET = "assets/report.css"  # package data, read once
+
+
+@functools.cache
+def _css() -> str:
+    return resources.files(__package__).joinpath(CSS_ASSET).read_text(encoding="utf-8")
 
 
 def render_html(result: Translation) -> str:
@@ -79,7 +51,7 @@ def render_html(result: Translation) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
         '<meta name="generator" content="summarise ' + _e(__version__) + '" />',
         f"<title>{_e(title) if title else 'Translation report'}</title>",
-        f"<style>{_CSS}{_pair_hover_css(result)}</style>",
+        f"<style>{_css()}{_pair_hover_css(result)}</style>",
         "</head>",
         "<body>",
         "<main>",
