@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import (
+    ClusterError,
     DependencyError,
+    DiskFullError,
+    FetchError,
     InputError,
     LanguageError,
     ModelLoadError,
@@ -72,7 +75,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ClusterError",
     "DependencyError",
+    "DiskFullError",
+    "FetchError",
     "InputError",
     "LanguageError",
     "ModelLoadError",

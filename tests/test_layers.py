@@ -105,3 +105,24 @@ def test_reading_a_text_file_loads_only_inputs_and_text(tmp_path):
     outside = [m for m in loaded if m not in ("summarise", "summarise._version", "summarise.errors") and not m.startswith(allowed)]
     assert "summarise.inputs.reading" in loaded and "summarise.inputs.kinds" in loaded
     assert outside == []
+
+
+SUBPACKAGES = ["text", "inputs", "models", "models.engines", "checks", "pipeline", "output", "bulk", "serve", "cli", "support"]
+
+
+@pytest.mark.parametrize("name", SUBPACKAGES)
+def test_every_subpackage_says_what_its_api_is(name):
+    import importlib
+
+    package = importlib.import_module(f"summarise.{name}")
+    assert package.__all__ and len(set(package.__all__)) == len(package.__all__)
+    assert [attr for attr in package.__all__ if not hasattr(package, attr)] == []
+
+
+def test_the_root_exports_every_error_a_user_can_catch():
+    import summarise
+    from summarise import errors
+
+    classes = sorted(name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, errors.SummariseError))
+    assert len(classes) >= 12 and [name for name in classes if name not in summarise.__all__] == []
+    assert all(getattr(summarise, name) is getattr(errors, name) for name in classes)
