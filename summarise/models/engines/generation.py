@@ -3,7 +3,7 @@
 Published checkpoints carry tuned settings in ``generation_config.json``
 (BART-CNN: forced BOS/EOS, length penalty 2.0, no 3-gram repeats, early stopping;
 OPUS-MT: ``<pad>`` as a bad word).  PyTorch applies them natively; CTranslate2
-gets each one through its own options, as :data:`MAPPING` says (the README's
+gets each one through its own options, as :data:`MAPPING` says (docs/models.md's
 table is this one).  Our own budgets (``min_new_tokens``/``max_new_tokens``)
 always replace the model's ``min_length``/``max_length``, and a request's explicit
 value (``--beams``, the registry, a retry's anti-repetition settings) wins over
@@ -34,7 +34,7 @@ MAPPING: dict[str, tuple[str, str]] = {
     "no_repeat_ngram_size": ("native, unless the request sets one", "no_repeat_ngram_size, the same value"),
     "repetition_penalty": ("native, unless the request sets one", "repetition_penalty, the same value"),
     "early_stopping": ("native", "no switch: CTranslate2 stops a beam search by its own rule (patience 1), "
-                       "close to early_stopping=True; the parity tests bound the difference (see README)"),
+                       "close to early_stopping=True; the parity tests bound the difference (see docs/models.md)"),
 }
 
 
@@ -150,7 +150,7 @@ class ModelGeneration:
         return self.forced_eos_token_id is not None and self.forced_eos_token_id == self.eos_token_id
 
     def describe(self) -> str:
-        """The settings that differ from plain greedy defaults, for logs and the README."""
+        """The settings that differ from plain greedy defaults, for logs and the docs."""
         parts = []
         for name, short in (("length_penalty", "lp"), ("no_repeat_ngram_size", "nr"), ("repetition_penalty", "rp")):
             value, default = getattr(self, name), getattr(ModelGeneration, name)
