@@ -33,11 +33,9 @@ from tests.articles import article
 @pytest.fixture
 def fresh_probes():
     """The seam caches its import probe and its warnings per process: start each test clean."""
-    engines.importable.cache_clear()
-    select._warn_once.cache_clear()
+    engines.reset_probes()
     yield
-    engines.importable.cache_clear()
-    select._warn_once.cache_clear()
+    engines.reset_probes()
 
 
 @pytest.fixture
@@ -154,9 +152,10 @@ def test_default_backend_equals_pytorch_on_the_copy_model(registry_path):
     assert default.translation == torch.translation
 
 
-def test_translation_splits_each_batch_between_two_ctranslate2_workers(registry_path, monkeypatch):
+def test_translation_splits_each_batch_between_two_ctranslate2_workers(registry_path, request):
     """Two one-thread workers on the halves of a batch (see ``cpu_layout``): the same text as one worker."""
-    monkeypatch.setattr(devices, "_THREADS", [None])  # Summariser(threads=...) sets it for the process
+    engines.reset_threads()  # Summariser(threads=...) sets it for the process
+    request.addfinalizer(engines.reset_threads)
     assert ct2.cpu_layout("translation", 2) == (2, 1) and ct2.cpu_layout("translation", 8) == (2, 4)
     assert ct2.cpu_layout("translation", 1) == (1, 1) and ct2.cpu_layout("summarisation", 4) == (1, 4)
 
@@ -172,7 +171,7 @@ def test_translation_splits_each_batch_between_two_ctranslate2_workers(registry_
     for threads in (1, 2):
         summariser = Summariser(registry_path, device="cpu", threads=threads)
         summariser.translate(text[:40], source_lang="fr")  # loads the engine
-        (engine,) = summariser.models._engines.values()
+        (engine,) = summariser.models.engines()
         assert engine.workers == threads
         engine.translator = recording = Recording(engine.translator)
         results[threads] = summariser.translate(text, source_lang="fr")

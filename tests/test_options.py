@@ -97,7 +97,7 @@ def test_translators_are_cached_by_the_whole_spec_and_settings(summariser):
     two = summariser.translator("fr", Options(num_beams=2))
     assert two is not one and two.settings.num_beams == 2 and one.settings.num_beams == 1
     narrower = dataclasses.replace(spec, max_input_tokens=spec.max_input_tokens - 8)  # same source, another window
-    other = summariser._translator_for(narrower, Options(num_beams=1))
+    other = summariser.translator_for(narrower, Options(num_beams=1))
     assert other is not one and other.engine.spec.max_input_tokens == spec.max_input_tokens - 8
 
 

@@ -65,8 +65,8 @@ def test_the_copy_check_grows_linearly_with_the_sentence():
 
 @pytest.mark.parametrize("words", [20, 120, 400, 1500])
 def test_piecewise_similarity_stays_close_to_the_whole_comparison(words):
-    a = quality._normalise(_sentence(words, seed=1))
-    copy, other = quality._normalise(_near_copy(a, seed=2)), quality._normalise(_sentence(words, seed=3))
+    a = quality.comparable_text(_sentence(words, seed=1))
+    copy, other = quality.comparable_text(_near_copy(a, seed=2)), quality.comparable_text(_sentence(words, seed=3))
     exact = SequenceMatcher(None, a, copy, autojunk=False).ratio()
     assert copy_similarity(a, copy) == pytest.approx(exact, abs=0.03)
     assert copy_similarity(a, copy) >= quality.COPY_SIMILARITY

@@ -219,7 +219,7 @@ def is_copy(source: str, translation: str) -> bool:
     """
     if _names_and_numbers(source):
         return False
-    a, b = _normalise(source), _normalise(translation)
+    a, b = comparable_text(source), comparable_text(translation)
     if not a or not b:
         return False
     if 2 * min(len(a), len(b)) / (len(a) + len(b)) < COPY_SIMILARITY:  # SequenceMatcher.real_quick_ratio
@@ -399,7 +399,7 @@ def _names_and_numbers(text: str) -> bool:
     return sum(token[0].islower() for token in _WORD.findall(text)) < COPY_MIN_WORDS
 
 
-def _normalise(text: str) -> str:
+def comparable_text(text: str) -> str:
     """Case-folded letters and digits, one space between words: punctuation and spacing do not count."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(_WORD.findall(text))

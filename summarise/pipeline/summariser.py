@@ -260,7 +260,7 @@ class Summariser:
         summary_mt_spec = self.summary_translation_spec(options)
         if summary_mt_spec is not None:
             started = time.perf_counter()
-            translator = self._translator_for(summary_mt_spec, options)
+            translator = self.translator_for(summary_mt_spec, options)
             # The English summary's links and kept terms survive its translation too (the glossary is for source languages).
             shielding = Protection(self.protection(options).keep)
             sentences = [shielding.protect(s.text, TARGET_LANG) for s in split_sentences(outcome.text, TARGET_LANG)]
@@ -299,9 +299,9 @@ class Summariser:
         return spec
 
     def translator(self, lang: str, options: Options | None = None) -> Translator:
-        return self._translator_for(self.translation_spec(lang), options or self.options)
+        return self.translator_for(self.translation_spec(lang), options or self.options)
 
-    def _translator_for(self, spec: ModelSpec, options: Options) -> Translator:
+    def translator_for(self, spec: ModelSpec, options: Options) -> Translator:
         """One translator per model spec and settings: two specs sharing a source but not a window keep apart."""
         settings = TranslationSettings(
             num_beams=options.num_beams or spec.num_beams,

@@ -199,6 +199,11 @@ class RulesCache:
                 self._table = _parse(text, TABLE_NAME)
             return self._table
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the table has been read (importing the package reads nothing)."""
+        return self._table is not None
+
     def get(self, lang: str) -> BoilerplateRules:
         table = self.table()
         name = table_language(table, lang)

@@ -30,8 +30,8 @@ from .backends import (
 )
 from .base import Engine, Generated, GenerationRequest, TokenWindow
 from .cache import ModelCache
-from .devices import DEVICES, batch_limits, configured_threads, cuda_device_count, resolve_device, set_threads
-from .select import build_engine, choose_backend, default_backend, runnable_spec
+from .devices import DEVICES, batch_limits, configured_threads, cuda_device_count, reset_threads, resolve_device, set_threads
+from .select import build_engine, choose_backend, default_backend, reset_probes, runnable_spec
 
 __all__ = [
     "BACKENDS",
@@ -51,6 +51,8 @@ __all__ = [
     "cuda_device_count",
     "default_backend",
     "quiet_backend_logging",
+    "reset_probes",
+    "reset_threads",
     "resolve_device",
     "runnable_spec",
     "set_threads",

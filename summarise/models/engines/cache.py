@@ -34,6 +34,11 @@ class ModelCache:
                 self._engines[key] = engine
             return engine
 
+    def engines(self) -> list[Engine]:
+        """The engines loaded so far, in the order they loaded."""
+        with self._lock:
+            return list(self._engines.values())
+
     def __len__(self) -> int:
         return len(self._engines)
 

@@ -108,6 +108,11 @@ def set_threads(threads: int | None) -> None:
             torch.set_num_threads(threads)
 
 
+def reset_threads() -> None:
+    """Forget an explicit thread count: back to the CPUs this process may use."""
+    _THREADS[0] = None
+
+
 def configured_threads() -> int:
     """``--threads`` when given, else the CPUs this process may use."""
     return _THREADS[0] or cpu_threads()

@@ -21,6 +21,12 @@ def _warn_once(message: str) -> None:
     logger.warning(message)
 
 
+def reset_probes() -> None:
+    """Probe the backends' packages again, and warn again: the answers are kept per process."""
+    importable.cache_clear()
+    _warn_once.cache_clear()
+
+
 def default_backend(device: str) -> str:
     """What a model with no ``backend =`` runs on: CTranslate2 on a CPU, PyTorch fp16 on a GPU."""
     return GPU_DEFAULT if resolve_device(device) == "cuda" else CPU_DEFAULT
