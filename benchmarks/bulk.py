@@ -300,7 +300,7 @@ def run_reading(ctx: Context) -> Measurement:
     """Read a generated WARC.gz as bulk does, up to the text the models would get: no model at all."""
     from summarise.bulk import iter_articles
     from summarise.inputs.reading import read_document
-    from tests.archivefixtures import news_pages, write_warc
+    from tests.support.archivefixtures import news_pages, write_warc
 
     warc = ctx.work / "reading.warc.gz"
     write_warc(warc, news_pages(ctx.reading_articles, seed=SEED))

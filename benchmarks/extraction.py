@@ -4,7 +4,7 @@
     python benchmarks/extraction.py            # counts per page and in all
     python benchmarks/extraction.py --show     # also print the snippets each one misses or lets in
 
-The pages are ``tests/extraction_pages.py``: modern pages with nav/aside/footer/cookie banners,
+The pages are ``tests/support/extraction_pages.py``: modern pages with nav/aside/footer/cookie banners,
 ASP.NET pages wrapped in one ``<form>``, ``<noscript>`` copies, and table layouts, in 14
 languages.  "found" counts expected article snippets present in the extracted text; "unwanted"
 counts snippets of navigation, footers, cookie banners, related links, newsletter forms and
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarise.errors import InputError
 from summarise.inputs.reading import read_document
-from tests.extraction_pages import PAGES, Page
+from tests.support.extraction_pages import PAGES, Page
 
 
 def ours(page: Page) -> str:

@@ -4,7 +4,7 @@
     python benchmarks/splitting.py            # counts per language and in all
     python benchmarks/splitting.py --failures # also print our failing cases
 
-The cases are ``tests/golden_rules.py`` (pySBD's default-mode golden rules for the languages this
+The cases are ``tests/support/golden_rules.py`` (pySBD's default-mode golden rules for the languages this
 project ships, MIT).  A case counts as passed when the splitter's sentences, stripped, equal the
 expected list exactly.  pySBD (``pip install pysbd``) and sentencex (``pip install sentencex``) are
 optional comparison tools, not dependencies: a column is left out when its package is missing.
@@ -20,7 +20,7 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarise.text.splitting import split_sentences
-from tests.golden_rules import GOLDEN, XFAIL_IN_PYSBD
+from tests.support.golden_rules import GOLDEN, XFAIL_IN_PYSBD
 
 Splitter = Callable[[str, str], list[str]]
 

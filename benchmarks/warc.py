@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.archivefixtures import news_pages, write_warc  # noqa: E402
+from tests.support.archivefixtures import news_pages, write_warc  # noqa: E402
 
 
 def with_warcio(path: Path) -> list[bytes]:

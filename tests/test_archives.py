@@ -19,7 +19,7 @@ from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_ta
 from summarise.inputs.kinds import split_compression
 from summarise.errors import DependencyError, InputError, OutputError
 from summarise.inputs.reading import read_document
-from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
+from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 
 FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
 MAX = 1024 * 1024

@@ -18,20 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from summarise import MemoryCache, SQLiteCache, Summariser
 from summarise.bulk import ArchiveWriter, iter_articles, safe_name, summarise_archive, translate_archive
-from summarise.cli.commands import app
 from summarise.errors import OutputError
-from tests import tinymodels
+from tests.support.bulk import SHARED, article_text, invoke, make_archive, read_records, sentence, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
-runner = CliRunner()
-
-_WORDS = [w for w in tinymodels.VOCAB_WORDS if w.isalpha() and w.islower() and len(w) > 3]
-SHARED = "Le président condamne la guerre."  # in every article of some archives: what a cache is for
-
 
 @pytest.fixture(scope="module")
 def bulk_registry(forced_registry) -> Path:
@@ -41,39 +34,6 @@ def bulk_registry(forced_registry) -> Path:
 @pytest.fixture(scope="module")
 def bulk_summariser(bulk_registry) -> Summariser:
     return Summariser(bulk_registry, device="cpu")
-
-
-def sentence(rng: random.Random, words: int = 6) -> str:
-    chosen = [rng.choice(_WORDS) for _ in range(words)]
-    return " ".join([chosen[0].capitalize(), *chosen[1:]]) + "."
-
-
-def article_text(rng: random.Random, sentences: int = 3, shared: bool = False) -> str:
-    parts = [sentence(rng) for _ in range(sentences)]
-    if shared:
-        parts.insert(1, SHARED)
-    return " ".join(parts)
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    with path.open("w", encoding="utf-8") as out:
-        for row in rows:
-            out.write((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n")
-    return path
-
-
-def make_archive(path: Path, count: int, *, seed: int = 0, shared: bool = False, sentences: int = 3) -> Path:
-    rng = random.Random(seed)
-    rows = [{"id": f"art-{i:04d}", "text": article_text(rng, sentences, shared)} for i in range(count)]
-    return write_jsonl(path, rows)
-
-
-def read_records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def invoke(*args, input=None):
-    return runner.invoke(app, [str(a) for a in args], input=input)
 
 
 # --------------------------------------------------------------------------- records and order
@@ -476,7 +436,7 @@ def test_memory_stays_flat_over_thousands_of_articles(tmp_path, bulk_registry):
 
 def test_strict_exits_3_on_flagged_articles_and_html_pages_are_written(tmp_path, registry_path):
     """The copy model "translates" French into French: every article is flagged `copy`."""
-    from tests.articles import PARAGRAPHS
+    from tests.support.articles import PARAGRAPHS
 
     archive = write_jsonl(tmp_path / "a.jsonl", [{"id": f"p{i}", "text": text} for i, text in enumerate(PARAGRAPHS)])
     args = ["bulk", archive, "--models", registry_path, "-s", "fr", "--no-summary", "--per-article", "html"]

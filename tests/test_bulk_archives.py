@@ -24,8 +24,8 @@ from summarise.inputs.kinds import INPUT_KINDS, kind_of
 from summarise.cli.commands import app
 from summarise.errors import InputError
 from summarise.inputs.tables import read_parquet_ids
-from tests.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
-from tests.test_fetching import Handler, QuietServer
+from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
+from tests.support.http import Handler, QuietServer
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from summarise.bulk import ArchiveWriter, iter_articles, translate_archive
 from summarise.cli.commands import app
 from summarise.errors import InputError, OutputError
-from tests.faults import small_disk_run
-from tests.test_bulk import article_text, read_records, write_jsonl
+from tests.support.faults import small_disk_run
+from tests.support.bulk import article_text, read_records, write_jsonl
 
 runner = CliRunner()
 

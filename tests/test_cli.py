@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from summarise.cli.commands import app
 from tests import tinymodels
-from tests.articles import article
+from tests.support.articles import article
 
 runner = CliRunner()
 
@@ -87,7 +87,7 @@ def _bad_registry(tmp_path):
 
 
 def _no_fallback_registry(tmp_path, model_dirs):
-    from tests.conftest import write_registry
+    from tests.support.registry import write_registry
 
     path = write_registry(tmp_path / "nofallback.toml", model_dirs)
     path.write_text(path.read_text().replace('translation_fallback = "tiny-random"\n', "").replace('languages = ["*"]', 'languages = ["es"]'))

@@ -24,8 +24,8 @@ from summarise.errors import DependencyError, SummariseError
 from summarise.models.registry import ModelSpec
 from summarise.text.splitting import split_sentences
 from tests import tinymodels
-from tests.articles import article
-from tests.conftest import COPY_WINDOW, write_registry
+from tests.support.articles import article
+from tests.support.registry import COPY_WINDOW, write_registry
 
 needs_ct2 = pytest.mark.skipif(importlib.util.find_spec("ctranslate2") is None, reason="ctranslate2 is not installed (the [ct2] extra)")
 

@@ -27,7 +27,7 @@ from summarise.models.engines import ctranslate2 as ct2
 from summarise.errors import RegistryError, SummariseError
 from summarise.models.registry import ModelSpec, Registry
 from tests import tinymodels
-from tests.articles import article
+from tests.support.articles import article
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarise.inputs.reading import read_document
-from tests.extraction_pages import PAGES, Page
+from tests.support.extraction_pages import PAGES, Page
 
 
 def _flat(text: str) -> str:

@@ -20,7 +20,7 @@ from summarise.cli.commands import ExitCode, app
 from summarise.pipeline.options import Options
 from summarise.checks.quality import is_flagged
 from tests import factmodels
-from tests.conftest import COPY_WINDOW
+from tests.support.registry import COPY_WINDOW
 from tests.tinymodels import normalise
 
 FACT_FLAGS = {"numbers", "names", "urls", "placeholder", "glossary"}

@@ -25,8 +25,8 @@ from summarise.pipeline.options import Options
 from summarise.models.registry import ModelSpec
 from summarise.text.splitting import split_sentences
 from tests import tinymodels
-from tests.articles import article
-from tests.conftest import COPY_WINDOW
+from tests.support.articles import article
+from tests.support.registry import COPY_WINDOW
 
 BEAM_MISMATCH_BOUND = 0.2  # share of beam-4 outputs allowed to differ (near-tied beams, see above)
 

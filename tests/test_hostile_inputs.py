@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from summarise.cli.commands import app
 from summarise.errors import InputError
 from summarise.inputs.reading import decode_bytes_warning, read_document, read_limited
-from tests.faults import ROOT
+from tests.support.faults import ROOT
 
 runner = CliRunner()
 SECRETAIRE = "Le secrétaire général a été élu à l'unanimité. Ça déçoit les élèves, déjà inquiets.\n"

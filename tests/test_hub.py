@@ -16,7 +16,7 @@ import pytest
 from summarise.models import hub
 from summarise.errors import ModelLoadError
 from summarise.models.registry import ModelSpec
-from tests.articles import article
+from tests.support.articles import article
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -160,7 +160,7 @@ def on_a_terminal(args: list[str], env: dict[str, str], timeout: float = 300) ->
 def test_a_first_run_downloads_with_byte_bars_and_the_next_one_needs_no_download(tmp_path, article_file, model_dirs):
     from tqdm import tqdm
 
-    from tests import fakehub
+    from tests.support import fakehub
 
     copy = {p.name: p.read_bytes() for p in model_dirs["copy"].iterdir() if p.is_file()}
     # Other formats of the same weights, as real repos carry: never fetched when safetensors are there.

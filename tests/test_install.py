@@ -16,7 +16,7 @@ import pytest
 
 from summarise.support.deps import DISTRIBUTION, install_hint, require
 from summarise.errors import DependencyError
-from tests.articles import HEADLINE, PARAGRAPHS
+from tests.support.articles import HEADLINE, PARAGRAPHS
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

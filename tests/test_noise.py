@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarise.cli import commands as cli, quieting
-from tests.articles import HEADLINE, PARAGRAPHS, long_sentence
+from tests.support.articles import HEADLINE, PARAGRAPHS, long_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from summarise.errors import InputError, LanguageError, ModelLoadError
 from summarise.pipeline.options import Options
 from summarise.text.splitting import split_sentences
 from tests import tinymodels
-from tests.articles import article
-from tests.conftest import COPY_WINDOW
+from tests.support.articles import article
+from tests.support.registry import COPY_WINDOW
 
 
 def test_test_article_uses_only_words_the_copy_model_knows():

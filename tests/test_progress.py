@@ -16,7 +16,7 @@ from summarise.bulk.progress import JsonProgress, progress_bar
 from summarise.models.engines import Generated
 from summarise.models.registry import ModelSpec
 from summarise.pipeline.translating import TranslationSettings, Translator
-from tests.test_bulk import article_text, write_jsonl
+from tests.support.bulk import article_text, write_jsonl
 
 # --------------------------------------------------------------------------- budget retries
 
@@ -144,7 +144,7 @@ def test_json_progress_lines_are_throttled_and_parse():
 
 
 def test_cli_progress_json_lines_and_quiet(forced_registry, progress_archive, tmp_path):
-    from tests.test_bulk import invoke
+    from tests.support.bulk import invoke
 
     common = ("bulk", progress_archive, "--models", forced_registry, "-s", "fr", "--no-summary", "--device", "cpu")
     result = invoke(*common, "--out", tmp_path / "a.jsonl", "--progress", "json")

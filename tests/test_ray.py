@@ -11,7 +11,6 @@ so outputs are deterministic and a Ray record can be compared with a local one.
 from __future__ import annotations
 
 import faulthandler
-import importlib.util
 import json
 import os
 import secrets
@@ -28,19 +27,11 @@ from summarise.cli.commands import app
 from summarise.errors import DependencyError
 from summarise.bulk import run_archive
 from summarise.bulk.ray import Ray, plan
-from tests.test_bulk import make_archive, read_records
+from tests.support.bulk import make_archive, read_records
+from tests.support.ray import needs_ray
 
 
 
-def _ray_installed() -> bool:
-    try:
-        return importlib.util.find_spec("ray") is not None
-    except ValueError:  # sys.modules["ray"] is None: imports of it are blocked
-        return False
-
-
-HAS_RAY = _ray_installed()
-needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install 'summarise-news[ray]'")
 TIMEOUT = 150  # seconds per test; a run of 200 articles takes about 20 s here
 ARTICLES = 200
 runner = CliRunner()
@@ -262,7 +253,7 @@ def test_archives_read_the_same_on_ray(ray_session, ray_registry, tmp_path):
     """A crawl (with a page whose charset only its HTTP header gives) and a table: Ray reads them as a local run does."""
     from summarise.bulk import Ray, run_archive
     from summarise.inputs.tables import read_parquet_ids
-    from tests.archivefixtures import html_page, news_pages, write_parquet, write_warc
+    from tests.support.archivefixtures import html_page, news_pages, write_parquet, write_warc
 
     cyrillic = html_page("Новости", "Городской совет утвердил бюджет.", charset=None).encode("cp1251", "xmlcharrefreplace")
     write_warc(tmp_path / "crawl.warc.gz", news_pages(4) + [("https://ru.example.org/a", cyrillic, "text/html; charset=windows-1251")])

@@ -26,8 +26,8 @@ import pytest
 from summarise.bulk import Ray, translate_archive
 from summarise.bulk.ray import batch_sizes
 from summarise.errors import ClusterError, SummariseError
-from tests.test_bulk import make_archive, read_records
-from tests.test_ray import needs_ray
+from tests.support.bulk import make_archive, read_records
+from tests.support.ray import needs_ray
 
 HEAD_IP = "127.0.0.2"
 START_TIMEOUT = 90
@@ -78,7 +78,7 @@ def test_an_address_that_does_not_answer_fails_fast(no_ray_env, small_archive, f
         _run(small_archive, out, forced_registry, f"{HEAD_IP}:{port}")
     assert time.monotonic() - started < 30
     assert not out.exists()
-    from tests.test_bulk import invoke
+    from tests.support.bulk import invoke
 
     result = invoke("bulk", small_archive, "--out", out, "--models", forced_registry, "-s", "fr", "--no-summary",
                     "--engine", "ray", "--ray-address", f"{HEAD_IP}:{port}")

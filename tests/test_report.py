@@ -10,75 +10,22 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarise.text.boilerplate import RemovedLine
 from summarise.cli.commands import ExitCode, app
-from summarise.text.detecting import Detection
 from summarise.errors import LanguageError
 from summarise.pipeline.options import Options
-from summarise.pipeline.summariser import ModelUsed, SentencePair, Summariser, Summary, Translation
-from summarise.models.registry import ModelSpec
+from summarise.pipeline.summariser import SentencePair, Summariser, Translation
 from summarise.output.rendering import render, render_markdown, render_text
 from summarise.output.report import render_html
 from tests import tinymodels
-from tests.conftest import write_registry
+from tests.support.registry import write_registry
+from tests.support.report import SCRIPT, crafted_summary, parse_report, text_of
 
-SCRIPT = "<script>alert(1)</script>"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 runner = CliRunner()
 
 
 def invoke(*args, input=None):
     return runner.invoke(app, [str(a) for a in args], input=input)
-
-
-def _crafted() -> Summary:
-    """A result built by hand: a script in the text, a folded boilerplate line, flags, metadata."""
-    paragraphs = [
-        f"Titre {SCRIPT} du jour",
-        "Partager cet article",
-        "Le ministre parle & promet.\nLa pluie arrive demain.",
-        "Fin de l'article.",
-    ]
-    original = "\n\n".join(paragraphs) + "\n"
-
-    def at(text):
-        start = original.index(text)
-        return start, start + len(text)
-
-    sentences = [
-        (f"Titre {SCRIPT} du jour", f"Title {SCRIPT} of the day", 0, []),
-        ("Le ministre parle & promet.", "The minister speaks & promises.", 2, []),
-        ("La pluie arrive demain.", "La pluie arrive demain.", 2, ["copy", "wrong_language"]),
-        ("Fin de l'article.", "End of the the the the article.", 3, ["repetition"]),
-    ]
-    pairs = [SentencePair(src, en, *at(src), paragraph=para, flags=flags) for src, en, para, flags in sentences]
-    removed = [RemovedLine("Partager cet article", *at("Partager cet article"), reason="share")]
-    spec = ModelSpec(name="tiny-copy", task="translation", source="/models/copy", languages=("fr",))
-    bart = ModelSpec(name="tiny-bart", task="summarisation", source="/models/bart")
-    return Summary(
-        original=original,
-        source_lang="fr",
-        pairs=pairs,
-        models=[ModelUsed.of("translation", spec, 2), ModelUsed.of("summarisation", bart, 2)],
-        signature="mt:/models/copy@unpinned|beams:2|sum:/models/bart@unpinned|bp:removed|v:0.1.0",
-        detection=Detection(lang="fr", confidence=0.9731, sure=True),
-        removed=removed,
-        metadata={"title": "Un <b>titre</b>", "author": "Camille <i>R.</i>", "date": "2024-03-14", "format": "text"},
-        timings={"translate": 0.5},
-        summary=f"The minister promises {SCRIPT}.",
-        summary_stages=1,
-        summary_lang="fr",
-        summary_translated="Le ministre promet.",
-    )
-
-
-def _parse(page: str) -> ET.Element:
-    assert page.startswith("<!DOCTYPE html>\n")
-    return ET.fromstring(page.split("\n", 1)[1])
-
-
-def _text(element: ET.Element) -> str:
-    return "".join(element.itertext())
 
 
 def _classes(element: ET.Element) -> set[str]:
@@ -112,8 +59,8 @@ class _Balance(HTMLParser):
 
 
 def test_report_is_well_formed_xml_and_balanced_html():
-    page = render_html(_crafted())
-    root = _parse(page)
+    page = render_html(crafted_summary())
+    root = parse_report(page)
     assert root.tag == "html"
     balance = _Balance()
     balance.feed(page)
@@ -122,8 +69,8 @@ def test_report_is_well_formed_xml_and_balanced_html():
 
 
 def test_script_in_the_input_is_escaped_and_nothing_is_fetched():
-    page = render_html(_crafted())
-    root = _parse(page)
+    page = render_html(crafted_summary())
+    root = parse_report(page)
     assert SCRIPT not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert list(root.iter("script")) == []
@@ -133,8 +80,8 @@ def test_script_in_the_input_is_escaped_and_nothing_is_fetched():
 
 
 def test_one_row_per_paragraph_with_sentences_aligned():
-    result = _crafted()
-    root = _parse(render_html(result))
+    result = crafted_summary()
+    root = parse_report(render_html(result))
     rows = [tr for tr in root.iter("tr") if tr.get("id")]
     assert len(rows) == len(result.paragraphs()) == 3
     for row, members in zip(rows, ([result.pairs[0]], result.pairs[1:3], [result.pairs[3]])):
@@ -146,59 +93,59 @@ def test_one_row_per_paragraph_with_sentences_aligned():
         for source, english, pair in zip(sources, englishes, members):
             number = source.find("sup").text
             assert english.find("sup").text == number
-            assert _text(source) == number + pair.source
-            assert _text(english) == number + pair.translation
+            assert text_of(source) == number + pair.source
+            assert text_of(english) == number + pair.translation
     # The line break inside the third paragraph is kept on both sides.
     assert len(rows[1].findall("td")[0].findall("br")) == len(rows[1].findall("td")[1].findall("br")) == 1
 
 
 def test_flagged_sentences_are_highlighted_with_the_reason_on_hover():
-    root = _parse(render_html(_crafted()))
+    root = parse_report(render_html(crafted_summary()))
     flagged = [s for s in root.iter("span") if "flag" in _classes(s)]
     assert len(flagged) == 4  # two flagged pairs, on both sides
     titles = [s.get("title") for s in flagged]
     assert all(titles)
     assert any(t.startswith("copy: the translation is (nearly) a copy") and "wrong_language:" in t for t in titles)
     assert any(t.startswith("repetition:") for t in titles)
-    badges = [_text(s) for s in root.iter("span") if "badge" in _classes(s)]
+    badges = [text_of(s) for s in root.iter("span") if "badge" in _classes(s)]
     assert badges == ["copy", "wrong_language", "repetition"]
     clean = [s for s in root.iter("span") if "s" in _classes(s) and "flag" not in _classes(s)]
     assert clean and all(s.get("title") is None for s in clean)
     quality = next(s for s in root.iter("section") if "quality" in _classes(s))
-    assert "2 of 4 sentences flagged (50%)" in _text(quality)
+    assert "2 of 4 sentences flagged (50%)" in text_of(quality)
     assert [a.get("href") for a in quality.iter("a")] == ["#s3", "#s4"]
     assert {e.get("id") for e in root.iter("span")} >= {"s3", "s4"}
 
 
 def test_boilerplate_is_folded_where_it_stood():
-    root = _parse(render_html(_crafted()))
+    root = parse_report(render_html(crafted_summary()))
     rows = [tr for tr in root.iter("tr") if tr.find("td") is not None]
     kinds = ["removed" if "removed" in _classes(tr) else tr.get("id") for tr in rows]
     assert kinds == ["p0", "removed", "p2", "p3"]
     details = rows[1].find("td/details")
     assert details.find("summary").text == "1 line set aside as boilerplate"
-    assert _text(details.find("ul")) == "sharePartager cet article"
+    assert text_of(details.find("ul")) == "sharePartager cet article"
 
 
 def test_summary_metadata_languages_models_and_signature():
-    result = _crafted()
-    root = _parse(render_html(result))
+    result = crafted_summary()
+    root = parse_report(render_html(result))
     assert root.find("head/title").text == "Un <b>titre</b>"
-    assert _text(root.find(".//h1")) == "Un <b>titre</b>"
-    body = _text(root.find("body"))
+    assert text_of(root.find(".//h1")) == "Un <b>titre</b>"
+    body = text_of(root.find("body"))
     assert "By Camille <i>R.</i>" in body and "2024-03-14" in body
     assert "French (fr) (detected, 97% confidence)" in body
     summary = next(s for s in root.iter("section") if "summary" in _classes(s))
     paragraphs = summary.findall(".//p")
     assert [p.get("lang") for p in paragraphs] == ["en", "fr"]
-    assert [_text(p) for p in paragraphs] == [result.summary, "Le ministre promet."]
-    footer = _text(root.find("body/footer"))
+    assert [text_of(p) for p in paragraphs] == [result.summary, "Le ministre promet."]
+    footer = text_of(root.find("body/footer"))
     assert "/models/copy@unpinned" in footer and "/models/bart@unpinned" in footer
     assert result.signature in footer
 
 
 def test_a_translation_without_summary_or_flags_or_detection():
-    result = _crafted()
+    result = crafted_summary()
     plain = Translation(
         original=result.original,
         source_lang="fr",
@@ -207,22 +154,22 @@ def test_a_translation_without_summary_or_flags_or_detection():
         signature="mt:none|bp:kept|v:0.1.0",
         metadata={},
     )
-    root = _parse(render_html(plain))
+    root = parse_report(render_html(plain))
     assert not [s for s in root.iter("section") if "summary" in _classes(s)]
-    assert "All 4 sentences passed the checks." in _text(root)
-    assert "(as given)" in _text(root)
+    assert "All 4 sentences passed the checks." in text_of(root)
+    assert "(as given)" in text_of(root)
     assert root.find("head/title").text == "Translation report"
 
 
 def test_characters_xml_forbids_are_dropped():
-    result = _crafted()
+    result = crafted_summary()
     result.pairs[0].translation = "Bell\x07 and\x00 null"
-    root = _parse(render_html(result))
-    assert "Bell and null" in _text(root)
+    root = parse_report(render_html(result))
+    assert "Bell and null" in text_of(root)
 
 
 def test_render_dispatches_html():
-    result = _crafted()
+    result = crafted_summary()
     assert render(result, "html") == render_html(result)
 
 
@@ -230,7 +177,7 @@ def test_render_dispatches_html():
 
 
 def test_markdown_has_quality_flags_boilerplate_and_the_translated_summary():
-    out = render_markdown(_crafted())
+    out = render_markdown(crafted_summary())
     assert "Source language: fr (detected, 97% confidence)" in out
     assert "## Summary (fr)\n\nLe ministre promet." in out
     assert "## Quality checks\n\n2 of 4 sentences flagged (50%): repetition 1, copy 1, wrong_language 1." in out
@@ -242,13 +189,13 @@ def test_markdown_has_quality_flags_boilerplate_and_the_translated_summary():
 
 
 def test_text_has_the_translated_summary_and_the_quality_line():
-    out = render_text(_crafted(), width=100)
+    out = render_text(crafted_summary(), width=100)
     assert out.index("SUMMARY\n") < out.index("SUMMARY (fr)\n\nLe ministre promet.") < out.index("ORIGINAL (fr)")
     assert "FLAGGED: 2 of 4 sentences flagged (50%): repetition 1, copy 1, wrong_language 1" in out
 
 
 def test_json_has_the_summary_language_fields():
-    data = json.loads(render(_crafted(), "json"))
+    data = json.loads(render(crafted_summary(), "json"))
     assert list(data)[:3] == ["summary", "summary_lang", "summary_translated"]
     assert (data["summary_lang"], data["summary_translated"]) == ("fr", "Le ministre promet.")
     assert data["quality"] == {"flagged": 2, "sentences": 4, "share": 0.5, "by_flag": {"repetition": 1, "copy": 1, "wrong_language": 1}}
@@ -275,9 +222,9 @@ def test_a_script_in_the_article_text_reaches_the_report_escaped(random_registry
     text = f"Le ministre a parlé. {SCRIPT} La pluie arrive demain.\n\nFin de l'article.\n"
     result = Summariser(random_registry, device="cpu").summarise(text, source_lang="fr")
     page = render_html(result)
-    root = _parse(page)
+    root = parse_report(page)
     assert SCRIPT not in page and list(root.iter("script")) == []
-    sources = "".join(_text(td) for td in root.iter("td") if "src" in _classes(td))
+    sources = "".join(text_of(td) for td in root.iter("td") if "src" in _classes(td))
     assert SCRIPT in sources  # shown as text, in the original's column
 
 
@@ -286,7 +233,7 @@ def test_cli_writes_an_html_report_of_a_scraped_page(random_registry, tmp_path):
     result = invoke("run", EXAMPLES / "scraped_fr.txt", "--models", random_registry, "--format", "html", "-o", target, "--device", "cpu")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    root = _parse(target.read_text(encoding="utf-8"))
+    root = parse_report(target.read_text(encoding="utf-8"))
     assert [d.find("summary").text for d in root.iter("details")]  # the share widgets and the like, folded
     assert len([tr for tr in root.iter("tr") if tr.get("id")]) >= 5
 

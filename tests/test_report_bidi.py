@@ -5,7 +5,7 @@ from __future__ import annotations
 from summarise.text.boilerplate import RemovedLine
 from summarise.pipeline.summariser import SentencePair, Translation
 from summarise.output.report import render_html
-from tests.test_report import _crafted, _parse, _text
+from tests.support.report import crafted_summary, parse_report, text_of
 
 ARABIC = "قال الوزير إن المطر سيصل غدا."
 OVERRIDE = "\u202eelif.exe"  # RIGHT-TO-LEFT OVERRIDE: shown unisolated, it reverses what follows
@@ -22,7 +22,7 @@ def _arabic() -> Translation:
 
 
 def test_right_to_left_sentences_are_isolated():
-    root = _parse(render_html(_arabic()))
+    root = parse_report(render_html(_arabic()))
     rows = [tr for tr in root.iter("tr") if tr.get("id")]
     for row in rows:
         source, english = row.findall("td")
@@ -30,19 +30,19 @@ def test_right_to_left_sentences_are_isolated():
         for span in list(source) + list(english):
             if span.tag == "span":
                 assert [child.tag for child in span] == ["sup", "bdi"]
-    bdis = [_text(b) for b in root.iter("bdi")]
+    bdis = [text_of(b) for b in root.iter("bdi")]
     assert ARABIC in bdis and f"{OVERRIDE} انتهى" in bdis
 
 
 def test_titles_bylines_and_removed_lines_are_isolated():
-    root = _parse(render_html(_arabic()))
+    root = parse_report(render_html(_arabic()))
     h1 = next(root.iter("h1"))
-    assert h1.get("dir") == "auto" and [c.tag for c in h1] == ["bdi"] and _text(h1) == f"عنوان {OVERRIDE}"
-    bdis = [_text(b) for b in root.iter("bdi")]
+    assert h1.get("dir") == "auto" and [c.tag for c in h1] == ["bdi"] and text_of(h1) == f"عنوان {OVERRIDE}"
+    bdis = [text_of(b) for b in root.iter("bdi")]
     assert "ن. م." in bdis and "شارك" in bdis
 
 
 def test_left_to_right_reports_are_unchanged_in_text():
-    result = _crafted()
-    root = _parse(render_html(result))
-    assert [_text(b) for b in root.iter("bdi")][:1] == ["Un <b>titre</b>"]
+    result = crafted_summary()
+    root = parse_report(render_html(result))
+    assert [text_of(b) for b in root.iter("bdi")][:1] == ["Un <b>titre</b>"]

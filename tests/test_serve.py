@@ -340,7 +340,7 @@ def test_page_is_self_contained(client):
 
 
 def test_other_targets_go_through_english(tmp_path, model_dirs):
-    from tests.conftest import write_registry
+    from tests.support.registry import write_registry
 
     extra = f'\n[models.tiny-en-de]\ntask = "translation"\nsource = "{model_dirs["copy"]}"\nlanguages = ["en"]\ntarget = "de"\nmax_input_tokens = 31\nnum_beams = 2\n'
     registry = write_registry(tmp_path / "models.toml", model_dirs, extra=extra)
@@ -369,7 +369,7 @@ def test_v1_keep_and_glossary_are_per_request(client):
 
 
 def test_a_model_that_fails_to_load_shows_in_healthz(tmp_path, model_dirs):
-    from tests.conftest import write_registry
+    from tests.support.registry import write_registry
 
     registry = write_registry(tmp_path / "models.toml", model_dirs)
     registry.write_text(registry.read_text(encoding="utf-8").replace(str(model_dirs["bart"]), str(tmp_path / "missing")), encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from summarise.text.splitting import split_sentences
-from tests.golden_rules import GOLDEN, cases
+from tests.support.golden_rules import GOLDEN, cases
 
 ENUMERATION = [
     ("1. Le premier point est clair. 2. Le second l'est moins.", "fr",

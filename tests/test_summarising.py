@@ -8,7 +8,7 @@ from summarise.errors import SummariseError
 from summarise.models.engines.transformers import TransformersEngine
 from summarise.models.registry import Registry
 from summarise.pipeline.summarising import SummarySettings, Summarizer, length_bounds
-from tests.articles import PARAGRAPHS, long_sentence
+from tests.support.articles import PARAGRAPHS, long_sentence
 
 
 @pytest.mark.parametrize(

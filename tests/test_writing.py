@@ -13,7 +13,7 @@ import pytest
 
 from summarise.errors import OutputError
 from summarise.output.writing import check_output, remove_stale_temporaries, write_output
-from tests.faults import ROOT, small_disk_run
+from tests.support.faults import ROOT, small_disk_run
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

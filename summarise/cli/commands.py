@@ -124,7 +124,7 @@ def run(
     with _errors():
         quiet_libraries(quiet)
         _check_output(output, file)
-        summariser, options = _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
+        summariser, options = _summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **_protection(keep, glossary))
         document = _read(file, quiet)
         with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
@@ -159,7 +159,7 @@ def translate_command(
     with _errors():
         quiet_libraries(quiet)
         _check_output(output, file)
-        summariser, options = _summariser(models, offline, mt_model, None, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **_protection(keep, glossary))
+        summariser, options = _summariser(models=models, offline=offline, mt_model=mt_model, sum_model=None, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **_protection(keep, glossary))
         document = _read(file, quiet)
         with _progress(quiet) as progress, _downloads(quiet):
             result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
@@ -226,7 +226,7 @@ def bulk(
         if not inputs:
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
         summary = ({} if no_summary else {"length": length.value}) | _protection(keep, glossary)
-        settings, options = _summariser_options(models, offline, mt_model, None if no_summary else sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
+        settings, options = _summariser_options(models=models, offline=offline, mt_model=mt_model, sum_model=None if no_summary else sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **summary)
         arguments = {
             "options": options,
             "with_summary": not no_summary,
@@ -342,7 +342,7 @@ def serve(
     from ..serve.settings import ServeSettings, keys_from_env
 
     with _errors():
-        model_settings, options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, False, backend, length=length.value, **_protection(keep, glossary))
+        model_settings, options = _summariser_options(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=False, backend=backend, length=length.value, **_protection(keep, glossary))
         settings = ServeSettings(
             host=host,
             port=port,
@@ -444,17 +444,17 @@ def models_convert(
         typer.echo(str(path))
 
 
-def _summariser(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
-    """(Summariser, Options) for the command's options."""
+def _summariser(**choices):
+    """(Summariser, Options) for the command's options (:func:`_summariser_options`' keywords)."""
     from ..pipeline.summariser import Summariser
 
-    settings, options = _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend, **summary)
+    settings, options = _summariser_options(**choices)
     summariser = Summariser(**settings)
     summariser.check(options)  # a missing en-xx model for --summary-lang fails before any work
     return summariser, options
 
 
-def _summariser_options(models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
+def _summariser_options(*, models, offline, mt_model, sum_model, device, beams, fast, batch_tokens, threads, quantization, keep_boilerplate, backend=None, **summary):
     """(model settings, per-call Options) the command's options ask for, checked.
 
     The settings are :class:`Summariser` keyword arguments as plain values, so that Ray workers can get them too.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def small_disk_run(mount: Path, script: str, *, size: str = "64k", args: list[str] | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:

@@ -1,0 +1,44 @@
+"""The registry the tests write for their tiny models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+# The copy model was trained on up to 30 tokens plus </s>; longer sentences must be re-split, never cut.
+COPY_WINDOW = 31
+
+
+def write_registry(path: Path, model_dirs: dict[str, Path], *, fr_model: str = "copy", extra: str = "") -> Path:
+    path.write_text(
+        f"""
+[defaults]
+summariser = "tiny-bart"
+translation_fallback = "tiny-random"
+
+[models.tiny-copy]
+task = "translation"
+source = "{model_dirs[fr_model]}"
+languages = ["fr"]
+max_input_tokens = {COPY_WINDOW}
+num_beams = 2
+
+[models.tiny-random]
+task = "translation"
+source = "{model_dirs['marian']}"
+languages = ["*"]
+max_input_tokens = 64
+num_beams = 2
+
+[models.tiny-bart]
+task = "summarisation"
+source = "{model_dirs['bart']}"
+max_input_tokens = 64
+num_beams = 2
+min_new_tokens = 4
+max_new_tokens = 24
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
