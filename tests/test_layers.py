@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -126,3 +127,18 @@ def test_the_root_exports_every_error_a_user_can_catch():
     classes = sorted(name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, errors.SummariseError))
     assert len(classes) >= 12 and [name for name in classes if name not in summarise.__all__] == []
     assert all(getattr(summarise, name) is getattr(errors, name) for name in classes)
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared helpers live in tests/support/ (and the fixtures' tinymodels/factmodels); a test module is no library."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            if any(name.startswith(("tests.test_", "tests.conftest")) for name in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

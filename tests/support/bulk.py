@@ -12,11 +12,7 @@ from summarise.cli.commands import app
 from tests import tinymodels
 
 runner = CliRunner()
-
-
 _WORDS = [w for w in tinymodels.VOCAB_WORDS if w.isalpha() and w.islower() and len(w) > 3]
-
-
 SHARED = "Le président condamne la guerre."  # in every article of some archives: what a cache is for
 
 

@@ -15,6 +15,4 @@ def _ray_installed() -> bool:
 
 
 HAS_RAY = _ray_installed()
-
-
 needs_ray = pytest.mark.skipif(not HAS_RAY, reason="Ray is not installed: pip install 'summarise-news[ray]'")
