@@ -1,10 +1,13 @@
 """Tiny models that get facts wrong (or right) on purpose, for the fact checks' end-to-end tests.
 
-Both start from the copy circuit of :mod:`tests.tinymodels` and are trained in seconds:
+All start from the copy circuit of :mod:`tests.tinymodels` and are trained, in counted steps, until
+every held-out token is right by a margin (``tinymodels.MARGIN``):
 
 * :func:`train_digit_marian` copies its input but writes every digit d as (d + 1) mod 10,
   so every figure it "translates" is wrong: the ``numbers`` flag must fire on each
   sentence with digits.
+* :func:`train_word_swap_marian` swaps French and English words of a small dictionary, a
+  task model for beam search whose output differs from its input in many places.
 * :func:`train_first_sentence_marian` outputs its input's first sentence (up to and
   including the first "."), a stand-in extractive summariser whose output can be predicted,
   so staged summaries and the summary checks can be tested exactly.
@@ -12,7 +15,6 @@ Both start from the copy circuit of :mod:`tests.tinymodels` and are trained in s
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +36,7 @@ def shift_digits(text: str) -> str:
     return "".join(str((int(c) + 1) % 10) if c.isdigit() else c for c in text)
 
 
-def _random_batch(generator: torch.Generator, size: int, width: int = 31, digits: float = 0.0, stops: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+def random_batch(generator: torch.Generator, size: int, width: int = 31, digits: float = 0.0, stops: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Right-padded random token sequences plus </s>; some tokens digits, some full stops when asked."""
     lengths = torch.randint(1, width, (size, 1), generator=generator)
     positions = torch.arange(width).unsqueeze(0)
@@ -53,10 +55,7 @@ def _random_batch(generator: torch.Generator, size: int, width: int = 31, digits
 
 
 def _digit_labels(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-    labels = input_ids.clone()
-    for source, target in SHIFTED.items():
-        labels[input_ids == source] = target
-    return labels.masked_fill(attention_mask == 0, -100)
+    return _substituted(input_ids, attention_mask, SHIFTED)
 
 
 def _first_sentence_labels(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -71,63 +70,98 @@ def _first_sentence_labels(input_ids: torch.Tensor, attention_mask: torch.Tensor
     return labels
 
 
-def _train(model: MarianMTModel, make: Callable[[torch.Generator, int], _Batch], seconds_budget: float, seed: int, name: str) -> MarianMTModel:
-    start = time.monotonic()
+def _train(model: MarianMTModel, make: Callable[[torch.Generator, int], _Batch], max_steps: int, seed: int, name: str) -> MarianMTModel:
     torch.set_num_threads(2)
     generator = torch.Generator().manual_seed(seed)
-    held_out = make(generator, 512)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
-    step = 0
-    accuracy = tinymodels._exact_copy_rate(model, held_out)
-    while accuracy < 1.0:
-        if time.monotonic() - start > seconds_budget:
-            raise RuntimeError(f"{name} model got only {accuracy:.1%} of held-out sequences exactly right after {step} steps")
-        model.train()
-        input_ids, attention_mask, labels = make(generator, 64)
-        loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        step += 1
-        if step % 10 == 0:
-            accuracy = tinymodels._exact_copy_rate(model, held_out)
-    model.eval()
+    tinymodels.train_to_margin(model, make, generator, optimiser, name=name, max_steps=max_steps)
     return model
 
 
-def train_digit_marian(out_dir: Path, copy_dir: Path, *, seconds_budget: float = 120, seed: int = 1) -> Path:
-    """The copy model with its output layer untied and its digit rows rotated, then trained until every held-out digit is shifted."""
+def _train_substitution(out_dir: Path, copy_dir: Path, mapping: dict[int, int], make: Callable[[torch.Generator, int], _Batch], max_steps: int, seed: int, name: str) -> Path:
+    """The copy model with its output layer untied and rows permuted by ``mapping``, then trained to a margin."""
     model = MarianMTModel.from_pretrained(copy_dir)
     with torch.no_grad():
         head = model.model.shared.weight.detach().clone()
         rotated = head.clone()
-        for source, target in SHIFTED.items():
+        for source, target in mapping.items():
             rotated[target] = head[source]
         model.config.tie_word_embeddings = False
         model.lm_head = torch.nn.Linear(head.shape[1], head.shape[0], bias=False)
         model.lm_head.weight = torch.nn.Parameter(rotated)
 
-    def make(generator: torch.Generator, size: int) -> _Batch:
-        input_ids, attention_mask = _random_batch(generator, size, digits=0.3)
-        return input_ids, attention_mask, _digit_labels(input_ids, attention_mask)
-
-    _train(model, make, seconds_budget, seed, "digit")
+    _train(model, make, max_steps, seed, name)
     with torch.no_grad():
         # Untied, transformers no longer re-ties the encoder's and decoder's embeddings to the shared
         # matrix on load, and saving keeps only one copy of shared storage: give each its own.
         shared = model.model.shared.weight.detach()
         model.model.encoder.embed_tokens.weight = torch.nn.Parameter(shared.clone())
         model.model.decoder.embed_tokens.weight = torch.nn.Parameter(shared.clone())
-    return tinymodels._save(model, out_dir)
+    return tinymodels.save(model, out_dir)
 
 
-def train_first_sentence_marian(out_dir: Path, copy_dir: Path, *, seconds_budget: float = 240, seed: int = 2) -> Path:
+def _substituted(input_ids: torch.Tensor, attention_mask: torch.Tensor, mapping: dict[int, int]) -> torch.Tensor:
+    labels = input_ids.clone()
+    for source, target in mapping.items():
+        labels[input_ids == source] = target
+    return labels.masked_fill(attention_mask == 0, -100)
+
+
+def train_digit_marian(out_dir: Path, copy_dir: Path, *, max_steps: int = 3000, seed: int = 1) -> Path:
+    """Copies its input but writes every digit one up: trained until every held-out digit is shifted."""
+
+    def make(generator: torch.Generator, size: int) -> _Batch:
+        input_ids, attention_mask = random_batch(generator, size, digits=0.3)
+        return input_ids, attention_mask, _digit_labels(input_ids, attention_mask)
+
+    return _train_substitution(out_dir, copy_dir, SHIFTED, make, max_steps, seed, "digit")
+
+
+# A word-for-word "translator": each French word of a pair written as its English one and back.
+WORD_PAIRS = [
+    ("le", "the"), ("président", "president"), ("ministre", "minister"), ("guerre", "war"), ("paix", "peace"),
+    ("armée", "army"), ("sommet", "summit"), ("Russie", "Russia"), ("Moscou", "Moscow"), ("Bruxelles", "Brussels"),
+    ("et", "and"), ("mais", "but"), ("pour", "for"), ("avec", "with"), ("dans", "in"), ("est", "is"),
+    ("sont", "are"), ("hier", "yesterday"), ("frontière", "border"), ("soldats", "soldiers"),
+]
+SWAPPED = {_VOCAB[a]: _VOCAB[b] for a, b in WORD_PAIRS} | {_VOCAB[b]: _VOCAB[a] for a, b in WORD_PAIRS}
+
+
+def swap_words(text: str) -> str:
+    """What the word-swap model makes of a normalised text."""
+    words = {a: b for a, b in WORD_PAIRS} | {b: a for a, b in WORD_PAIRS}
+    return " ".join(words.get(token, token) for token in text.split(" "))
+
+
+def with_pair_words(generator: torch.Generator, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """About 30 % of the words replaced by words of :data:`WORD_PAIRS`, so that most sequences swap several."""
+    pair_ids = torch.tensor(sorted(SWAPPED))
+    pick = (torch.rand(input_ids.shape, generator=generator) < 0.3) & (attention_mask == 1) & (input_ids != EOS_ID)
+    choice = pair_ids[torch.randint(0, len(pair_ids), input_ids.shape, generator=generator)]
+    return torch.where(pick, choice, input_ids)
+
+
+def train_word_swap_marian(out_dir: Path, copy_dir: Path, *, max_steps: int = 3000, seed: int = 3) -> Path:
+    """Swaps the words of :data:`WORD_PAIRS` between French and English and copies the rest, to a margin.
+
+    A task model for beam search whose output differs from its input in many places.
+    """
+
+    def make(generator: torch.Generator, size: int) -> _Batch:
+        input_ids, attention_mask = random_batch(generator, size)
+        input_ids = with_pair_words(generator, input_ids, attention_mask)
+        return input_ids, attention_mask, _substituted(input_ids, attention_mask, SWAPPED)
+
+    return _train_substitution(out_dir, copy_dir, SWAPPED, make, max_steps, seed, "word-swap")
+
+
+def train_first_sentence_marian(out_dir: Path, copy_dir: Path, *, max_steps: int = 3000, seed: int = 2) -> Path:
     """The copy model trained to stop after the first full stop."""
     model = MarianMTModel.from_pretrained(copy_dir)
 
     def make(generator: torch.Generator, size: int) -> _Batch:
-        input_ids, attention_mask = _random_batch(generator, size, stops=True)
+        input_ids, attention_mask = random_batch(generator, size, stops=True)
         return input_ids, attention_mask, _first_sentence_labels(input_ids, attention_mask)
 
-    _train(model, make, seconds_budget, seed, "first-sentence")
-    return tinymodels._save(model, out_dir)
+    _train(model, make, max_steps, seed, "first-sentence")
+    return tinymodels.save(model, out_dir)

@@ -28,6 +28,9 @@ from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import COPY_WINDOW
 
+# Model outputs that depend on the int8 kernels: CI runs these again on the AVX2 ones (.ci/run).
+pytestmark = pytest.mark.numerics
+
 BEAM_MISMATCH_BOUND = 0.2  # share of beam-4 outputs allowed to differ (near-tied beams, see above)
 
 
@@ -90,22 +93,26 @@ def test_the_mapping_reaches_ctranslate2():
 def test_both_backends_apply_the_models_settings_alike(published, name):
     torch_engine, ct2_engine = _engines(published[name], COPY_WINDOW if name == "opus-copy" else 64)
     sentences = _sentences()
-    compared, differing = 0, 0
+    compared, differing, past_the_copy = 0, 0, 0
     for beams in (1, 4):
         for least, most in ((0, 8), (4, 24), (10, 30), (0, 40)):
             request = GenerationRequest(num_beams=beams, min_new_tokens=least, max_new_tokens=most)
             ours, theirs = ct2_engine.generate(sentences, request), torch_engine.generate(sentences, request)
-            for a, b in zip(ours, theirs, strict=True):
+            for sentence, a, b in zip(sentences, ours, theirs, strict=True):
                 assert (a.tokens, a.hit_limit) == (b.tokens, b.hit_limit)
                 compared += 1
                 if a.text != b.text:
                     assert beams > 1, f"greedy outputs must be equal: {a.text!r} != {b.text!r}"
                     differing += 1
+                    # min_new_tokens kept the copy model writing past its copy: words it was never trained
+                    # to choose between (tinymodels.MARGIN covers the copy), so beams may tie there.
+                    copy = tinymodels.normalise(sentence)
+                    past_the_copy += name == "opus-copy" and a.text.startswith(copy) and b.text.startswith(copy) and len(b.text) > len(copy)
             if "suppress" in name:
                 words = {w for output in ours + theirs for w in output.text.split()}
                 assert not words & set(tinymodels.SUPPRESSED_WORDS)
     if name.startswith("opus"):
-        assert differing == 0  # no n-gram blocking or suppression of real tokens: nothing to renormalise
+        assert differing == past_the_copy  # no n-gram blocking or suppression of real tokens: nothing to renormalise
     assert differing <= BEAM_MISMATCH_BOUND * compared, f"{differing} of {compared} differ"
 
 

@@ -27,7 +27,7 @@ FRENCH = [
 
 @pytest.fixture(scope="module")
 def copy_model(tmp_path_factory):
-    directory = train_copy_marian(tmp_path_factory.mktemp("copy"), seconds_budget=60)
+    directory = train_copy_marian(tmp_path_factory.mktemp("copy"))
     return AutoTokenizer.from_pretrained(directory), AutoModelForSeq2SeqLM.from_pretrained(directory)
 
 
@@ -75,3 +75,23 @@ def test_copy_model_copies_thirty_tokens(copy_model):
     assert batch.input_ids.shape[1] == 31
     output = model.generate(**batch, max_length=40)
     assert tokenizer.batch_decode(output, skip_special_tokens=True) == [text, "Kiev"]
+
+
+def test_training_is_counted_in_steps_and_reaches_its_margin(tmp_path, copy_model):
+    """The same seed gives the same weights, and every held-out token is right by MARGIN, at greedy and beam 4."""
+    import torch
+
+    from tests.tinymodels import MARGIN, random_copy_batch, beam_search_writes_labels, worst_margin
+
+    again = AutoModelForSeq2SeqLM.from_pretrained(train_copy_marian(tmp_path / "again"))
+    _, model = copy_model
+    for (name, ours), (_, theirs) in zip(model.state_dict().items(), again.state_dict().items(), strict=True):
+        assert torch.equal(ours, theirs), name
+    held_out = random_copy_batch(torch.Generator().manual_seed(12345), 256)  # not the training's own held-out set
+    assert worst_margin(model, held_out) >= MARGIN / 2
+    assert beam_search_writes_labels(model, held_out)
+
+
+def test_training_short_of_its_margin_fails_clearly(tmp_path):
+    with pytest.raises(RuntimeError, match=r"worst held-out margin .* after 0 steps .*raise max_steps"):
+        train_copy_marian(tmp_path, max_steps=0)
