@@ -365,7 +365,8 @@ def serve(
 
 @models_app.command("list")
 def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """The models in the registry in force."""
+    """The models in the registry in force, and this CPU's int8 class."""
+    from ..models.engines.isa import cpu_int8, precision_for_cpu
     from ..models.registry import Registry
 
     with _errors():
@@ -376,6 +377,8 @@ def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option(
             typer.echo(json.dumps([spec.to_dict() for spec in registry.models.values()], indent=2))
             return
         typer.echo(f"# {registry.path}")
+        cpu = cpu_int8()  # what int8 means on this machine: it decides the default precision on a CPU
+        typer.echo(f"# CPU int8 class {cpu.describe()}; CTranslate2 int8 runs here as {precision_for_cpu('int8', cpu)}")
         for spec in registry.models.values():
             role = spec.task
             if spec.task == "translation":
@@ -432,6 +435,7 @@ def models_convert(
     """Convert a model for the CTranslate2 backend ahead of its first use, with CTranslate2's own converter."""
     from ..models import hub
     from ..models.engines import ctranslate2 as ct2
+    from ..models.engines.isa import precision_for_cpu
     from ..models.registry import Registry
 
     with _errors():
@@ -439,6 +443,11 @@ def models_convert(
         registry = Registry.load(models)
         spec = registry.models.get(name) or registry.resolve(name, "translation")
         source = hub.resolve(spec, local_files_only=offline)  # hub ids: fetched (with a bar) or found in the cache
+        runs = precision_for_cpu(quantization)  # what this CPU's default path runs: float32 for int8 without VNNI
+        if runs != quantization:
+            _stderr().print(f"this CPU's int8 sums saturate (no VNNI): int8 runs here as {runs}, so that is what is converted; "
+                            "--quantization int8_w7 for 7-bit int8", markup=False, highlight=False)
+            quantization = runs
         output = output or ct2.cache_root() / ct2.cache_name(spec.source, spec.revision, quantization)
         path = ct2.convert(source, revision=spec.revision, quantization=quantization, output=output, force=force, local_files_only=True)
         typer.echo(str(path))

@@ -42,7 +42,9 @@ BACKENDS: dict[str, Backend] = {
             module="ctranslate2",
             engine="CTranslate2Engine",
             package="ctranslate2",
-            precisions=("int8", "none", "bf16", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16", "bfloat16"),
+            # int8 runs as float32 on a CPU without VNNI, whose int8 sums saturate; int8_w7 (7-bit weights)
+            # is the int8 that cannot saturate there, asked for by name (engines.isa).
+            precisions=("int8", "int8_w7", "none", "bf16", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float32", "float16", "bfloat16"),
             gpu_precision=(),  # CTranslate2 picks its own nearest compute type per device
             # int8 weights: the fastest of int8 / int8_float32 / float32 for BART and Marian here
             # (benchmarks/speed.py), and equal to fp32 PyTorch on the trained copy model (tests).

@@ -39,6 +39,7 @@ from ..spec import ModelSpec
 from .base import Generated, GenerationRequest, TokenWindow
 from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
+from .isa import NARROW_SUFFIX, cpu_int8
 from .transformers import load_error_message, load_tokenizer, move_pad_last
 
 logger = logging.getLogger("summarise")
@@ -94,12 +95,27 @@ def weight_type(quantization: str | None) -> str:
     """What the converted weights are stored as: our ``quantization`` setting, in CTranslate2's words."""
     if quantization in (None, "", "none"):
         return "float32"
+    if quantization.endswith(NARROW_SUFFIX) and quantization.startswith("int8"):
+        quantization = quantization[: -len(NARROW_SUFFIX)]
     quantization = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}.get(quantization, quantization)
     if quantization in COMPUTE_TYPES:
         return quantization
     raise SummariseError(
         f"unknown quantization '{quantization}' for the ctranslate2 backend, expected none or one of: {', '.join(COMPUTE_TYPES)}"
     )
+
+
+def weight_bits(quantization: str | None) -> int | None:
+    """Bits of the int8 weights: 7 for an ``…_w7`` precision (see :mod:`.isa`), 8 for int8, None for float types."""
+    stored = weight_type(quantization)
+    if not stored.startswith("int8"):
+        return None
+    return 7 if quantization and quantization.endswith(NARROW_SUFFIX) else 8
+
+
+def stored_name(quantization: str | None) -> str:
+    """The precision a converted folder is named after: CTranslate2's type, plus ``_w7`` for 7-bit int8 weights."""
+    return weight_type(quantization) + (NARROW_SUFFIX if weight_bits(quantization) == 7 else "")
 
 
 def compute_type(quantization: str | None, device: str, supported: set[str]) -> str:
@@ -131,7 +147,7 @@ def cache_root() -> Path:
 def cache_name(source: str, revision: str | None, quantization: str | None, version: str | None = None) -> str:
     """``<safe-name>-<revision>-<precision>-<converter version>``; a local directory also carries a
     fingerprint of its files, so that a model rebuilt in place is converted again instead of served stale."""
-    stored = weight_type(quantization)
+    stored = stored_name(quantization)
     version = version or converter_version()
     path = Path(source).expanduser()
     if path.is_dir():
@@ -197,7 +213,7 @@ def convert(
     later run would load it.
     """
     ctranslate2 = require_ctranslate2()
-    stored = weight_type(quantization)
+    stored = stored_name(quantization)
     target = Path(output).expanduser() if output else cache_root() / cache_name(source, revision, quantization)
     if is_converted(target) and not force:
         return target
@@ -216,10 +232,10 @@ def convert(
         scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             staging = scratch / "model"
-            converter = _converter(source, revision=revision, local_files_only=local_files_only)
+            converter = make_converter(source, revision=revision, local_files_only=local_files_only, bits=weight_bits(quantization))
             try:
                 with _quiet_loading():
-                    converter.convert(str(staging), quantization=stored)
+                    converter.convert(str(staging), quantization=weight_type(quantization))
             except (OSError, ValueError, NotImplementedError, KeyError, AttributeError) as exc:
                 spec = ModelSpec(name=name or source, task="translation", source=source, revision=revision)
                 raise ModelLoadError(f"cannot convert to CTranslate2: {load_error_message(spec, local_files_only, exc)}") from None
@@ -240,6 +256,7 @@ def convert(
                 "source": source,
                 "revision": revision,
                 "quantization": stored,
+                "weight_bits": weight_bits(quantization),
                 "model_type": getattr(config, "model_type", None),
                 "max_position_embeddings": getattr(config, "max_position_embeddings", None),
                 "ctranslate2": ctranslate2.__version__,
@@ -281,7 +298,7 @@ def _quiet_loading() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _converter(source: str, *, revision: str | None, local_files_only: bool) -> Any:
+def make_converter(source: str, *, revision: str | None, local_files_only: bool, bits: int | None = None) -> Any:
     """CTranslate2's TransformersConverter, with two documented gaps filled in its own extension points.
 
     * Configs saved by recent transformers no longer carry ``normalize_before``, which
@@ -291,6 +308,8 @@ def _converter(source: str, *, revision: str | None, local_files_only: bool) -> 
       elsewhere gets its pad row swapped to the end first, in the weights and in the
       vocabulary it is converted with, so the two stay aligned.  Tokens cross into
       CTranslate2 as strings, so ids never need to match.
+    * Its int8 quantisation always uses 8 bits.  With ``bits=7`` the weights that CTranslate2
+      multiplies in int8 are quantised to [-63, 63] instead (see :mod:`.isa` for why).
     """
     from ctranslate2.converters import TransformersConverter
 
@@ -323,7 +342,60 @@ def _converter(source: str, *, revision: str | None, local_files_only: bool) -> 
             self.tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return _SwappedVocabulary(self.tokenizer, self._swap) if self._swap else self.tokenizer
 
+        def convert(self, output_dir: str, vmap: str | None = None, quantization: str | None = None, force: bool = False) -> str:
+            if bits is None or bits == 8:
+                return super().convert(output_dir, vmap=vmap, quantization=quantization, force=force)
+            # The upstream convert() (CTranslate2 4.x), with the int8 weights quantised by narrow_int8.
+            if os.path.exists(output_dir) and not force:
+                raise RuntimeError(f"output directory {output_dir} already exists")
+            spec = self._load()
+            if spec is None:
+                raise NotImplementedError("This model is not supported by CTranslate2 or this converter")
+            if vmap is not None:
+                spec.register_vocabulary_mapping(vmap)
+            spec.validate()
+            narrow_int8(spec, quantization, bits)
+            shutil.rmtree(output_dir, ignore_errors=True)
+            os.makedirs(output_dir)
+            spec.save(output_dir)
+            return output_dir
+
     return Converter()
+
+
+def narrow_int8(spec: Any, quantization: str | None, bits: int) -> None:
+    """``spec.optimize(quantization)``, with int8 weights quantised to ``bits`` bits, row by row.
+
+    The same per-row scale as CTranslate2's own int8 (``limit / max |row|``), with limit
+    ``2**(bits-1) - 1`` instead of 127.  Everything else (aliases, float conversions of the
+    other variables) is CTranslate2's own pass, which skips the weights quantised here.
+    """
+    import numpy as np
+    from ctranslate2.specs.model_spec import NumpyVariable, Variable
+
+    limit = float(2 ** (bits - 1) - 1)
+    done: set[str] = set()
+
+    def quantise(layer: Any, name: str, value: Any) -> None:
+        key = name.rsplit("/", 1)[-1]
+        if not isinstance(value, Variable) or value.is_scalar() or not hasattr(layer, f"{key}_scale"):
+            return
+        array = value.to("float32").numpy()
+        shape = array.shape
+        array = array.reshape(shape[0], -1)  # conv1d weights are 3-D: one scale per output channel
+        amax = np.amax(np.absolute(array), axis=1)
+        amax[amax == 0] = limit
+        amax = np.maximum(amax, np.float32(limit) / np.finfo(np.float32).max)
+        scale = (limit / amax).astype(np.float32)
+        quantised = np.rint(array * np.expand_dims(scale, 1)).astype(np.int8).reshape(shape)
+        setattr(layer, key, NumpyVariable(quantised))
+        setattr(layer, f"{key}_scale", NumpyVariable(scale))
+        done.update((name, f"{name}_scale"))
+
+    spec._alias_variables()
+    if quantization and quantization.startswith("int8"):
+        spec._visit(quantise)
+    spec._quantize(quantization, variable_filter=lambda name: name not in done)
 
 
 class _SwappedVocabulary:
@@ -353,6 +425,24 @@ def _vocabulary(path: Path) -> frozenset[str] | None:
         if (path / f"{name}.txt").is_file():
             return frozenset((path / f"{name}.txt").read_text(encoding="utf-8").splitlines())
     return None
+
+
+@functools.cache
+def _warn_once(message: str) -> None:
+    logger.warning(message)
+
+
+def _warn_if_saturating(name: str, path: Path, metadata: dict) -> None:
+    """A folder converted elsewhere with 8-bit int8 weights may write other text on this CPU (see :mod:`.isa`)."""
+    stored = metadata.get("quantization")
+    bits = metadata.get("weight_bits", weight_bits(stored) if stored else None)
+    cpu = cpu_int8()
+    if bits == 8 and not cpu.exact:
+        _warn_once(
+            f"{name}: {path} holds 8-bit int8 weights, whose sums saturate on this CPU ({cpu.name}, no VNNI) and can change "
+            f"what the model writes: convert it again here with `summarise models convert {name}` (float32), "
+            f"or `--quantization int8_w7` (7-bit int8, faster, rarely different)"
+        )
 
 
 def cpu_layout(task: str, threads: int) -> tuple[int, int]:
@@ -385,6 +475,8 @@ class CTranslate2Engine(TokenWindow):
             path = convert(source, revision=spec.revision, quantization=spec.quantization, local_files_only=True, name=spec.name, output=path)
         self.path = path
         self.metadata = json.loads((path / METADATA).read_text(encoding="utf-8"))
+        if self.device == "cpu":
+            _warn_if_saturating(spec.name, path, self.metadata)
         self.generation = ModelGeneration.from_file(path / "generation_config.json")
         self.compute_type = compute_type(
             spec.quantization if spec.quantization is not None else self.metadata.get("quantization"),

@@ -12,6 +12,7 @@ from ..spec import ModelSpec
 from .backends import CPU_DEFAULT, FALLBACK, GPU_DEFAULT, backend_module, check_precision, get_backend, importable
 from .base import Engine
 from .devices import ctranslate2_runs_on_cuda, resolve_device
+from .isa import precision_for_cpu
 
 logger = logging.getLogger("summarise")
 
@@ -64,6 +65,8 @@ def runnable_spec(spec: ModelSpec, device: str) -> ModelSpec:
     if spec.quantization is None and row.default_precision is not None and not _converted_folder(spec):
         spec = replace(spec, quantization=row.default_precision)
     check_precision(backend, spec.quantization, spec.name)
+    if backend == "ctranslate2" and resolve_device(device) == "cpu" and not _converted_folder(spec):
+        spec = replace(spec, quantization=precision_for_cpu(spec.quantization))
     on_gpu = dict(get_backend(backend).gpu_precision)
     if spec.quantization in on_gpu and resolve_device(device) == "cuda":
         logger.info("%s: %s runs on the CPU only; running fp16 on %s", spec.name, spec.quantization, device)
