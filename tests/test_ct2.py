@@ -27,6 +27,9 @@ from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import COPY_WINDOW, write_registry
 
+# Model outputs that depend on the int8 kernels: CI runs these again on the AVX2 ones (.ci/run).
+pytestmark = pytest.mark.numerics
+
 needs_ct2 = pytest.mark.skipif(importlib.util.find_spec("ctranslate2") is None, reason="ctranslate2 is not installed (the [ct2] extra)")
 
 
