@@ -42,6 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import common, speed_workloads
+from summarise.models.engines.isa import cpu_int8
 
 # name -> (environment changes, beams, threads or None for every CPU this process may use)
 VARIANTS: dict[str, tuple[dict[str, str], int, int | None]] = {
@@ -54,6 +55,17 @@ VARIANTS: dict[str, tuple[dict[str, str], int, int | None]] = {
     "CT2_FORCE_CPU_ISA=AVX512": ({"CT2_FORCE_CPU_ISA": "AVX512"}, 4, None),
 }
 MKL = {"CT2_USE_MKL=1": ({"CT2_USE_MKL": "1"}, 4, None)}
+# Variants that need an instruction set: the CPU classes (summarise.models.engines.isa) that have it.
+NEEDS = {"CT2_FORCE_CPU_ISA=AVX512": ("AVX-512", ("avx512-vnni", "avx512"))}
+
+
+def skip_reason(name: str) -> str | None:
+    """Why ``name`` cannot run on this CPU, or None: CTranslate2 refuses an instruction set the CPU lacks."""
+    if name not in NEEDS:
+        return None
+    isa, classes = NEEDS[name]
+    cpu = cpu_int8().native
+    return None if cpu.name in classes else f"this CPU has no {isa} ({cpu.name})"
 
 
 def run_variant(name: str, changes: dict[str, str], beams: int, threads: int | None, sum_dir: Path, repeat: int) -> dict:
@@ -90,7 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     chosen = {**VARIANTS, **(MKL if args.mkl else {})}
     wall = time.perf_counter()
     results = {}
+    skipped = {}
     for name, (changes, beams, threads) in chosen.items():
+        reason = skip_reason(name)
+        if reason:
+            skipped[name] = reason
+            print(f"{name:<45} skipped: {reason}", file=sys.stderr, flush=True)
+            continue
         result = run_variant(name, changes, beams, threads, sum_dir, repeat)
         results[name] = {"seconds": result["seconds"], "runs_s": result["runs_s"], "ran": result["ran"], "beams": beams,
                          "threads": threads, "environment": changes}
@@ -100,11 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         row["x_default"] = base / row["seconds"]
     report = {
         "command": "python benchmarks/summary_settings.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": {"cpu": platform.processor() or platform.machine(), "cpus": os.cpu_count()},
+        "machine": {"cpu": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "class": cpu_int8().to_dict()},
         "workload": {"input_tokens": speed_workloads.SUMMARY_INPUT_TOKENS, "new_tokens": speed_workloads.SUMMARY_TOKENS, "smoke": args.smoke},
         "repeat": repeat,
         "wall_s": time.perf_counter() - wall,
         "variants": results,
+        "skipped": skipped,
     }
     stem = "summary-settings-smoke" if args.smoke else "summary-settings"
     (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -118,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, row in results.items():
         runs = ", ".join(f"{r:.2f}" for r in row["runs_s"])
         lines.append(f"| {name} | {row['seconds']:.2f} s | {runs} | {row['x_default']:.2f}× |")
+    lines += [f"| {name} | skipped: {reason} | | |" for name, reason in skipped.items()]
+    lines.append(f"\nCPU class: {cpu_int8().describe()}.")
     markdown = "\n".join(lines) + "\n"
     (out / f"{stem}.md").write_text(markdown, encoding="utf-8")
     print(markdown)

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from summarise.models.engines.isa import cpu_int8, precision_for_cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,4 +57,30 @@ def test_summary_settings_benchmark_smoke(tmp_path):
     report = json.loads((tmp_path / "summary-settings-smoke.json").read_text(encoding="utf-8"))
     assert {"default", "beam 2", "greedy (--fast)", "one thread"} <= set(report["variants"])
     assert report["variants"]["default"]["x_default"] == 1.0
-    assert all(row["ran"] == "ctranslate2 int8" for row in report["variants"].values())
+    # The default engine in every variant: int8, float32 on a CPU without VNNI (summarise.models.engines.isa).
+    assert all(row["ran"] == f"ctranslate2 {precision_for_cpu('int8')}" for row in report["variants"].values())
+    # A variant that needs an instruction set this CPU lacks is skipped with its reason, not failed.
+    forced = "CT2_FORCE_CPU_ISA=AVX512"
+    if cpu_int8().native.name in ("avx512-vnni", "avx512"):
+        assert forced in report["variants"] and forced not in report["skipped"]
+    else:
+        assert forced not in report["variants"] and "no AVX-512" in report["skipped"][forced]
+
+
+def test_agreement_benchmark_smoke(tmp_path):
+    """The agreement table's smoke run: the trained copy and digit models, every precision, every CPU class here."""
+    _run("benchmarks/agreement.py", "--smoke", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "agreement-smoke.json").read_text(encoding="utf-8"))
+    native = cpu_int8()
+    assert report["machine"]["class"]["native"] == native.native.name
+    table = report["identical_to_fp32_pytorch"]
+    assert native.name in table
+    if native.native.name == "avx512-vnni":  # the AVX2 arithmetic is emulated by capping MKL and oneDNN
+        assert report["classes"]["avx2"]["class"] == "avx2" and report["defaults"]["avx2"] == "ctranslate2 float32"
+    for cls, models in table.items():
+        assert set(models) == {"copy", "digit"}
+        for rows in models.values():
+            # The models are trained to a margin: the default path and CTranslate2 float32 write what fp32 PyTorch writes.
+            assert rows["default: int8 with VNNI, float32 without"] == {"1": 1.0, "4": 1.0}, cls
+            assert rows["CTranslate2 float32"] == {"1": 1.0, "4": 1.0}, cls
+    assert "| copy | default: int8 with VNNI, float32 without |" in (tmp_path / "agreement-smoke.md").read_text(encoding="utf-8")
