@@ -78,9 +78,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import common  # noqa: E402
-from benchmarks.speed_child import child, matmul_peaks  # noqa: E402
+from benchmarks.speed_child import child, engine_peaks, matmul_peaks  # noqa: E402
 from benchmarks.speed_report import build_report, render_markdown  # noqa: E402
 from benchmarks.speed_workloads import article, variants  # noqa: E402
+from summarise.models.engines.isa import cpu_int8  # noqa: E402
 
 # -- the parent: build, run, report ---------------------------------------------
 
@@ -110,9 +111,9 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _spawn(payload: dict, timeout: float) -> dict:
+def _spawn(payload: dict, timeout: float, environment: tuple[tuple[str, str], ...] = ()) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(payload)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env={**os.environ, **dict(environment)})
     if completed.returncode != 0:
         raise RuntimeError(f"{payload.get('name', payload.get('mode'))} failed:\n{completed.stderr[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -143,7 +144,7 @@ def describe_machine(device: str, threads: int) -> dict:
         except meta.PackageNotFoundError:
             versions[package] = None
     info = {"cpu": model, "cores": os.cpu_count(), "threads": threads, "memory_gb": memory, "python": platform.python_version(),
-            "os": platform.platform(), "device": device, **versions}
+            "os": platform.platform(), "device": device, "int8_class": cpu_int8().to_dict(), **versions}
     if device == "cuda":
         import torch
 
@@ -258,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 
             torch.set_num_threads(payload["threads"])
             result = matmul_peaks(payload["device"], payload["quick"], payload.get("smoke", False))
+            if payload.get("mt_dir"):  # the int8 peak is CTranslate2's own, at this CPU class's default precision
+                result.update(engine_peaks(Path(payload["mt_dir"]), payload.get("smoke", False)))
         else:
             result = child(payload)
         print(json.dumps(result))
@@ -279,10 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter()
     mt_dir, sum_dir, has_ct2 = prepare(run)
     _say(f"models ready in {time.perf_counter() - wall:.1f} s")
+    engine_dir = str(mt_dir) if has_ct2 and args.device == "cpu" else None
     if args.smoke:  # one process: the point is the product's names, not isolation
         run.peaks = matmul_peaks(args.device, True, smoke=True)
+        if engine_dir:
+            run.peaks.update(engine_peaks(mt_dir, smoke=True))
     else:
-        run.peaks = _spawn({"mode": "peaks", "device": args.device, "quick": args.quick, "threads": threads}, timeout=300)
+        run.peaks = _spawn({"mode": "peaks", "device": args.device, "quick": args.quick, "threads": threads, "mt_dir": engine_dir}, timeout=600)
     _say("matmul GFLOP/s: " + ", ".join(f"{k} {v:.0f}" for k, v in run.peaks.items()))
     archive_articles = args.archive if args.archive is not None else (0 if args.quick else 200)
     default_quant = default_quantization()
@@ -306,11 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             "summarise": variant.summarise.__dict__ if variant.summarise else None,
         }
         started = time.perf_counter()
-        if args.smoke:
+        if args.smoke and not variant.environment:
             result = child(payload)  # in this process; an error propagates: a smoke run must fail loudly
         else:
             try:
-                result = _spawn(payload, timeout=3600)
+                result = _spawn(payload, timeout=3600, environment=variant.environment)
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 # One broken variant (say CTranslate2 without its CUDA libraries) must not cost the others.
                 _say(f"{variant.name:<22} FAILED: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}")
@@ -321,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             "summarise": variant.summarise.label(args.device, "summarise") if variant.summarise else None,
         }
         result["workload"] = variant.workload
+        result["cpu_class"] = variant.cpu_class or cpu_int8().name
         result["beams"] = variant.translate.beams if variant.translate else None
         run.results[variant.name] = result
         parts = []

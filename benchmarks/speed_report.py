@@ -143,6 +143,7 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
         check(f"{key}: the default install vs naive", headline[key], TARGETS[key], True, "×")
     check("int8_peak_share: the default translation's share of the int8 matmul peak", headline["int8_peak_share"], TARGETS["int8_peak_share"], True, "")
     return {
+        "class_ratios": class_ratios(run, by),
         **headline,
         "startup": run.startup,
         "command": " ".join(["python", "benchmarks/speed.py", *sys.argv[1:]]),
@@ -163,6 +164,39 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
         "failed": run.failed,
         "best_share_of_int8_peak": {"variant": best_share[1], "share": best_share[0]},
     }
+
+
+def class_ratios(run: Any, by: dict) -> dict:
+    """The default path against the naive loop on each CPU class this run measured, each on that class's kernels.
+
+    This CPU's class is the ``default``/``naive`` pair; an emulated class is the ``default@CLASS``/``naive@CLASS``
+    pair (speed_workloads.AVX2_CLASS).  ``vs_native`` is the class's default time over this CPU's own:
+    what running on the other class's kernels costs.
+    """
+    out = {}
+    native = run.machine.get("int8_class", {}).get("class", "native")
+    emulated = [name for name in by if "@" in name and not name.startswith("naive@") and not name.endswith("-greedy")]
+    for label, name in [(native, "default")] + [(name.split("@", 1)[1] + ("" if name.startswith("default@") else f", {name.split('@', 1)[0]}"), name) for name in emulated]:
+        suffix = "@" + name.split("@", 1)[1] if "@" in name else ""
+        default, naive = by.get(name, {}), by.get(f"naive{suffix}", {})
+        ran = run.results.get(name, {})
+
+        def ratio(part: str) -> float | None:
+            mine, theirs = default.get(part, {}).get("seconds"), naive.get(part, {}).get("seconds")
+            return theirs / mine if mine and theirs else None
+
+        article = default.get("whole", {}).get("seconds")
+        naive_article = (naive.get("translate", {}).get("seconds") or 0) + (naive.get("summarise", {}).get("seconds") or 0)
+        base = by.get("default", {}).get("whole", {}).get("seconds")
+        out[label] = {
+            "ran": {part: ran.get(part, {}).get("ran") for part in ("translate", "summarise")},
+            "translation_x": ratio("translate"),
+            "summary_x": ratio("summarise"),
+            "article_x": naive_article / article if article and naive_article else None,
+            "article_seconds": article,
+            "vs_native": article / base if article and base else None,
+        }
+    return out
 
 
 def _f(value: float | None, digits: int = 1, suffix: str = "") -> str:
@@ -220,9 +254,19 @@ def render_markdown(report: dict) -> str:
     peaks = report["matmul_gflops"]
     work = report["work"]
     a4 = work["article_beam4"]
+    classes = report.get("class_ratios") or {}
+    if classes:
+        lines += ["", "| CPU class (its own kernels) | default ran | translation × naive | summary × naive | article × naive | article time | × this CPU's class |",
+                  "|---|---|---:|---:|---:|---:|---:|"]
+        for cls, row in classes.items():
+            ran = ", ".join(dict.fromkeys(v for v in row["ran"].values() if v))
+            lines.append(f"| {cls} | {ran} | {_f(row['translation_x'], 1, '×')} | {_f(row['summary_x'], 2, '×')} | {_f(row['article_x'], 1, '×')} | "
+                         f"{_f(row['article_seconds'], 2, ' s')} | {_f(row['vs_native'], 2, '×')} |")
     lines += [
         "",
-        "Compute bound: matmul throughput measured in this run: "
+        f"CPU int8 class: {m.get('int8_class', {}).get('class', 'unknown')}. Compute bound: throughput measured in this run "
+        "(int8 and ct2_fp32: CTranslate2 scoring a 32 × 64-token batch with the translation model, in this class's default "
+        "int8 precision and in float32; fp32, bf16 and torch_int8: one large PyTorch matmul, for reference): "
         + ", ".join(f"{k} {v:.0f} GFLOP/s" for k, v in peaks.items())
         + f". The article at beam 4 is {a4['flops'] / 1e9:.0f} GFLOP ({a4['flops_per_token'] / 1e6:.0f} MFLOP per generated token): "
         f"at least {_f(a4['bound_fp32_s'], 2, ' s')} at the fp32 peak, {_f(a4['bound_int8_s'], 2, ' s')} at the int8 peak. "

@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from benchmarks import common
+from summarise.models.engines.isa import AVX2_ENVIRONMENT, cpu_int8
 
 TARGET_RATIO = 1.1  # forced target tokens per source token: 572 source -> 628 target in the article
 SUMMARY_INPUT_TOKENS = 700
@@ -90,6 +91,13 @@ class Variant:
     summarise: Stage | None = None
     workload: str = "article"  # or "archive"
     greedy: bool = False  # also translate at beam 1 (--fast) with the same loaded model
+    environment: tuple[tuple[str, str], ...] = ()  # set in the variant's process: the CPU class it runs as
+    cpu_class: str | None = None  # None: this CPU's own
+
+
+# What a CPU without VNNI runs, on this one: MKL and oneDNN capped at AVX2 (summarise.models.engines.isa), and
+# PyTorch's own kernels too, so that the naive loop it is compared with runs on AVX2 as well.
+AVX2_CLASS = tuple(sorted({**AVX2_ENVIRONMENT, "ATEN_CPU_CAPABILITY": "avx2"}.items()))
 
 
 def variants(quick: bool, device: str, default_quant: str | None, has_ct2: bool, archive_articles: int) -> list[Variant]:
@@ -115,6 +123,15 @@ def variants(quick: bool, device: str, default_quant: str | None, has_ct2: bool,
             out.append(Variant(f"ct2-sum-{quant}", None, Stage("ours", "ctranslate2", quant)))
         if not quick:
             out.append(Variant("ct2-fp32" if cpu else "ct2-fp16", Stage("ours", "ctranslate2", None), Stage("ours", "ctranslate2", None)))
+    if cpu and has_ct2 and cpu_int8().native.name in ("avx512-vnni", "avx-vnni", "avx512"):
+        # The same runs on the AVX2 class, in this run: what an AVX2-only CPU's default (float32, since its int8
+        # sums saturate) costs against its naive loop and against this CPU's class; and 7-bit int8, the int8
+        # that cannot saturate there, asked for by name.
+        out.append(Variant("naive@avx2", Stage("naive"), Stage("naive"), environment=AVX2_CLASS, cpu_class="avx2"))
+        out.append(Variant("default@avx2", Stage("ours", "default", default_quant), Stage("ours", "default", None), greedy=True,
+                           environment=AVX2_CLASS, cpu_class="avx2"))
+        out.append(Variant("ct2-int8_w7@avx2", Stage("ours", "ctranslate2", "int8_w7"), Stage("ours", "ctranslate2", "int8_w7"),
+                           environment=AVX2_CLASS, cpu_class="avx2"))
     if archive_articles:
         # 200 articles at beam 4 in PyTorch would take longer than the whole run may: the archive runs
         # CTranslate2 at beam 4 and the PyTorch default with --fast (greedy), the bulk user's choices.
