@@ -1,28 +1,51 @@
 #!/usr/bin/env python
 """HTML extraction on real-shaped news pages: ours (``read_document``) against plain trafilatura.
 
-    python benchmarks/extraction.py            # counts per page and in all
-    python benchmarks/extraction.py --show     # also print the snippets each one misses or lets in
+    python benchmarks/extraction.py                      # counts per page and in all
+    python benchmarks/extraction.py --show               # also print the snippets each one misses or lets in
+    python benchmarks/extraction.py --baseline e92e639   # also the extractor of that commit, in the same run
+    python benchmarks/extraction.py --repeat 5           # time each page 5 times (reading time: the mean)
 
-The pages are ``tests/extraction_pages.py``: modern pages with nav/aside/footer/cookie banners,
-ASP.NET pages wrapped in one ``<form>``, ``<noscript>`` copies, and table layouts, in 14
-languages.  "found" counts expected article snippets present in the extracted text; "unwanted"
-counts snippets of navigation, footers, cookie banners, related links, newsletter forms and
-scripts that got in.  "plain" is ``trafilatura.extract(html)`` with its defaults.
+The pages are ``tests/extraction_pages.py`` (modern pages with nav/aside/footer/cookie banners,
+ASP.NET pages wrapped in one ``<form>``, ``<noscript>`` copies, table layouts, in 14 languages)
+and ``tests/extraction_pages_tail.py`` (comment and forum threads, link lists, "more stories",
+trending, related-video and author blocks, score tables, newsletter and paywall promos, bodies
+split across containers or lazy-rendered elsewhere, JSON-LD ``articleBody``; 9 languages).
+"found" counts expected article snippets present in the extracted text; "unwanted" counts
+snippets of furniture and of the blocks above that got in.  "plain" is
+``trafilatura.extract(html)`` with its defaults.
+
+Precision, recall and F1 weigh each snippet by its tokens (words; one per CJK character): recall
+is the share of expected tokens found, precision the share of found-or-let-in tokens that are
+expected.  ``--baseline REV`` loads ``summarise/extracting.py`` as it was at git revision REV and
+reads every page through ``read_document`` with it too, so before and after come from one run
+on one machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import re
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+from summarise import extracting
 from summarise.errors import InputError
 from summarise.reading import read_document
-from tests.extraction_pages import PAGES, Page
+from tests.extraction_pages_tail import ALL_PAGES, TAIL_PAGES, Page
+
+_TOKENS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+
+
+def tokens(snippet: str) -> int:
+    return len(_TOKENS.findall(snippet))
 
 
 def ours(page: Page) -> str:
@@ -38,6 +61,26 @@ def plain(page: Page) -> str:
     return trafilatura.extract(page.html) or ""
 
 
+def baseline(revision: str) -> Callable[[Page], str]:
+    """``read_document`` with the extractor of ``revision`` (``summarise/extracting.py`` from git)."""
+    source = subprocess.run(["git", "show", f"{revision}:summarise/extracting.py"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader("summarise._baseline_extracting", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "summarise"
+    exec(compile(source, f"{revision}:summarise/extracting.py", "exec"), module.__dict__)
+
+    def extract(page: Page) -> str:
+        current = extracting.extract_html
+        extracting.extract_html = module.extract_html  # read_document imports it from the module at call time
+        try:
+            return ours(page)
+        finally:
+            extracting.extract_html = current
+
+    return extract
+
+
 def score(text: str, page: Page) -> tuple[list[str], list[str]]:
     """(expected snippets missing, unwanted snippets present)."""
     flat = " ".join(text.split())
@@ -46,33 +89,61 @@ def score(text: str, page: Page) -> tuple[list[str], list[str]]:
     return missing, present
 
 
+def prf(found: int, expected: int, let_in: int) -> tuple[float, float, float]:
+    precision = found / (found + let_in) if found + let_in else 0.0
+    recall = found / expected if expected else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", action="store_true", help="print missed and unwanted snippets")
+    parser.add_argument("--baseline", metavar="REV", help="also run the extractor of this git revision")
+    parser.add_argument("--repeat", type=int, default=1, help="read each page this many times (default 1)")
     args = parser.parse_args()
-    extractors = {"ours": ours, "plain": plain}
-    totals = {name: [0, 0, 0.0] for name in extractors}
-    expected = sum(len(page.expected) for page in PAGES)
-    unwanted = sum(len(page.unwanted) for page in PAGES)
-    print(f"{'page':20}{'layout':38}" + "".join(f"{name + ' found/unw.':>20}" for name in extractors))
+    extractors: dict[str, Callable[[Page], str]] = {"ours": ours}
+    if args.baseline:
+        extractors[f"@{args.baseline[:7]}"] = baseline(args.baseline)
+    extractors["plain"] = plain
+    tail = {page.name for page in TAIL_PAGES}
+    sets = {"all": ALL_PAGES, "first 24": [p for p in ALL_PAGES if p.name not in tail], "issue 25": TAIL_PAGES}
+    # per extractor and page: (found tokens, expected tokens, let-in tokens, found, let in, seconds)
+    rows: dict[str, dict[str, tuple[int, int, int, int, int, float]]] = {name: {} for name in extractors}
+    print(f"{'page':24}{'layout':44}" + "".join(f"{name + ' found/unw.':>22}" for name in extractors))
     details: list[str] = []
-    for page in PAGES:
-        row = f"{page.name:20}{page.layout:38}"
+    for page in ALL_PAGES:
+        line = f"{page.name:24}{page.layout[:43]:44}"
         for name, extract in extractors.items():
             started = time.perf_counter()
-            text = extract(page)
-            totals[name][2] += time.perf_counter() - started
+            for _ in range(args.repeat):
+                text = extract(page)
+            seconds = (time.perf_counter() - started) / args.repeat
             missing, present = score(text, page)
-            found = len(page.expected) - len(missing)
-            totals[name][0] += found
-            totals[name][1] += len(present)
-            row += f"{f'{found}/{len(page.expected)}  {len(present)}':>20}"
+            found = [s for s in page.expected if s not in missing]
+            rows[name][page.name] = (sum(map(tokens, found)), sum(map(tokens, page.expected)),
+                                     sum(map(tokens, present)), len(found), len(present), seconds)
+            line += f"{f'{len(found)}/{len(page.expected)}  {len(present)}':>22}"
             details.extend(f"  {page.name} [{name}] missed:   {s}" for s in missing)
             details.extend(f"  {page.name} [{name}] let in:   {s}" for s in present)
-        print(row)
-    print(f"\n{len(PAGES)} pages, {expected} expected snippets, {unwanted} unwanted snippets")
-    for name, (found, present, seconds) in totals.items():
-        print(f"{name:6} found {found}/{expected}, unwanted {present}/{unwanted}, {seconds:.2f} s")
+        print(line)
+    print(f"\n{'pages':10}{'extractor':12}{'found':>10}{'let in':>9}{'precision':>11}{'recall':>8}{'F1':>8}{'ms/page':>9}")
+    for label, pages in sets.items():
+        names = [page.name for page in pages]
+        expected = sum(len(page.expected) for page in pages)
+        unwanted = sum(len(page.unwanted) for page in pages)
+        for name in extractors:
+            r = [rows[name][n] for n in names]
+            p, rec, f1 = prf(sum(x[0] for x in r), sum(x[1] for x in r), sum(x[2] for x in r))
+            ms = 1000 * sum(x[5] for x in r) / len(r)
+            print(f"{label:10}{name:12}{f'{sum(x[3] for x in r)}/{expected}':>10}{f'{sum(x[4] for x in r)}/{unwanted}':>9}"
+                  f"{p:>11.3f}{rec:>8.3f}{f1:>8.3f}{ms:>9.1f}")
+    if args.baseline:
+        before = f"@{args.baseline[:7]}"
+        ratios = sorted(rows["ours"][n][5] / rows[before][n][5] for n in rows["ours"])
+        total = sum(x[5] for x in rows["ours"].values()) / sum(x[5] for x in rows[before].values())
+        print(f"\nreading time ours / {before}: all pages {total:.2f}x; per page median {ratios[len(ratios) // 2]:.2f}x, "
+              f"max {ratios[-1]:.2f}x")
     if args.show and details:
         print("\n" + "\n".join(details))
     return 0
