@@ -15,7 +15,7 @@ texts are written for these tests.  ``expected`` holds *every* paragraph of the 
 recall is measured on the whole body), ``unwanted`` a line of each block that must stay out.
 
 Used by ``tests/test_extraction_pages.py`` and ``benchmarks/extraction.py`` through
-:data:`ALL_PAGES` (the 24 pages of :mod:`tests.extraction_pages` plus these).
+:data:`tests.extraction_corpus.ALL_PAGES`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from tests.extraction_pages import PAGES, SCRIPT, SCRIPT_UNWANTED, Page
+from tests.extraction_pages import SCRIPT, SCRIPT_UNWANTED, Page
 
 #: The layout label of every page here names its class; the tests check each class is covered.
 CLASSES = (
@@ -582,4 +582,3 @@ def _tail_pages() -> tuple[Page, ...]:
 
 
 TAIL_PAGES: tuple[Page, ...] = _tail_pages()
-ALL_PAGES: tuple[Page, ...] = (*PAGES, *TAIL_PAGES)
