@@ -38,7 +38,7 @@ _MARKERS: tuple[tuple[str, str], ...] = (
                  r"discussions?|conversations?|reader-?(comments|reactions|forum)|user-?comments|respond|reply-?form"),
     ("more stories", r"related(-?(articles?|posts?|news|stories|content|links|videos?))?|recirc(ulation)?|more-?(stories|news|articles|from(-\w+)?)|"
                      r"read-?(next|more-?stories)|up-?next|also-?read|trending|popular|most-?(read|viewed|popular|shared)|"
-                     r"recommend(ed|ations?)?|outbrain|taboola|teasers?|headline-?list|news-?list|rel-?news|hot-?(rank|list|news)"),
+                     r"recommend(ed|ations?)?|outbrain|taboola|headline-?list|news-?list|rel-?news|hot-?(rank|list|news)"),
     ("author block", r"author-?(bio|box|card|info|profile|details)|about-?(the-?)?author|contributor-?bio|byline-?bio"),
     ("score table", r"scores?(board|s)?|standings|league-?table|fixtures|match-?(results|centre|center)|live-?scores?|results-?table"),
     ("promo", r"newsletters?|nl-?(signup|box|promo|inline)|sign-?up|subscri(be|ption)s?|paywall|piano(-\w+)?|promos?|paid-?content|"
@@ -49,6 +49,9 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     ("embed", r"embed|social-?embed|instagram(-media)?|twitter-?tweet|tiktok-?embed|video-?(player|container|playlist|embed|block)|jwplayer"),
 )
 _MARKER_RE = tuple((reason, re.compile(rf"(?:^|[\s_\-:/])(?:{pattern})(?=$|[\s_\-:/])")) for reason, pattern in _MARKERS)
+#: Kinds of block that hold no article text: one holding two paragraphs of prose is not one of
+#: them, whatever its name says (a lazy-rendered part of the body named "is-loading", say).
+_TEXTLESS_KINDS = frozenset({"ad", "embed", "placeholder", "pull quote"})
 #: ARIA roles and schema.org properties of blocks that are not the article.
 _ROLES = {"complementary": "more stories", "contentinfo": "footer", "navigation": "navigation", "comment": "comments"}
 _ITEMPROPS = {"comment": "comments", "comments": "comments"}
@@ -168,7 +171,9 @@ def _protected(root: Any, main: Any | None) -> set[Any]:
 
 
 def _thread_items(element: Any) -> bool:
-    """Three or more children of one kind, most with a <time> or buttons: posts of a thread."""
+    """Three or more children of one kind, most of them with buttons, or with a time and the same
+    short action line ("Reply", "Répondre", "返信"): posts of a thread.  A timeline of dated events
+    has times but no actions, and stays."""
     kinds = Counter((child.tag, child.get("class") or "") for child in element if isinstance(child.tag, str))
     if not kinds:
         return False
@@ -176,8 +181,19 @@ def _thread_items(element: Any) -> bool:
     if count < THREAD_ITEMS:
         return False
     items = [child for child in element if child.tag == tag and (child.get("class") or "") == cls]
-    marked = sum(1 for item in items if next(item.iter("time", "button"), None) is not None)
-    return marked * 2 > len(items) and sum(len(_text(item)) for item in items) > 0
+    with_buttons = sum(1 for item in items if next(item.iter("button"), None) is not None)
+    if with_buttons * 2 > len(items):
+        return True
+    dated = [item for item in items if next(item.iter("time"), None) is not None]
+    if len(dated) * 2 <= len(items):
+        return False
+    lines = Counter(line for item in dated for line in {_flat(leaf.text) for leaf in item.iter() if _is_action_line(leaf)})
+    return any(count * 3 >= 2 * len(dated) for count in lines.values())
+
+
+def _is_action_line(element: Any) -> bool:
+    text = _flat(element.text if isinstance(element.tag, str) else "")
+    return 0 < len(text) <= 24 and not any(c.isdigit() for c in text) and element.tag not in ("time", "p")
 
 
 def _link_list(element: Any) -> bool:
@@ -215,6 +231,8 @@ def set_aside_blocks(root: Any) -> list[SetAside]:
         if element in keep or element.getparent() is None or _dropped(element):
             continue
         reason = marker_reason(element)
+        if reason in _TEXTLESS_KINDS and len(prose_paragraphs(element)) >= 2:
+            continue
         if reason is None and element.tag in _BLOCKS:
             reason = text_reason(element)
         if reason is None:
@@ -238,13 +256,16 @@ def _drop(element: Any) -> None:
 
 
 def gather_body(root: Any) -> int:
-    """Move later parts of a split body into the main container; return how many were moved.
+    """Gather a body split across containers into the first of them; return how many parts moved.
 
-    A part is a following sibling of the main container, of its parent or of its grandparent
-    (never past an <article>, <main> or <body>) that holds at least one paragraph of prose, no
-    headline links, no <h1> and no <article>: a magazine's next ``body__inner-container``, a
-    lazy-rendered "rest of the article" block.  Ads, pull quotes and embeds between the parts
-    are not parts and stay where they are (:func:`set_aside_blocks` has taken those it knows).
+    A part is a sibling of the main container, of its parent or of its grandparent (never past an
+    <article>, <main> or <body>) that holds a paragraph of prose in sentences, no headline links,
+    no <h1> and no <article>: a magazine's next ``body__inner-container``, BBC-style
+    ``text-block``\ s, a lazy-rendered "rest of the article" block.  Every part after the first,
+    with the subheadings between them, moves in order into the first part's paragraph container,
+    where an extractor that reads the first body-looking element finds it.  Ads, pull quotes and
+    embeds between the parts are not parts and stay behind (:func:`set_aside_blocks` has taken
+    those it knows).
     """
     main = find_main_container(root)
     if main is None:
@@ -252,14 +273,29 @@ def gather_body(root: Any) -> int:
     moved = 0
     level = main
     for _ in range(GATHER_LEVELS):
-        if level is None or level.tag in ("article", "main", "body", "html"):
+        parent = level.getparent()
+        if parent is None or level.tag in ("article", "main", "body", "html"):
             break
-        for sibling in list(level.itersiblings()):
-            if isinstance(sibling.tag, str) and _is_body_part(sibling):
-                main.append(sibling)
+        siblings = [child for child in parent if isinstance(child.tag, str)]
+        at = siblings.index(level)
+        first = next((i for i, sibling in enumerate(siblings[:at]) if _is_body_part(sibling)), at)
+        if first < at:  # the body starts in an earlier container: gather into that one
+            inner = find_main_container(siblings[first])
+            main = inner if inner is not None else siblings[first]
+        headings: list[Any] = []  # a subheading between two parts goes with the part it heads
+        for sibling in siblings[first + 1:]:
+            if sibling.tag in _HEADINGS and sibling.find(".//a") is None:
+                headings.append(sibling)
+            elif sibling is level or _is_body_part(sibling):
+                for element in (*headings, sibling):
+                    main.append(element)
                 moved += 1
-        level = level.getparent()
+                headings = []
+        level = parent
     return moved
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _is_body_part(element: Any) -> bool:

@@ -154,9 +154,9 @@ def _with_evidence(body: str, evidence: str, prose: list[str]) -> str:
     """``body`` plus the page's prose paragraphs it lacks that the JSON-LD ``articleBody`` holds,
     each placed after the last paragraph that comes before it in ``articleBody``."""
     paragraphs = body.split("\n\n")
-    have = " ".join(" ".join(p.split()) for p in paragraphs)
+    have = _letters(body)  # punctuation and spacing apart: trafilatura and lxml space inline tags differently
     pool = set(articlebody.words(evidence))
-    missing = [p for p in dict.fromkeys(prose) if p not in have and articlebody.supported_by(p, evidence, pool)]
+    missing = [p for p in dict.fromkeys(prose) if _letters(p) not in have and articlebody.supported_by(p, evidence, pool)]
     if not missing:
         return body
     placed = [(_position(p, evidence), p) for p in paragraphs]
@@ -170,6 +170,10 @@ def _with_evidence(body: str, evidence: str, prose: list[str]) -> str:
             index = before[-1] + 1 if before else (after[0] if after else len(placed))
         placed.insert(index, (where, paragraph))
     return "\n\n".join(p for _, p in placed)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def _position(paragraph: str, evidence: str) -> int:

@@ -146,3 +146,55 @@ def test_a_link_list_of_headlines_is_set_aside_but_links_in_prose_stay() -> None
     assert "le budget jeudi" in _flat(doc.text)
     assert "Titre d'un autre article" not in doc.text
     assert any(block["reason"] == "link list" for block in doc.metadata["set_aside"])
+
+
+_PROSE = "Le conseil municipal a débattu pendant trois heures du projet avant de l'adopter à une large majorité jeudi soir."
+
+
+def test_a_timeline_of_dated_events_is_article_text_not_a_thread() -> None:
+    events = [f"Le {d} mars, la commission a rendu un avis sur le tracé et demandé des études complémentaires ({d})." for d in (3, 9, 17, 24)]
+    items = "".join(f'<li class="step"><time datetime="2025-03-{d:02d}">{d} mars</time><p>{e}</p></li>'
+                    for d, e in zip((3, 9, 17, 24), events))
+    html = f"<html><body><article><h1>Chronologie</h1><p>{_PROSE}</p><p>{_PROSE}</p><ol class='timeline'>{items}</ol></article></body></html>"
+    text = _flat(_read(html).text)
+    assert all(_flat(e) in text for e in events)
+
+
+def test_a_thread_is_known_by_its_repeated_action_line() -> None:
+    posts = [f"Avis de lecteur numéro {i} : je trouve que ce projet arrive bien trop tard pour notre quartier." for i in range(3)]
+    items = "".join(f'<div class="msg"><b>lecteur{i}</b><time>{i} h</time><p>{p}</p><a class="x" href="#r">Répondre</a></div>'
+                    for i, p in enumerate(posts))
+    html = f"<html><body><article><h1>Projet</h1><p>{_PROSE}</p><p>{_PROSE}</p></article><div class='zone'>{items}</div></body></html>"
+    doc = _read(html)
+    assert not any(p in doc.text for p in posts)
+    assert any(block["reason"] == "comments" for block in doc.metadata["set_aside"])
+
+
+def test_a_subheading_between_body_parts_keeps_its_place() -> None:
+    part = '<div class="article-body">{}</div>'
+    first = "".join(f"<p>Premier volet, paragraphe {i} : {_PROSE}</p>" for i in range(5))
+    second = f"<p>Second volet : {_PROSE}</p>"
+    html = (f"<html><body><article><h1>Titre</h1><div class='wrap'>{part.format(first)}<div class='ad-slot'></div>"
+            f"<h2>Ce que dit l'opposition</h2>{part.format(second)}</div></article></body></html>")
+    text = _flat(_read(html).text)
+    assert text.find("Premier volet, paragraphe 4") < text.find("Ce que dit l'opposition") < text.find("Second volet")
+
+
+def test_a_lazy_part_named_like_a_placeholder_is_kept_when_it_holds_prose() -> None:
+    first = "".join(f"<p>Début, paragraphe {i} : {_PROSE}</p>" for i in range(5))
+    rest = "".join(f"<p>Suite, paragraphe {i} : {_PROSE}</p>" for i in range(2))
+    html = (f"<html><body><main><h1>Titre</h1><div class='story'><div class='story-text'>{first}</div>"
+            f"<div class='story-text is-loading'>{rest}</div></div></main></body></html>")
+    text = _flat(_read(html).text)
+    assert "Suite, paragraphe 0" in text and "Suite, paragraphe 1" in text
+
+
+def test_a_body_of_many_text_blocks_is_read_whole_when_the_longest_is_not_the_first() -> None:
+    blocks = [f"<p>Bloc {i} : {_PROSE}</p>" * (1 if i != 2 else 4) for i in range(4)]
+    html = ("<html><body><h1>Titre</h1><div class='story'>"
+            + "<figure class='image-block'><img src='x.jpg'><figcaption>Photo</figcaption></figure>".join(
+                f'<div class="article-body" data-component="text-block">{b}</div>' for b in blocks)
+            + "</div></body></html>")
+    text = _flat(_read(html).text)
+    positions = [text.find(f"Bloc {i} :") for i in range(4)]
+    assert -1 not in positions and positions == sorted(positions)
