@@ -261,7 +261,7 @@ def gather_body(root: Any) -> int:
     A part is a sibling of the main container, of its parent or of its grandparent (never past an
     <article>, <main> or <body>) that holds a paragraph of prose in sentences, no headline links,
     no <h1> and no <article>: a magazine's next ``body__inner-container``, BBC-style
-    ``text-block``\ s, a lazy-rendered "rest of the article" block.  Every part after the first,
+    ``text-block`` elements, a lazy-rendered "rest of the article" block.  Every part after the first,
     with the subheadings between them, moves in order into the first part's paragraph container,
     where an extractor that reads the first body-looking element finds it.  Ads, pull quotes and
     embeds between the parts are not parts and stay behind (:func:`set_aside_blocks` has taken
