@@ -227,7 +227,7 @@ def set_aside_blocks(root: Any) -> list[SetAside]:
     main = find_main_container(root)
     keep = _protected(root, main)
     removed: list[SetAside] = []
-    for element in list(root.iter(*_BLOCKS, "span", "header", "nav")):
+    for element in list(root.iter(*_BLOCKS, "header", "nav")):
         if element in keep or element.getparent() is None or _dropped(element):
             continue
         reason = marker_reason(element)

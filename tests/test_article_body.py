@@ -198,3 +198,12 @@ def test_a_body_of_many_text_blocks_is_read_whole_when_the_longest_is_not_the_fi
     text = _flat(_read(html).text)
     positions = [text.find(f"Bloc {i} :") for i in range(4)]
     assert -1 not in positions and positions == sorted(positions)
+
+
+def test_an_inline_span_named_like_a_block_is_not_set_aside() -> None:
+    # (trafilatura itself drops some such spans, "related" among them: that is its own rule, not ours)
+    sentence = ("Le maire a rappelé <span class='related'>le vote de l'an dernier</span> avant de présenter "
+                "le nouveau budget de la ville au conseil municipal réuni jeudi soir.")
+    root = _tree(f"<html><body><article><h1>Budget</h1><p>{sentence}</p><p>{_PROSE}</p><p>{_PROSE}</p></article></body></html>")
+    assert articlebody.set_aside_blocks(root) == []
+    assert "rappelé le vote de l'an dernier avant" in _flat(root.find(".//p").text_content())
