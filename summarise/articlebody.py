@@ -44,11 +44,15 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     ("promo", r"newsletters?|nl-?(signup|box|promo|inline)|sign-?up|subscri(be|ption)s?|paywall|piano(-\w+)?|promos?|paid-?content|"
               r"premium-?(box|promo|offer)|registration-?wall|regwall"),
     ("ad", r"ads?|adv|advert(isement|ising)?s?|ad-?(slot|unit|container|wrapper|box)|dfp(-\w+)?|gpt-?ad|inread|sponsored|banner-?ad"),
+    ("sidebar", r"sidebar|side-?bar|right-?rail|rail|widget-?area"),
     ("pull quote", r"pull-?quotes?|pullquote-?embed|exergue|citation-?exergue|quote-?pull"),
     ("placeholder", r"loader|loading|spinner|skeleton|placeholder"),
     ("embed", r"embed|social-?embed|instagram(-media)?|twitter-?tweet|tiktok-?embed|video-?(player|container|playlist|embed|block)|jwplayer"),
 )
-_MARKER_RE = tuple((reason, re.compile(rf"(?:^|[\s_\-:/])(?:{pattern})(?=$|[\s_\-:/])")) for reason, pattern in _MARKERS)
+_REASON_ORDER = {reason: i for i, (reason, _) in enumerate(_MARKERS)}
+_REASON_GROUPS = {f"m{i}": reason for i, (reason, _) in enumerate(_MARKERS)}
+#: One pass over the names: the first marker in table order that matches anywhere gives the reason.
+_MARKER_RE = re.compile("|".join(rf"(?:^|[\s_\-:/])(?P<m{i}>{pattern})(?=$|[\s_\-:/])" for i, (_, pattern) in enumerate(_MARKERS)))
 #: Kinds of block that hold no article text: one holding two paragraphs of prose is not one of
 #: them, whatever its name says (a lazy-rendered part of the body named "is-loading", say).
 _TEXTLESS_KINDS = frozenset({"ad", "embed", "placeholder", "pull quote"})
@@ -118,10 +122,10 @@ def marker_reason(element: Any) -> str | None:
     signals = _signals(element)
     if not signals:
         return None
-    for reason, pattern in _MARKER_RE:
-        if pattern.search(" " + signals):
-            return reason
-    return None
+    found = [match.lastgroup for match in _MARKER_RE.finditer(" " + signals)]
+    if not found:
+        return None
+    return min((_REASON_GROUPS[group] for group in found), key=_REASON_ORDER.__getitem__)
 
 
 def prose_paragraphs(root: Any) -> list[Any]:
@@ -171,9 +175,9 @@ def _protected(root: Any, main: Any | None) -> set[Any]:
 
 
 def _thread_items(element: Any) -> bool:
-    """Three or more children of one kind, most of them with buttons, or with a time and the same
-    short action line ("Reply", "Répondre", "返信"): posts of a thread.  A timeline of dated events
-    has times but no actions, and stays."""
+    """Three or more children of one kind, most of them dated (a <time>) and with buttons or the
+    same short action line ("Reply", "Répondre", "返信"): posts of a thread.  A timeline of dated
+    events has no actions, an FAQ accordion has buttons but no dates: both stay."""
     kinds = Counter((child.tag, child.get("class") or "") for child in element if isinstance(child.tag, str))
     if not kinds:
         return False
@@ -181,12 +185,11 @@ def _thread_items(element: Any) -> bool:
     if count < THREAD_ITEMS:
         return False
     items = [child for child in element if child.tag == tag and (child.get("class") or "") == cls]
-    with_buttons = sum(1 for item in items if next(item.iter("button"), None) is not None)
-    if with_buttons * 2 > len(items):
-        return True
     dated = [item for item in items if next(item.iter("time"), None) is not None]
     if len(dated) * 2 <= len(items):
         return False
+    if sum(1 for item in dated if next(item.iter("button"), None) is not None) * 2 > len(dated):
+        return True
     lines = Counter(line for item in dated for line in {_flat(leaf.text) for leaf in item.iter() if _is_action_line(leaf)})
     return any(count * 3 >= 2 * len(dated) for count in lines.values())
 
@@ -306,8 +309,11 @@ def _is_body_part(element: Any) -> bool:
     if any(heading.find(".//a") is not None for heading in element.iter("h2", "h3", "h4")):
         return False
     # sentences in <p>s: a footer line or a caption in a <div> is no part of the article
-    if not any(p.tag == "p" and _SENTENCE_END.search(_text(p)) for p in prose_paragraphs(element)):
+    sentences = [p for p in prose_paragraphs(element) if p.tag == "p" and _SENTENCE_END.search(_text(p))]
+    if not sentences:
         return False
+    if len(sentences) < 2 and next(element.iter("img", "picture", "figure", "video", "iframe"), None) is not None:
+        return False  # a picture and its caption
     text = _text(element)
     return _link_chars(element) <= PROSE_LINK_SHARE * len(text)
 

@@ -207,3 +207,30 @@ def test_an_inline_span_named_like_a_block_is_not_set_aside() -> None:
     root = _tree(f"<html><body><article><h1>Budget</h1><p>{sentence}</p><p>{_PROSE}</p><p>{_PROSE}</p></article></body></html>")
     assert articlebody.set_aside_blocks(root) == []
     assert "rappelé le vote de l'an dernier avant" in _flat(root.find(".//p").text_content())
+
+
+def test_an_faq_accordion_after_the_body_is_article_text() -> None:
+    answers = [f"Réponse {i} : la ville financera le projet sur trois ans, avec l'aide de la région et de l'État." for i in range(4)]
+    items = "".join(f'<div class="faq-item"><button>Question {i} ?</button><div class="faq-answer"><p>{a}</p></div></div>'
+                    for i, a in enumerate(answers))
+    html = (f"<html><body><article><h1>Le budget en questions</h1><div class='body'><p>{_PROSE}</p><p>{_PROSE}</p><p>{_PROSE}</p></div>"
+            f"<div class='faq'>{items}</div></article></body></html>")
+    root = _tree(html)
+    assert articlebody.set_aside_blocks(root) == []
+
+
+def test_a_picture_and_its_caption_beside_the_body_is_no_body_part() -> None:
+    caption = "Le conseil municipal réuni jeudi soir dans la salle des fêtes, où le budget a été adopté après trois heures."
+    body = "".join(f"<p>Paragraphe {i} : {_PROSE}</p>" for i in range(4))
+    root = _tree(f"<html><body><main><h1>T</h1><div class='col'><div class='text'>{body}</div>"
+                 f"<div class='photo'><img src='a.jpg'><p>{caption}</p></div></div></main></body></html>")
+    assert articlebody.gather_body(root) == 0
+
+
+def test_a_sidebar_of_prose_is_set_aside_not_gathered() -> None:
+    about = "Ce blog raconte depuis 2009 la vie politique de la ville, ses conseils municipaux et ses débats budgétaires."
+    body = "".join(f"<p>Paragraphe {i} : {_PROSE}</p>" for i in range(4))
+    html = (f"<html><body><h1>T</h1><div class='row'><div class='col-main'><div class='text'>{body}</div></div>"
+            f"<div id='secondary' class='widget-area'><p>{about}</p></div></div></body></html>")
+    doc = _read(html)
+    assert about not in doc.text and any(block["reason"] == "sidebar" for block in doc.metadata["set_aside"])
