@@ -68,10 +68,14 @@ _BLOCKS = ("div", "section", "aside", "ul", "ol", "table", "figure", "blockquote
 #: A paragraph of prose: this many characters outside links, at most this share of it in links.
 PROSE_CHARS = 80
 PROSE_LINK_SHARE = 0.3
-#: A link list: at least this many links holding at least this share of the block's text, and
-#: no paragraph of prose.
-LINK_LIST_LINKS = 3
-LINK_LIST_SHARE = 0.6
+#: A link list: at least this many links to other pages holding at least this share of the
+#: block's text, no paragraph of prose, and (for <ul>/<ol>) items that are links with little
+#: else: a headline list.  "NAME: what it does" items, with more than a label beside the link, stay.
+LINK_LIST_LINKS = 4
+LINK_LIST_SHARE = 0.75
+#: ... and most links worded like headlines (this many words, or twice as many CJK characters):
+#: tag rows and code or grammar cross-references are single words and stay.
+HEADLINE_WORDS = 3
 #: A thread: at least this many sibling items of one kind, most of them with a time or buttons.
 THREAD_ITEMS = 3
 #: How far up from the main container later body parts are looked for (siblings of the container,
@@ -200,14 +204,26 @@ def _is_action_line(element: Any) -> bool:
 
 
 def _link_list(element: Any) -> bool:
-    """Mostly links, several of them, and no paragraph of prose: a list of headlines."""
-    links = list(element.iter("a"))
+    """Mostly links to other pages, several of them, and no paragraph of prose: a list of headlines."""
+    links = [a for a in element.iter("a") if not (a.get("href") or "").startswith("#")]
     if len(links) < LINK_LIST_LINKS:
         return False
     text = _text(element)
-    if not text or _link_chars(element) < LINK_LIST_SHARE * len(text):
+    if not text or sum(len(_text(a)) for a in links) < LINK_LIST_SHARE * len(text):
         return False
+    if sum(1 for a in links if _headline_like(_text(a))) * 2 < len(links):
+        return False
+    if element.tag in ("ul", "ol"):
+        items = [li for li in element if li.tag == "li"]
+        headlines = sum(1 for li in items if (t := len(_text(li))) and _link_chars(li) >= LINK_LIST_SHARE * t)
+        if headlines < 0.8 * len(items):
+            return False
     return not prose_paragraphs(element)
+
+
+def _headline_like(text: str) -> bool:
+    dense = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+    return len(text.split()) >= HEADLINE_WORDS or dense >= 2 * HEADLINE_WORDS
 
 
 def text_reason(element: Any) -> str | None:

@@ -234,3 +234,12 @@ def test_a_sidebar_of_prose_is_set_aside_not_gathered() -> None:
             f"<div id='secondary' class='widget-area'><p>{about}</p></div></div></body></html>")
     doc = _read(html)
     assert about not in doc.text and any(block["reason"] == "sidebar" for block in doc.metadata["set_aside"])
+
+
+@pytest.mark.parametrize("block", [
+    "<div class='tags'>" + "".join(f"<a href='/tag/{t}'>{t}</a> " for t in ("Nantes", "Tramway", "Transports", "Rezé", "Budget")) + "</div>",
+    "<ul>" + "".join(f"<li><a href='/c/{i}'>COMMUNE_{i}</a> : subvention de {i} millions pour les écoles</li>" for i in range(5)) + "</ul>",
+])
+def test_lists_that_are_not_headline_lists_stay(block: str) -> None:
+    root = _tree(f"<html><body><article><h1>T</h1><p>{_PROSE}</p><p>{_PROSE}</p>{block}</article></body></html>")
+    assert [b.reason for b in articlebody.set_aside_blocks(root)] == []
