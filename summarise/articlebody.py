@@ -76,6 +76,10 @@ LINK_LIST_SHARE = 0.75
 #: ... and most links worded like headlines (this many words, or twice as many CJK characters):
 #: tag rows and code or grammar cross-references are single words and stay.
 HEADLINE_WORDS = 3
+#: More headline lists than this on one page, or more text in them than in the main container:
+#: the lists are the page (a changelog, a briefing of linked items), and stay.
+MAX_LINK_LISTS = 4
+LINK_LIST = "link list"
 #: A thread: at least this many sibling items of one kind, most of them with a time or buttons.
 THREAD_ITEMS = 3
 #: How far up from the main container later body parts are looked for (siblings of the container,
@@ -233,7 +237,7 @@ def text_reason(element: Any) -> str | None:
     if _thread_items(element):
         return "comments"
     if element.tag in ("ul", "ol", "div", "section") and _link_list(element):
-        return "link list"
+        return LINK_LIST
     return None
 
 
@@ -241,11 +245,14 @@ def set_aside_blocks(root: Any) -> list[SetAside]:
     """Drop the blocks that are not the article (outermost first); return them with their reasons.
 
     The main container (found by prose), its ancestors, the ancestors of the ``<h1>`` and of any
-    ``itemprop="articleBody"`` are kept whatever their names say.
+    ``itemprop="articleBody"`` are kept whatever their names say.  Lists of headline links go only
+    when there are at most ``MAX_LINK_LISTS`` of them holding less text than the main container:
+    on a changelog or a briefing made of linked items, the lists are the page.
     """
     main = find_main_container(root)
     keep = _protected(root, main)
     removed: list[SetAside] = []
+    link_lists: list[Any] = []
     for element in list(root.iter(*_BLOCKS, "header", "nav")):
         if element in keep or element.getparent() is None or _dropped(element):
             continue
@@ -254,13 +261,25 @@ def set_aside_blocks(root: Any) -> list[SetAside]:
             continue
         if reason is None and element.tag in _BLOCKS:
             reason = text_reason(element)
-        if reason is None:
+        if reason == LINK_LIST:
+            if not any(a in link_lists for a in element.iterancestors()):
+                link_lists.append(element)
             continue
-        text = _text(element)
-        if text:
-            removed.append(SetAside(reason, text))
-        _drop(element)
+        if reason is not None:
+            _set_aside(element, reason, removed)
+    listed = sum(len(_text(element)) for element in link_lists if not _dropped(element))
+    if len(link_lists) <= MAX_LINK_LISTS and (main is None or listed < len(_text(main))):
+        for element in link_lists:
+            if element.getparent() is not None and not _dropped(element):
+                _set_aside(element, LINK_LIST, removed)
     return removed
+
+
+def _set_aside(element: Any, reason: str, removed: list[SetAside]) -> None:
+    text = _text(element)
+    if text:
+        removed.append(SetAside(reason, text))
+    _drop(element)
 
 
 def _dropped(element: Any) -> bool:

@@ -243,3 +243,12 @@ def test_a_sidebar_of_prose_is_set_aside_not_gathered() -> None:
 def test_lists_that_are_not_headline_lists_stay(block: str) -> None:
     root = _tree(f"<html><body><article><h1>T</h1><p>{_PROSE}</p><p>{_PROSE}</p>{block}</article></body></html>")
     assert [b.reason for b in articlebody.set_aside_blocks(root)] == []
+
+
+def test_a_page_made_of_linked_items_keeps_them() -> None:
+    sections = "".join(
+        f"<h2>Version 1.{v}</h2><ul>" + "".join(f"<li><a href='/pr/{v}{i}'>Stabilise the feature number {i} of release {v}</a></li>" for i in range(5)) + "</ul>"
+        for v in range(6)
+    )
+    root = _tree(f"<html><body><main><h1>Releases</h1><p>{_PROSE}</p>{sections}</main></body></html>")
+    assert articlebody.set_aside_blocks(root) == []
