@@ -84,8 +84,8 @@ def baseline(revision: str) -> Callable[[Page], str]:
 
 
 _STEPS = {
-    "-aside": ("set_aside_blocks", lambda root: []),
-    "-gather": ("gather_body", lambda root: 0),
+    "-aside": ("set_aside_blocks", lambda root, main=None: []),
+    "-gather": ("gather_body", lambda root, main=None: 0),
     "-jsonld": ("json_ld_body", lambda root: ""),
 }
 

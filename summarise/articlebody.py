@@ -149,11 +149,12 @@ def prose_paragraphs(root: Any) -> list[Any]:
     return found
 
 
-def find_main_container(root: Any) -> Any | None:
+def find_main_container(root: Any, paragraphs: list[Any] | None = None) -> Any | None:
     """The element that holds the most paragraph prose directly (readability's idea, simply):
-    each prose paragraph credits its parent with its length and its grandparent with half."""
+    each prose paragraph credits its parent with its length and its grandparent with half.
+    ``paragraphs``: :func:`prose_paragraphs` of ``root`` when the caller has them already."""
     scores: Counter[Any] = Counter()
-    for paragraph in prose_paragraphs(root):
+    for paragraph in prose_paragraphs(root) if paragraphs is None else paragraphs:
         length = len(_text(paragraph))
         parent = paragraph.getparent()
         if parent is None:
@@ -173,9 +174,7 @@ def _protected(root: Any, main: Any | None) -> set[Any]:
     keep: set[Any] = set()
     anchors = [main] if main is not None else []
     anchors.extend(root.iter("h1"))
-    for element in root.iter():
-        if (element.get("itemprop") or "").lower() == "articlebody":
-            anchors.append(element)
+    anchors.extend(e for e in root.iterfind(".//*[@itemprop]") if e.get("itemprop").lower() == "articlebody")
     for anchor in anchors:
         keep.add(anchor)
         keep.update(anchor.iterancestors())
@@ -186,6 +185,8 @@ def _thread_items(element: Any) -> bool:
     """Three or more children of one kind, most of them dated (a <time>) and with buttons or the
     same short action line ("Reply", "Répondre", "返信"): posts of a thread.  A timeline of dated
     events has no actions, an FAQ accordion has buttons but no dates: both stay."""
+    if len(element) < THREAD_ITEMS:
+        return False
     kinds = Counter((child.tag, child.get("class") or "") for child in element if isinstance(child.tag, str))
     if not kinds:
         return False
@@ -209,7 +210,7 @@ def _is_action_line(element: Any) -> bool:
 
 def _link_list(element: Any) -> bool:
     """Mostly links to other pages, several of them, and no paragraph of prose: a list of headlines."""
-    links = [a for a in element.iter("a") if not (a.get("href") or "").startswith("#")]
+    links = [a for a in element.iterfind(".//a") if not (a.get("href") or "").startswith("#")]
     if len(links) < LINK_LIST_LINKS:
         return False
     text = _text(element)
@@ -241,15 +242,16 @@ def text_reason(element: Any) -> str | None:
     return None
 
 
-def set_aside_blocks(root: Any) -> list[SetAside]:
+def set_aside_blocks(root: Any, main: Any | None = None) -> list[SetAside]:
     """Drop the blocks that are not the article (outermost first); return them with their reasons.
 
     The main container (found by prose), its ancestors, the ancestors of the ``<h1>`` and of any
     ``itemprop="articleBody"`` are kept whatever their names say.  Lists of headline links go only
     when there are at most ``MAX_LINK_LISTS`` of them holding less text than the main container:
-    on a changelog or a briefing made of linked items, the lists are the page.
+    on a changelog or a briefing made of linked items, the lists are the page.  ``main``: the
+    main container when the caller has found it already (:func:`find_main_container`).
     """
-    main = find_main_container(root)
+    main = main if main is not None else find_main_container(root)
     keep = _protected(root, main)
     removed: list[SetAside] = []
     link_lists: list[Any] = []
@@ -293,7 +295,7 @@ def _drop(element: Any) -> None:
     element.drop_tree()
 
 
-def gather_body(root: Any) -> int:
+def gather_body(root: Any, main: Any | None = None) -> int:
     """Gather a body split across containers into the first of them; return how many parts moved.
 
     A part is a sibling of the main container, of its parent or of its grandparent (never past an
@@ -303,9 +305,9 @@ def gather_body(root: Any) -> int:
     with the subheadings between them, moves in order into the first part's paragraph container,
     where an extractor that reads the first body-looking element finds it.  Ads, pull quotes and
     embeds between the parts are not parts and stay behind (:func:`set_aside_blocks` has taken
-    those it knows).
+    those it knows).  ``main``: as for :func:`set_aside_blocks`.
     """
-    main = find_main_container(root)
+    main = main if main is not None else find_main_container(root)
     if main is None:
         return 0
     moved = 0

@@ -140,10 +140,14 @@ def _extract_pruned(html: str) -> _Pruned:
     page_chars = len(" ".join(root.text_content().split()))
     _prune_furniture(tree, _prose_chars(root))
     _unlayout_tables(tree)
-    set_aside = articlebody.set_aside_blocks(root)
-    articlebody.gather_body(root)
+    paragraphs = articlebody.prose_paragraphs(root)
+    main = articlebody.find_main_container(root, paragraphs)  # set aside never takes it: both steps share it
+    set_aside = articlebody.set_aside_blocks(root, main)
+    articlebody.gather_body(root, main)
     kept = " ".join(root.text_content().split())
-    prose = [" ".join(p.text_content().split()) for p in articlebody.prose_paragraphs(root)] if evidence else []
+    page = root.getroottree().getroot()
+    # the prose paragraphs still on the page (a block set aside took its own along)
+    prose = [" ".join(p.text_content().split()) for p in paragraphs if p.getroottree().getroot() is page] if evidence else []
     options: dict[str, Any] = {"include_comments": False, "include_tables": True}
     if _dense_script_share(kept) > _DENSE_SCRIPT_SHARE:
         options["config"] = _dense_script_config()
