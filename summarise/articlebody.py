@@ -12,8 +12,8 @@ element holds:
   article text -- :func:`set_aside_blocks` takes such blocks out and says what each was.
 
 The signals are markup (class, id, ``data-*`` component names, ARIA roles, schema.org
-``itemprop``) and text (link density, repeated items that carry a time or buttons, as user
-posts do).  The main container found by paragraph prose is never set aside, nor anything that
+``itemprop``) and text (lists of headline links; repeated dated items with reply buttons or a
+shared action line, as user posts have).  The main container found by paragraph prose is never set aside, nor anything that
 holds it or the page's ``<h1>``.  :func:`json_ld_body` and :func:`supported_by` let the caller
 check an extraction against the publisher's own JSON-LD ``articleBody``.
 
@@ -28,7 +28,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SetAside", "find_main_container", "gather_body", "json_ld_body", "prose_paragraphs", "set_aside_blocks", "supported_by"]
+__all__ = [
+    "SetAside", "find_main_container", "gather_body", "json_ld_body", "marker_reason", "prose_paragraphs",
+    "set_aside_blocks", "supported_by", "text_reason", "words",
+]
 
 #: Why a block is not the article: (reason, pattern over its lowercased class, id and component
 #: names).  Words are matched between separators (``-``, ``_``, spaces), so ``ad`` never matches
@@ -80,7 +83,8 @@ HEADLINE_WORDS = 3
 #: the lists are the page (a changelog, a briefing of linked items), and stay.
 MAX_LINK_LISTS = 4
 LINK_LIST = "link list"
-#: A thread: at least this many sibling items of one kind, most of them with a time or buttons.
+#: A thread: at least this many sibling items of one kind, most of them dated and with buttons
+#: or a shared short action line.
 THREAD_ITEMS = 3
 #: How far up from the main container later body parts are looked for (siblings of the container,
 #: of its parent, of its grandparent), never past an <article>, <main> or <body>.
