@@ -198,13 +198,27 @@ def _thread_items(element: Any) -> bool:
     if count < THREAD_ITEMS:
         return False
     items = [child for child in element if child.tag == tag and (child.get("class") or "") == cls]
-    dated = [item for item in items if next(item.iter("time"), None) is not None]
+    dated = [item for item in items if _dated(item)]
     if len(dated) * 2 <= len(items):
         return False
     if sum(1 for item in dated if next(item.iter("button"), None) is not None) * 2 > len(dated):
         return True
     lines = Counter(line for item in dated for line in {_flat(leaf.text) for leaf in item.iter() if _is_action_line(leaf)})
     return any(count * 3 >= 2 * len(dated) for count in lines.values())
+
+
+#: A short line that dates a post: "12.03.2025, 14:05", "March 3, 2025 at 9:12 am", "il y a 2 h".
+_DATE_LINE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:h]\s?\d{2}|\b(ago|il y a|vor|hace|fa|geleden|назад|前)\b"
+    r"|\d+\s?(分钟|小时|天|分|時間|日)前", re.IGNORECASE)
+
+
+def _dated(item: Any) -> bool:
+    """A <time>, or a short line of its own that reads as a date or a time of day."""
+    if next(item.iter("time"), None) is not None:
+        return True
+    return any(isinstance(leaf.tag, str) and 0 < len(t := _flat(leaf.text)) <= 40 and _DATE_LINE.search(t)
+               for leaf in item.iter())
 
 
 def _is_action_line(element: Any) -> bool:

@@ -252,3 +252,12 @@ def test_a_page_made_of_linked_items_keeps_them() -> None:
     )
     root = _tree(f"<html><body><main><h1>Releases</h1><p>{_PROSE}</p>{sections}</main></body></html>")
     assert articlebody.set_aside_blocks(root) == []
+
+
+@pytest.mark.parametrize("date", ["12.03.2025, 14:05", "March 3, 2025 at 9:12 am", "il y a 2 h", "3 小时前"])
+def test_a_thread_dated_in_plain_text_is_known_by_its_repeated_action_line(date: str) -> None:
+    posts = [f"Reader view number {i}: the council should have consulted the residents of the estate before deciding." for i in range(3)]
+    items = "".join(f'<div class="talk-item"><b>reader{i}</b><span class="meta">{date}</span><p>{p}</p><a href="#r{i}">Reply</a></div>'
+                    for i, p in enumerate(posts))
+    root = _tree(f"<html><body><article><h1>Estate</h1><p>{_PROSE}</p><p>{_PROSE}</p></article><div class='talk'>{items}</div></body></html>")
+    assert [b.reason for b in articlebody.set_aside_blocks(root)] == ["comments"]
