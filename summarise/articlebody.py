@@ -101,6 +101,10 @@ class SetAside:
     def to_dict(self) -> dict[str, str]:
         return {"reason": self.reason, "text": self.text}
 
+    def __repr__(self) -> str:  # a comment thread can be long: the repr names it, to_dict() holds it
+        text = self.text if len(self.text) <= 40 else f"{self.text[:40]}… ({len(self.text)} chars)"
+        return f"SetAside({self.reason!r}, {text!r})"
+
 
 def _flat(text: str | None) -> str:
     return " ".join((text or "").split())

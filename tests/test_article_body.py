@@ -261,3 +261,9 @@ def test_a_thread_dated_in_plain_text_is_known_by_its_repeated_action_line(date:
                     for i, p in enumerate(posts))
     root = _tree(f"<html><body><article><h1>Estate</h1><p>{_PROSE}</p><p>{_PROSE}</p></article><div class='talk'>{items}</div></body></html>")
     assert [b.reason for b in articlebody.set_aside_blocks(root)] == ["comments"]
+
+
+def test_set_aside_has_a_short_repr_and_its_dict_holds_everything() -> None:
+    block = articlebody.SetAside("comments", "x" * 500)
+    assert len(repr(block)) < 100 and "500 chars" in repr(block)
+    assert block.to_dict() == {"reason": "comments", "text": "x" * 500}
