@@ -160,7 +160,7 @@ def _with_evidence(body: str, evidence: str, prose: list[str]) -> str:
     paragraphs = body.split("\n\n")
     have = _letters(body)  # punctuation and spacing apart: trafilatura and lxml space inline tags differently
     pool = set(articlebody.words(evidence))
-    missing = [p for p in dict.fromkeys(prose) if _letters(p) not in have and articlebody.supported_by(p, evidence, pool)]
+    missing = [p for p in dict.fromkeys(prose) if not _present(p, have) and articlebody.supported_by(p, evidence, pool)]
     if not missing:
         return body
     placed = [(_position(p, evidence), p) for p in paragraphs]
@@ -174,6 +174,13 @@ def _with_evidence(body: str, evidence: str, prose: list[str]) -> str:
             index = before[-1] + 1 if before else (after[0] if after else len(placed))
         placed.insert(index, (where, paragraph))
     return "\n\n".join(p for _, p in placed)
+
+
+def _present(paragraph: str, have: str) -> bool:
+    """Whether ``paragraph`` is in the text already, whole or in part: an extractor that dropped
+    a span from it has still kept its opening or its end, and a second copy would repeat it."""
+    letters = _letters(paragraph)
+    return letters[:40] in have or letters[-40:] in have
 
 
 def _letters(text: str) -> str:

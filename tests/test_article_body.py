@@ -267,3 +267,15 @@ def test_set_aside_has_a_short_repr_and_its_dict_holds_everything() -> None:
     block = articlebody.SetAside("comments", "x" * 500)
     assert len(repr(block)) < 100 and "500 chars" in repr(block)
     assert block.to_dict() == {"reason": "comments", "text": "x" * 500}
+
+
+def test_json_ld_does_not_repeat_a_paragraph_the_extractor_trimmed() -> None:
+    paragraphs = [f"Paragraphe {i} du compte rendu : {_PROSE}" for i in range(4)]
+    trimmed = ("Le maire a rappelé <span class='related'>le vote de l'an dernier</span> avant de présenter "
+               "le nouveau budget de la ville au conseil municipal réuni jeudi soir.")
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": " ".join(paragraphs) + " Le maire a rappelé le vote de l'an dernier avant "
+                     "de présenter le nouveau budget de la ville au conseil municipal réuni jeudi soir."}, ensure_ascii=False)
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body><article><h1>Budget</h1>'
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + f"<p>{trimmed}</p></article></body></html>")
+    text = _read(html).text
+    assert text.count("Le maire a rappelé") == 1
