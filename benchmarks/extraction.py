@@ -6,6 +6,7 @@
     python benchmarks/extraction.py --baseline e92e639   # also the extractor of that commit, in the same run
     python benchmarks/extraction.py --repeat 5           # read each page 5 times (reading time: the fastest)
     python benchmarks/extraction.py --ablate             # also ours without each issue-25 step
+    python benchmarks/extraction.py --baseline e92e639 --repeat 40 --pages pl-json-ld de-form-content
 
 The pages are ``tests/extraction_pages.py`` (modern pages with nav/aside/footer/cookie banners,
 ASP.NET pages wrapped in one ``<form>``, ``<noscript>`` copies, table layouts, in 14 languages)
@@ -125,6 +126,7 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="print missed and unwanted snippets")
     parser.add_argument("--baseline", metavar="REV", help="also run the extractor of this git revision")
     parser.add_argument("--repeat", type=int, default=1, help="read each page this many times, extractors in turn; its time is the fastest (default 1)")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help="only these pages (e.g. to time the slowest ones again)")
     parser.add_argument("--ablate", action="store_true", help="also ours without each step of summarise.articlebody")
     args = parser.parse_args()
     extractors: dict[str, Callable[[Page], str]] = {"ours": ours}
@@ -133,16 +135,20 @@ def main() -> int:
     if args.baseline:
         extractors[f"@{args.baseline[:7]}"] = baseline(args.baseline)
     extractors["plain"] = plain
+    pages = [page for page in ALL_PAGES if not args.pages or page.name in args.pages]
+    if not pages:
+        parser.error(f"no page named {', '.join(args.pages)}: see tests/extraction_pages*.py")
     tail = {page.name for page in ISSUE25_PAGES}
-    sets = {"all": ALL_PAGES, "first 24": [p for p in ALL_PAGES if p.name not in tail], "issue 25": ISSUE25_PAGES}
+    sets = {"all": pages, "first 24": [p for p in pages if p.name not in tail], "issue 25": [p for p in pages if p.name in tail]}
+    sets = {label: chosen for label, chosen in sets.items() if chosen}
     # per extractor and page: (found tokens, expected tokens, let-in tokens, found, let in, seconds)
     rows: dict[str, dict[str, tuple[int, int, int, int, int, float]]] = {name: {} for name in extractors}
     print(f"{'page':24}{'layout':44}" + "".join(f"{name + ' found/unw.':>22}" for name in extractors))
     details: list[str] = []
-    for page in ALL_PAGES:  # a warm pass: lazy imports and caches are paid before any page is timed
+    for page in pages:  # a warm pass: lazy imports and caches are paid before any page is timed
         for extract in extractors.values():
             extract(page)
-    for page in ALL_PAGES:
+    for page in pages:
         line = f"{page.name:24}{page.layout[:43]:44}"
         texts: dict[str, str] = {}
         best = dict.fromkeys(extractors, float("inf"))
