@@ -1,18 +1,21 @@
-"""HTML extraction on real-shaped pages (tests/extraction_pages.py): wrappers, tables, furniture."""
+"""HTML extraction on real-shaped pages: wrappers, tables, furniture (tests/extraction_pages.py), and
+what follows the article or splits its body (tests/extraction_pages_tail.py, _variants.py; issue 25)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from summarise.inputs.reading import read_document
-from tests.support.extraction_pages import PAGES, Page
+from tests.support.extraction_corpus import ALL_PAGES, PAGES, Page
 
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+@pytest.mark.parametrize("page", ALL_PAGES, ids=[page.name for page in ALL_PAGES])
 def test_page_keeps_the_article_and_leaves_the_furniture(page: Page) -> None:
     text = _flat(read_document(page.html.encode("utf-8"), name=f"{page.name}.html").text)
     assert [s for s in page.expected if _flat(s) not in text] == []
@@ -86,9 +89,9 @@ def test_a_short_result_is_compared_with_plain_trafilatura(monkeypatch) -> None:
     original = extracting._extract_pruned
 
     def pruned_finds_little(html: str):
-        extracted, page_chars, kept = original(html)
-        first = extracted["text"].split("\n")[0]
-        return {**extracted, "text": first}, page_chars, kept  # as if our pass kept one paragraph
+        pruned = original(html)
+        first = pruned.extracted["text"].split("\n")[0]
+        return replace(pruned, extracted={**pruned.extracted, "text": first})  # as if our pass kept one paragraph
 
     monkeypatch.setattr(extracting, "_extract_pruned", pruned_finds_little)
     page = next(page for page in PAGES if page.name == "fr-modern")

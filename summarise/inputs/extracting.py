@@ -5,18 +5,24 @@ scripts, small forms) is pruned.  A ``<form>`` or ``<noscript>`` that wraps the 
 on ASP.NET WebForms pages and no-JavaScript copies, is unwrapped instead of pruned; tables used
 for layout become plain blocks so that article text laid out in cells reads as paragraphs; and
 a result short for the page is compared with trafilatura's plain defaults, keeping only those of
-its paragraphs that lie outside the furniture.  When trafilatura finds nothing, a small stdlib
-parser collects the page's blocks.  trafilatura and lxml are imported on first use.
+its paragraphs that lie outside the furniture.  Before trafilatura looks, :mod:`summarise.articlebody`
+sets aside the blocks that are not the article (comment threads, "more stories", author boxes,
+score tables, promos; listed in the metadata under ``set_aside``) and gathers a body split across
+containers into the first; a JSON-LD ``articleBody`` then brings back paragraphs of the page that
+the publisher counts as the article and the extraction missed.  When trafilatura finds nothing, a
+small stdlib parser collects the page's blocks.  trafilatura and lxml are imported on first use.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from ..errors import InputError
 from ..text.cleaning import clean_text
+from . import articlebody
 
 __all__ = ["extract_html"]
 
@@ -49,7 +55,8 @@ def extract_html(html: str, name: str) -> tuple[str, str | None, dict[str, Any]]
     # Once, up front, for every lazy trafilatura import below: a broken install (pip < 24 skips
     # lxml_html_clean, which justext imports) is one line saying what to add, not a traceback.
     require("trafilatura", purpose="reading HTML", install="pip install trafilatura lxml_html_clean")
-    extracted, page_chars, kept = _extract_pruned(html)
+    pruned = _extract_pruned(html)
+    extracted, page_chars, kept = pruned.extracted, pruned.page_chars, pruned.kept
     body = _extracted_text(extracted)
     if len(body) < _SHORT_SHARE * page_chars:
         # Short relative to the page: compare with trafilatura's own defaults, keeping only
@@ -58,7 +65,11 @@ def extract_html(html: str, name: str) -> tuple[str, str | None, dict[str, Any]]
         lines = [line for line in _extracted_text(plain).split("\n\n") if " ".join(line.split()) in kept]
         if sum(map(len, lines)) > _BETTER_RATIO * max(len(body), 1):
             extracted, body = plain, "\n\n".join(lines)
+    if body and pruned.evidence:
+        body = _with_evidence(body, pruned.evidence, pruned.prose)
     metadata = {key: value for key in _METADATA_KEYS if (value := extracted.get(key))}
+    if pruned.set_aside:
+        metadata["set_aside"] = [block.to_dict() for block in pruned.set_aside]
     title = metadata.get("title")
     if not body:
         fallback = _FallbackParser.parse_page(html)
@@ -96,9 +107,22 @@ def _bare_extraction(page: Any, **options: Any) -> dict[str, Any]:
     return extracted or {}
 
 
-def _extract_pruned(html: str) -> tuple[dict[str, Any], int, str]:
-    """Extraction after pruning page furniture, the page's text length in characters, and the
-    text left after pruning (whitespace runs as single spaces)."""
+@dataclass
+class _Pruned:
+    """What the pruned page gave: trafilatura's extraction, the page's text length in characters,
+    the text left after pruning (whitespace runs as single spaces), the blocks set aside as not
+    the article, the JSON-LD ``articleBody`` ('' if none) and the page's prose paragraphs."""
+
+    extracted: dict[str, Any]
+    page_chars: int
+    kept: str
+    set_aside: list[articlebody.SetAside] = field(default_factory=list)
+    evidence: str = ""
+    prose: list[str] = field(default_factory=list)
+
+
+def _extract_pruned(html: str) -> _Pruned:
+    """Extraction after pruning page furniture and setting aside what is not the article."""
     from trafilatura.utils import load_html  # lazy
 
     try:
@@ -106,19 +130,70 @@ def _extract_pruned(html: str) -> tuple[dict[str, Any], int, str]:
     except ValueError:
         tree = None
     if tree is None:
-        return _bare_extraction(html, include_comments=False, include_tables=True), 0, ""
+        return _Pruned(_bare_extraction(html, include_comments=False, include_tables=True), 0, "")
+    evidence = articlebody.json_ld_body(tree)
     for element in list(tree.iter(*_ALWAYS_PRUNED)):
         if "ld+json" not in (element.get("type") or ""):  # JSON-LD carries author and date
             element.drop_tree()
     body = tree.find("body")
-    page_chars = len(" ".join(((body if body is not None else tree).text_content()).split()))
-    _prune_furniture(tree, _prose_chars(body if body is not None else tree))
+    root = body if body is not None else tree
+    page_chars = len(" ".join(root.text_content().split()))
+    _prune_furniture(tree, _prose_chars(root))
     _unlayout_tables(tree)
-    kept = " ".join(((body if body is not None else tree).text_content()).split())
+    paragraphs = articlebody.prose_paragraphs(root)
+    main = articlebody.find_main_container(root, paragraphs)  # set aside never takes it: both steps share it
+    set_aside = articlebody.set_aside_blocks(root, main)
+    articlebody.gather_body(root, main)
+    kept = " ".join(root.text_content().split())
+    page = root.getroottree().getroot()
+    # the prose paragraphs still on the page (a block set aside took its own along)
+    prose = [" ".join(p.text_content().split()) for p in paragraphs if p.getroottree().getroot() is page] if evidence else []
     options: dict[str, Any] = {"include_comments": False, "include_tables": True}
     if _dense_script_share(kept) > _DENSE_SCRIPT_SHARE:
         options["config"] = _dense_script_config()
-    return _bare_extraction(tree, **options), page_chars, kept
+    return _Pruned(_bare_extraction(tree, **options), page_chars, kept, set_aside, evidence, prose)
+
+
+def _with_evidence(body: str, evidence: str, prose: list[str]) -> str:
+    """``body`` plus the page's prose paragraphs it lacks that the JSON-LD ``articleBody`` holds,
+    each placed after the last paragraph that comes before it in ``articleBody``."""
+    paragraphs = body.split("\n\n")
+    have = _letters(body)  # punctuation and spacing apart: trafilatura and lxml space inline tags differently
+    pool = set(articlebody.words(evidence))
+    missing = [p for p in dict.fromkeys(prose) if not _present(p, have) and articlebody.supported_by(p, evidence, pool)]
+    if not missing:
+        return body
+    placed = [(_position(p, evidence), p) for p in paragraphs]
+    for paragraph in missing:
+        where = _position(paragraph, evidence)
+        index = len(placed)
+        if where >= 0:
+            # after the last paragraph found before it in articleBody; the title and others not in it stay put
+            before = [i for i, (at, _) in enumerate(placed) if 0 <= at < where]
+            after = [i for i, (at, _) in enumerate(placed) if at > where]
+            index = before[-1] + 1 if before else (after[0] if after else len(placed))
+        placed.insert(index, (where, paragraph))
+    return "\n\n".join(p for _, p in placed)
+
+
+def _present(paragraph: str, have: str) -> bool:
+    """Whether ``paragraph`` is in the text already, whole or in part: an extractor that dropped
+    a span from it has still kept its opening or its end, and a second copy would repeat it."""
+    letters = _letters(paragraph)
+    return letters[:40] in have or letters[-40:] in have
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _position(paragraph: str, evidence: str) -> int:
+    """Where ``paragraph`` starts in ``evidence`` (by its opening words), -1 if it does not."""
+    flat = " ".join(paragraph.split())
+    for probe in (flat, flat[:60], flat[:25]):
+        if probe and (at := evidence.find(probe)) >= 0:
+            return at
+    return -1
 
 
 #: trafilatura trusts its main extractor only above ``min_extracted_size`` characters (250) and
