@@ -12,19 +12,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarise import checks
-from summarise.checks import Renderings, check_pair, missing_names
+from summarise.checks import check_pair, missing_names
 from summarise.errors import InputError, OptionsError, RegistryError, SummariseError
 from summarise.options import Options
-from summarise.protecting import MAX_TERM_CHARS, Glossary, Protection, keep_terms
+from summarise.protecting import Glossary, Protection, keep_terms
 from summarise.registry import Registry
-from summarise.smallfiles import read_settings_file
-from summarise.termsearch import TermSearch
+
+MAX_TERM_CHARS = 200  # summarise.protecting.MAX_TERM_CHARS (checked below); literal so the tests run on older code too
 
 # -- class 1: term matching is linear in the text --------------------------------------------------------
 
 
 def test_one_pass_whatever_the_number_and_length_of_terms():
     """The adversarial case of per-term regexes: long terms that almost match everywhere."""
+    from summarise.termsearch import TermSearch
+
     for size in (2_000, 4_000, 8_000, 16_000):
         search = TermSearch([("a" * 500) + chr(ord("b") + i % 20) + str(i) for i in range(150)])
         assert list(search.occurrences("a" * size)) == []
@@ -59,6 +61,8 @@ def test_term_automata_are_built_once_per_protection(monkeypatch):
 
 
 def test_names_check_folds_the_renderings_once_not_per_sentence(monkeypatch):
+    from summarise.checks import Renderings
+
     table = {f"Terme{i}": [f"Term{i}"] for i in range(300)}
     renderings = Renderings(table)
     calls = []
@@ -74,6 +78,8 @@ def test_names_check_folds_the_renderings_once_not_per_sentence(monkeypatch):
 
 
 def test_renderings_given_as_a_mapping_still_work():
+    from summarise.checks import Renderings
+
     assert missing_names("Le Bundestag vote.", "The Parliament votes.", "fr", {"Bundestag": ["Parliament"]}) == []
     assert missing_names("Le Bundestag vote.", "The Parliament votes.", "fr", Renderings({"Bundestag": ["Parliament"]})) == []
     assert missing_names("Le Bundestag vote.", "The chamber votes.", "fr", Renderings({"Bundestag": ["Parliament"]})) == ["Bundestag"]
@@ -219,6 +225,10 @@ def test_options_glossary_from_dev_zero_is_an_error_not_a_memory_bomb():
 
 
 def test_read_settings_file_reads_at_most_its_cap(tmp_path):
+    from summarise.protecting import MAX_TERM_CHARS as limit
+    from summarise.smallfiles import read_settings_file
+
+    assert limit == MAX_TERM_CHARS
     path = tmp_path / "f"
     path.write_bytes(b"x" * 100)
     assert read_settings_file(path, limit=100) == b"x" * 100
