@@ -39,11 +39,10 @@ from typing import Any, Union
 from .errors import InputError, OptionsError, SummariseError
 from .normalising import links
 from .smallfiles import NotRegular, TooLarge, read_settings_file
-from .termsearch import TermSearch
+from .termsearch import TermSearch, fold_chars
 
 PLACEHOLDER_FIRST = 7301
 MAX_TERM_CHARS = 200  # a kept or glossary term (and a glossary target) longer than this is refused
-_SEPARATOR = r"[\s,.\u00a0\u202f'’]?"
 _ANCHOR = re.compile(r"\w+")
 
 
@@ -325,23 +324,73 @@ class Protection:
 
 
 def restore(translation: str, protected: Protected) -> Restored:
-    """Swap the placeholders of ``translation`` back; re-insert those the model lost (see the module's notes)."""
-    text = translation
-    lost: list[Slot] = []
-    for slot in protected.slots:
-        pattern = _placeholder_pattern(slot.placeholder)
-        matches = list(pattern.finditer(text))
-        if not matches:
-            lost.append(slot)
-            continue
-        first = matches[0]
-        # Repeats of a placeholder (a model that loops) go; the first one becomes the term.
-        for match in reversed(matches[1:]):
-            text = _cut(text, match.start(), match.end())
-        text = text[: first.start()] + slot.output + text[first.end() :]
+    """Swap the placeholders of ``translation`` back; re-insert those the model lost (see the module's notes).
+
+    One pass over the translation finds every placeholder, however re-spaced;
+    the first of each becomes its term, repeats (a model that loops) go.  Its
+    cost follows the translation's length, not length × terms.
+    """
+    slots = {slot.placeholder: slot for slot in protected.slots}
+    text, seen = _swap(translation, slots) if slots else (translation, set())
+    lost = [slot for slot in protected.slots if slot.placeholder not in seen]
     if lost:
         text = _reinsert(text, lost)
     return Restored(text, tuple(lost))
+
+
+def _swap(translation: str, slots: dict[str, Slot]) -> tuple[str, set[str]]:
+    """``translation`` with each slot's first placeholder as its output and repeats cut; the placeholders found."""
+    found: list[tuple[int, int, Slot]] = []
+    for run in _DIGIT_RUN.finditer(translation):  # a placeholder starts where a run of digits starts
+        start = run.start()
+        for pattern in _PLACEHOLDER_SHAPES:
+            match = pattern.match(translation, start)
+            if match and re.sub(r"\D", "", match.group()) in slots and (not found or start >= found[-1][1]):
+                found.append((start, match.end(), slots[re.sub(r"\D", "", match.group())]))
+                break
+    out = _Joiner(translation)
+    seen: set[str] = set()
+    cursor = 0
+    for start, end, slot in found:
+        out.add(translation[cursor:start])
+        if slot.placeholder in seen:
+            out.cut(end)
+        else:
+            out.add(slot.output)
+            seen.add(slot.placeholder)
+        cursor = end
+    out.add(translation[cursor:])
+    return out.text(), seen
+
+
+class _Joiner:
+    """Text built piece by piece, where a cut piece takes its spaces with it (see :func:`_cut`)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.pending: str | None = None  # after a cut: what joins the next piece ("" or " ")
+
+    def cut(self, end: int) -> None:
+        while self.parts and not self.parts[-1].strip(" "):
+            self.parts.pop()
+        if self.parts:
+            self.parts[-1] = self.parts[-1].rstrip(" ")
+        following = _NOT_SPACE.search(self.source, end)
+        right = following.group() if following else ""
+        self.pending = "" if not self.parts or not right or right in ".,;:!?)»" else " "
+
+    def add(self, piece: str) -> None:
+        if self.pending is not None:
+            piece = piece.lstrip(" ")
+            if not piece:
+                return
+            self.parts.append(self.pending)
+            self.pending = None
+        self.parts.append(piece)
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _placeholder_numbers(sentence: str, count: int) -> list[int]:
@@ -360,8 +409,12 @@ def _placeholder_numbers(sentence: str, count: int) -> list[int]:
     return numbers
 
 
-def _placeholder_pattern(placeholder: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\d)" + _SEPARATOR.join(re.escape(d) for d in placeholder) + r"(?!\d)")
+# A placeholder as a model may give it back: its digits, each pair perhaps split by one space or separator.
+_SEPARATOR_CLASS = r"[\s,.\u00a0\u202f'’]"
+_PLACEHOLDER_SHAPES = tuple(re.compile(r"\d(?:" + _SEPARATOR_CLASS + r"?\d){" + str(n - 1) + r"}(?!\d)") for n in (5, 4))
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+_NOT_SPACE = re.compile(r"[^ ]")
+_CLOSING = ".,;:!?)»”"
 
 
 class _Taken:
@@ -407,51 +460,57 @@ class _Anchors:
         return self.text[max(self.starts[index], position) : self.ends[index]] if index < len(self.ends) else ""
 
 
-def _cut(text: str, start: int, end: int) -> str:
-    left, right = text[:start].rstrip(" "), text[end:].lstrip(" ")
-    if not left or not right or right[0] in ".,;:!?)»":
-        return left + right
-    return left + " " + right
-
-
 def _reinsert(text: str, slots: list[Slot]) -> str:
-    """Put each lost term back where it most likely belongs in ``text``, all placed against the same text."""
+    """Put each lost term back where it most likely belongs in ``text``, all placed against the same text, in one pass."""
     if not text.strip():
         return " ".join(slot.output for slot in slots)
-    placed = sorted(((_best_index(text, slot), order, slot.output) for order, slot in enumerate(slots)), reverse=True)
+    places = _Places(text)
+    placed = sorted((places.best(slot), order, slot.output) for order, slot in enumerate(slots))
+    parts: list[str] = []
+    cursor, after_term = 0, False
     for index, _, output in placed:
-        text = _insert(text, index, output)
-    return text
+        segment = text[cursor:index]
+        segment = segment.strip(" ") if after_term else segment.rstrip(" ")
+        if segment:
+            parts.append(" " + segment if after_term and segment[0] not in _CLOSING else segment)
+        parts.append(" " + output if parts else output)
+        cursor, after_term = index, True
+    tail = text[cursor:].lstrip(" ")
+    if tail:
+        parts.append(tail if tail[0] in _CLOSING else " " + tail)
+    return "".join(parts)
 
 
-def _best_index(text: str, slot: Slot) -> int:
-    """Next to the source word before (or after) the term when the translation has it once; else the same relative place."""
-    for anchor, after in ((slot.before, True), (slot.after, False)):
-        if len(anchor) < 3 and not anchor.isdigit():
-            continue
-        hits = list(re.finditer(rf"(?<!\w){re.escape(anchor)}(?!\w)", text, re.IGNORECASE))
-        if len(hits) == 1:
-            return hits[0].end() if after else hits[0].start()
-    body = text.rstrip()
-    end = len(body)
-    while end and body[end - 1] in ".!?…»\"”)":
-        end -= 1
-    if not slot.before:
-        return 0
-    if slot.position >= 0.75:
-        return end
-    target = round(slot.position * end)
-    boundaries = [m.start() for m in re.finditer(r"\s", body[:end])] or [end]
-    return min(boundaries, key=lambda b: abs(b - target))
+class _Places:
+    """Where a lost term may go in a translation: its words and word gaps, indexed once for all lost terms."""
 
+    def __init__(self, text: str) -> None:
+        self.words: dict[str, list[tuple[int, int]]] = {}
+        for match in _ANCHOR.finditer(fold_chars(text)):
+            self.words.setdefault(match.group(), []).append(match.span())
+        body = text.rstrip()
+        end = len(body)
+        while end and body[end - 1] in ".!?…»\"”)":
+            end -= 1
+        self.end = end
+        self.gaps = [m.start() for m in re.finditer(r"\s", body[:end])] or [end]
 
-def _insert(text: str, index: int, term: str) -> str:
-    left, right = text[:index].rstrip(" "), text[index:].lstrip(" ")
-    pieces = [left, term] if left else [term]
-    joined = " ".join(pieces)
-    if right:
-        joined += right if right[0] in ".,;:!?)»”" else " " + right
-    return joined
+    def best(self, slot: Slot) -> int:
+        """Next to the source word before (or after) the term when the translation has it once; else the same relative place."""
+        for anchor, after in ((slot.before, True), (slot.after, False)):
+            if len(anchor) < 3 and not anchor.isdigit():
+                continue
+            hits = self.words.get(fold_chars(anchor), [])
+            if len(hits) == 1:
+                return hits[0][1] if after else hits[0][0]
+        if not slot.before:
+            return 0
+        if slot.position >= 0.75:
+            return self.end
+        target = round(slot.position * self.end)
+        at = bisect.bisect_left(self.gaps, target)
+        nearby = self.gaps[max(0, at - 1) : at + 1]
+        return min(nearby, key=lambda gap: abs(gap - target))  # the earlier gap on a tie, as min() over all did
 
 
 __all__ = [
