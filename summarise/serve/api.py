@@ -24,16 +24,20 @@ from ..errors import InputError, LanguageError, SummariseError
 from ..reading import read_document
 from ..rendering import render_json
 from ..protecting import MAX_TERM_CHARS
-from .limits import ApiError, header_key, read_json
+from .limits import (
+    MAX_CODE_CHARS,
+    MAX_GLOSSARY_TERMS,
+    MAX_KEEP_TERMS,
+    MAX_KEY_CHARS,
+    MAX_URL_CHARS,
+    ApiError,
+    header_key,
+    read_json,
+)
 from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
 router = APIRouter()
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-MAX_CODE_CHARS = 35  # a language code (BCP 47 tags stay under this)
-MAX_URL_CHARS = 2048
-MAX_KEY_CHARS = 256
-MAX_KEEP_TERMS = 200
-MAX_GLOSSARY_TERMS = 500
 Term = Annotated[str, StringConstraints(max_length=MAX_TERM_CHARS)]
 _FILE_FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
 

@@ -20,14 +20,12 @@ from ..errors import InputError, LanguageError
 from ..pipeline import TARGET_LANG
 from ..report import LANGUAGE_NAMES
 from . import htmltext
-from .limits import ApiError, header_key, read_json
+from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, header_key, read_json
 from .service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
 router = APIRouter(tags=["LibreTranslate"])
 SHORT_TEXT = 40  # LibreTranslate detects texts this short from all the request's texts together
 TRANSLATE_OPTIONS = {"keep_boilerplate": True}  # a client asked for this text translated: all of it
-MAX_CODE_CHARS = 35
-MAX_KEY_CHARS = 256
 
 
 class LibreArgs(BaseModel):
@@ -113,6 +111,11 @@ async def frontend_settings(request: Request):
 
 @router.post("/detect", summary="Detect the language of a text (LibreTranslate)")
 async def detect(request: Request):
+    cancel = threading.Event()  # nothing to stop: detection is one call
+    return await request.app.state.summarise.within_timeout(_detect(request), cancel)
+
+
+async def _detect(request: Request):
     args = await request_args(request)
     _check_key(request, args)
     q = parse_args(args).q

@@ -27,7 +27,13 @@ class ApiError(Exception):
         return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
+# The sizes a request's fields may have, for both APIs (the README's limits table lists them).
 MAX_JSON_DEPTH = 32  # our bodies nest 3 deep; LibreTranslate's 2
+MAX_CODE_CHARS = 35  # a language code (BCP 47 tags stay under this)
+MAX_KEY_CHARS = 256  # an API key
+MAX_URL_CHARS = 2048
+MAX_KEEP_TERMS = 200  # /v1 keep terms per request
+MAX_GLOSSARY_TERMS = 500  # /v1 glossary entries per request
 
 # A string, its closing quote optional; the lookahead-and-backreference makes the body atomic (a possessive
 # "*+" before Python 3.11), so an unterminated string is one linear match, never retried from each quote.
