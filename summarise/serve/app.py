@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import InputError, LanguageError, SummariseError
 from .batching import Busy, Closed
-from .limits import ApiError, BodyLimit, KeyCheck
+from .limits import ApiError, BodyLimit, KeyCheck, TimedOut
 from .metrics import Metrics
 from .service import Service, Work
 from .settings import ServeSettings
@@ -46,12 +46,17 @@ class State:
         next batch once every request sharing it has given up (see Service._run).
         """
         timeout = self.settings.request_timeout
+        # Set at the deadline itself: a thread the request waits on cannot be interrupted, and the wait for it
+        # ends only when it returns, so it must see the deadline to stop at its next text.
+        alarm = asyncio.get_running_loop().call_later(timeout, cancel.set)
         try:
             return await asyncio.wait_for(work, timeout)
-        except asyncio.TimeoutError:
+        except (asyncio.TimeoutError, TimedOut):
             cancel.set()
             raise ApiError(503, f"the request timed out after {timeout:g} s: the server is busy, or the text is too long",
                            retry_after=self.service.batcher.retry_after()) from None
+        finally:
+            alarm.cancel()
 
     def public(self, message: str) -> str:
         """An error message without the server's paths."""

@@ -20,7 +20,7 @@ from ..errors import InputError, LanguageError
 from ..pipeline import TARGET_LANG
 from ..report import LANGUAGE_NAMES
 from . import htmltext
-from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, header_key, read_json
+from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, header_key, read_json
 from .service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
 router = APIRouter(tags=["LibreTranslate"])
@@ -227,7 +227,7 @@ def _prepare_runs(service: Service, flow: htmltext.Flow, lang: str, options: Any
 def _stop_if(cancel: threading.Event) -> None:
     """Preparation runs in a thread that outlives a timed-out request: it stops at the next text instead."""
     if cancel.is_set():
-        raise ApiError(503, "the request timed out")
+        raise TimedOut("the request's deadline has passed")
 
 
 def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str, cancel: threading.Event) -> list[dict[str, Any]]:

@@ -71,6 +71,10 @@ async def read_json(request) -> Any:
         raise ApiError(400, "Invalid JSON format") from None
 
 
+class TimedOut(Exception):
+    """Raised where a request's preparation notices its deadline has passed; the request answers 503 as on any timeout."""
+
+
 class BodyLimit:
     """ASGI middleware: a body over ``max_bytes`` gets 413 before the app reads any of it.
 
