@@ -43,3 +43,24 @@ def test_block_tags_end_a_flow_and_blank_edges_stay_outside():
     segments, flows = _split("<p>Un <b>deux</b></p><p>  trois  </p>")
     assert [flow.text() for flow in flows] == [f"Un {MARKERS[0]} deux", "trois"]
     assert htmltext.join(segments, ["One <b>two", "three"]) == "<p>One <b>two</b></p><p>  three  </p>"
+
+
+@pytest.mark.parametrize("fragment, markup", [
+    ('<svg><![CDATA[x < y]]><text>Bonjour</text></svg>', "<![CDATA[x < y]]>"),
+    ("<p>Le texte</p><![CDATA[ jamais fermé <b>gras</b>", "<![CDATA[ jamais fermé <b>gras</b>"),
+    ("<p>Le texte</p><!-- jamais fermé, rien à traduire", "<!-- jamais fermé, rien à traduire"),
+    ("<p>Le texte</p><!-- note -- > encore -->", "<!-- note -- > encore -->"),
+    ("<p>Le texte</p><!--->suite", "<!--->"),
+    ("<p>Le texte</p><!-- a --!>suite", "<!-- a --!>"),
+    ("<p>Le texte</p><!bizarre déclaration>", "<!bizarre déclaration>"),
+    ("<!DOCTYPE html><p>Le texte<?php echo 1 ?></p>", "<?php echo 1 ?>"),
+])
+def test_cdata_comments_and_declarations_go_out_as_they_came(fragment, markup):
+    """Issue 27, class 13: rebuilt from the parser's insides, "<![CDATA[x]]>" became "<![CDATA[x]>" (which
+    swallows the rest of an SVG) and an unterminated comment became visible text to translate."""
+    pieces = htmltext.cut(fragment)
+    assert markup in [piece.text for piece in pieces if piece.markup]
+    assert not any(markup in piece.text for piece in pieces if piece.translate)
+    segments, flows = _split(fragment)
+    assert htmltext.join(segments, [flow.original() for flow in flows]) == fragment
+    assert htmltext.join(segments, [flow.original().upper() for flow in flows]).count(markup) == 1

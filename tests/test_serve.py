@@ -13,14 +13,7 @@ from fastapi.testclient import TestClient
 
 from summarise.serve import ServeSettings, create_app
 from summarise.serve.service import Service
-
-FRENCH = "Le président a annoncé une aide militaire. La guerre continue en Ukraine depuis des mois."
-
-
-def settings_for(registry_path, **changes) -> ServeSettings:
-    base = {"summariser_options": {"registry": registry_path, "device": "cpu"}, "preload": ("fr",), "batch_wait_ms": 5.0}
-    return ServeSettings(**{**base, **changes})
-
+from tests.support.serve import FRENCH, make_client, settings_for
 
 @pytest.fixture(scope="module")
 def service(registry_path):
@@ -35,10 +28,6 @@ def client(registry_path, service):
     app = create_app(service.settings, service=service)
     with TestClient(app) as client:
         yield client
-
-
-def make_client(registry_path, **changes) -> TestClient:
-    return TestClient(create_app(settings_for(registry_path, **changes), load_in_background=False))
 
 
 # -- LibreTranslate's API --------------------------------------------------------------------------------------------
@@ -138,11 +127,15 @@ def _without_timings(data: dict) -> dict:
     return {key: value for key, value in data.items() if key != "timings"}
 
 
-def test_v1_summarise_is_the_cli_json(client, summariser):
+def test_v1_summarise_is_the_cli_json(client, summariser, service):
+    """The CLI's JSON, except that local model folders are named by their registry name (issue 27, class 14)."""
     response = client.post("/v1/summarise", json={"text": FRENCH, "source_lang": "fr"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
-    expected = summariser.summarise(FRENCH, source_lang="fr").to_dict()
-    assert _without_timings(response.json()) == _without_timings(json.loads(json.dumps(expected)))
+    expected = summariser.summarise(FRENCH, source_lang="fr")
+    published = service.publish(expected).to_dict()
+    assert _without_timings(response.json()) == _without_timings(json.loads(json.dumps(published)))
+    assert [m["id"] for m in published["models"]] == ["tiny-copy", "tiny-bart"]
+    assert published["signature"] == expected.signature.replace(expected.models[0].source, "tiny-copy").replace(expected.models[1].source, "tiny-bart")
 
 
 def test_v1_translate_is_the_cli_json(client, summariser):

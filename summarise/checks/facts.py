@@ -162,7 +162,7 @@ def check_pair(
     source_lang: str,
     target_lang: str = "en",
     *,
-    renderings: Mapping[str, Sequence[str]] | None = None,
+    renderings: Renderings | Mapping[str, Sequence[str]] | None = None,
 ) -> PairCheck:
     """Numbers, names and links of ``source`` against ``translation``.
 
@@ -212,12 +212,16 @@ def missing_names(
     source: str,
     translation: str,
     source_lang: str,
-    renderings: Mapping[str, Sequence[str]] | None = None,
+    renderings: Renderings | Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
-    """The names of ``source`` (see :func:`summarise.text.normalising.names`) found nowhere in ``translation``."""
+    """The names of ``source`` (see :func:`summarise.text.normalising.names`) found nowhere in ``translation``.
+
+    ``renderings`` is best given as a :class:`Renderings`, folded once for many
+    sentences: a mapping is folded again at every call.
+    """
     words = fold(translation).split()
     text = f" {' '.join(words)} "
-    extra = {fold(term): tuple(fold(t) for t in targets) for term, targets in (renderings or {}).items()}
+    extra = Renderings.of(renderings)
     lost = [name for name in _checked_names(source, source_lang) if not _name_found(name, text, words, extra)]
     # Acronyms are translated too (PIL → GDP, ООН → UN): one the translation adds answers one the source lost.
     spare = [w for w in _acronyms(translation) if fold(w) not in fold(source).split()]
@@ -228,6 +232,34 @@ def missing_names(
             continue
         kept.append(name)
     return kept
+
+
+class Renderings(Mapping[str, tuple[str, ...]]):
+    """Folded source term → folded translations that count for it; folded once, looked up per name.
+
+    A request's keep and glossary terms are folded here once, not once per
+    sentence: the names check then costs a lookup per name, whatever the
+    number of terms.
+    """
+
+    def __init__(self, table: Mapping[str, Sequence[str]] | None = None) -> None:
+        self._table = {fold(term): tuple(fold(t) for t in targets) for term, targets in (table or {}).items()}
+
+    @classmethod
+    def of(cls, value: Renderings | Mapping[str, Sequence[str]] | None) -> Renderings:
+        return value if isinstance(value, Renderings) else cls(value)
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._table[key]
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._table.get(key, default)
 
 
 def _without_links(text: str) -> str:
@@ -376,6 +408,7 @@ def describe_summary_details(details: Sequence[Mapping[str, Any]]) -> list[str]:
 __all__ = [
     "CHECK_FLAGS",
     "PairCheck",
+    "Renderings",
     "SUMMARY_DESCRIPTIONS",
     "SUMMARY_FLAGS",
     "SummaryCheck",

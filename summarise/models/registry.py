@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LanguageError, RegistryError, SummariseError, UnknownModelError
+from ..support.smallfiles import NotRegular, TooLarge, read_settings_file
 from .engines.backends import BACKEND_NAMES, check_precision
 from .spec import ModelSpec
 
@@ -38,7 +39,14 @@ class Registry:
         """Read ``path``, else ``$SUMMARISE_MODELS``, else the registry shipped with the package."""
         resolved = resolve_path(path)
         try:
-            raw = tomllib.loads(resolved.read_text(encoding="utf-8"))
+            raw = tomllib.loads(read_settings_file(resolved).decode("utf-8"))
+        except TooLarge as exc:
+            raise RegistryError(f"model registry {resolved} is larger than {exc.limit} bytes: a models.toml is a few kilobytes, check the path") from None
+        except NotRegular as exc:
+            if exc.kind == "a folder":
+                hint = f": pass the file inside it, --models {resolved / 'models.toml'}" if (resolved / "models.toml").is_file() else ""
+                raise RegistryError(f"model registry {resolved} is a folder, not a models.toml file{hint or ': pass --models PATH/models.toml'}") from None
+            raise RegistryError(f"model registry {resolved} is {exc.kind}, not a file: pass --models PATH to a models.toml") from None
         except FileNotFoundError:
             raise RegistryError(
                 f"model registry {resolved} does not exist: pass --models PATH or set {ENV_VAR} to a models.toml"

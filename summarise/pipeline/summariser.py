@@ -22,10 +22,10 @@ from typing import Any
 from .._version import __version__
 from ..text.boilerplate import RemovedLine, remove_boilerplate
 from .caching import TranslationCache
-from ..checks.facts import check_pair, check_summary
+from ..checks.facts import Renderings, check_pair, check_summary
 from ..text.detecting import LanguageDetector, check_language_code
 from ..models.engines import ModelCache, get_backend, runnable_spec, set_threads
-from ..errors import InputError
+from ..errors import InputError, OptionsError
 from .options import Options
 from ..text.protecting import GlossaryLike, Protected, Protection
 from ..checks.quality import (
@@ -77,6 +77,10 @@ class Summariser:
         options: Options | None = None,
     ) -> None:
         """Model settings; ``options`` are the defaults of every call that passes none."""
+        _check_options(options)
+        _check_kind("registry", registry, (Registry, str, Path), "a Registry or the path of a models.toml")
+        _check_cache(cache)
+        _check_kind("models", models, ModelCache, "a ModelCache that shares loaded models; to name a models.toml, pass registry=PATH")
         self.options = options or Options()
         # keep and glossary are per-call options too; given here they are this summariser's defaults.
         protection = {key: value for key, value in (("keep", keep), ("glossary", glossary)) if value is not None}
@@ -114,6 +118,7 @@ class Summariser:
         Cheap: models are shared through the model cache; only translators,
         which hold the cache, are made anew.  The original is left as it was.
         """
+        _check_cache(cache)
         twin = copy.copy(self)
         twin.cache = cache
         twin._translators = {}
@@ -144,6 +149,7 @@ class Summariser:
     # -- the halves that bulk work reuses ----------------------------------
 
     def prepare(self, text: str | Document, options: Options | None = None, *, source_lang: str = "auto") -> Prepared:
+        _check_options(options)
         options = options or self.options
         started = time.perf_counter()
         document = text if isinstance(text, Document) else read_document(text)
@@ -171,8 +177,12 @@ class Summariser:
         shields: dict[int, list[Protected]] = {}
         seconds: dict[int, float] = {}
         used: dict[int, ModelUsed | None] = {}  # by item
+        # Built once per language and options: its term automata and folded renderings serve every sentence.
+        guards: dict[int, tuple[Protection, Renderings]] = {}
         for (lang, options), indices in by_lang:
             started = time.perf_counter()
+            protection = self.protection(options)
+            guard = (protection, Renderings(protection.renderings(lang)) if lang != TARGET_LANG else Renderings())
             texts = [s.text for i in indices for s in items[i].sentences]
             if lang == TARGET_LANG:
                 translated = [TranslatedText(text=t, pieces=1, hit_limit=False) for t in texts]
@@ -183,13 +193,13 @@ class Summariser:
             else:
                 translator = self.translator(lang, options)
                 mt = ModelUsed.of("translation", translator.engine.spec, translator.settings.num_beams)
-                protection = self.protection(options)
                 shield = [protection.protect(text, lang) for text in texts]
                 translated = translator.translate([p.text for p in shield], progress=(lambda n: progress(n, len(texts))) if progress else None)
             elapsed = time.perf_counter() - started
             position = 0
             for i in indices:
                 used[i] = mt
+                guards[i] = guard
                 count = len(items[i].sentences)
                 outputs[i] = translated[position : position + count]
                 shields[i] = shield[position : position + count]
@@ -198,8 +208,8 @@ class Summariser:
         results = []
         for index, item in enumerate(items):
             mt = used[index]
-            protection = self.protection(item.options)
-            pairs = [self._pair(s, t, shield, item.lang, protection) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
+            protection, renderings = guards[index]
+            pairs = [self._pair(s, t, shield, item.lang, protection, renderings) for s, t, shield in zip(item.sentences, outputs[index], shields[index])]
             models = [mt] if mt else []
             results.append(
                 Translation(
@@ -217,12 +227,13 @@ class Summariser:
             )
         return results
 
-    def _pair(self, sentence: Sentence, translated: TranslatedText, shield: Protected, lang: str, protection: Protection) -> SentencePair:
+    def _pair(self, sentence: Sentence, translated: TranslatedText, shield: Protected, lang: str, protection: Protection,
+              renderings: Renderings) -> SentencePair:
         """One sentence pair: protected terms put back, then every check (quality, facts, protection) run on what the reader gets."""
         restored = protection.restore(translated.text, shield)
         text = restored.text
         flags = flag_pair(sentence.text, text, lang, TARGET_LANG, self.detector, hit_limit=translated.hit_limit)
-        facts = check_pair(sentence.text, text, lang, TARGET_LANG, renderings=protection.renderings(lang))
+        facts = check_pair(sentence.text, text, lang, TARGET_LANG, renderings=renderings)
         lost, lost_details = restored.flags()
         found = set(flags) | set(facts.flags) | set(lost)
         return SentencePair(
@@ -377,11 +388,13 @@ class Summariser:
 
 def summarise(text: str | Document, options: Options | None = None, *, source_lang: str = "auto", **settings: Any) -> Summary:
     """Translate and summarise one article; ``settings`` are :class:`Summariser`'s."""
+    _check_options(options)
     return Summariser(**settings).summarise(text, options, source_lang=source_lang)
 
 
 def translate(text: str | Document, options: Options | None = None, *, source_lang: str = "auto", **settings: Any) -> Translation:
     """Translate one article sentence by sentence; ``settings`` are :class:`Summariser`'s."""
+    _check_options(options)
     return Summariser(**settings).translate(text, options, source_lang=source_lang)
 
 
@@ -400,13 +413,28 @@ def _groups(keys: list[Any]) -> list[tuple[Any, list[int]]]:
 
 def _check_counts(**counts: int | None) -> None:
     """Model-level counts a caller may leave as None but never set below one: ignoring them silently would hide a mistake."""
-    from ..errors import OptionsError
-
     for name, value in counts.items():
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise OptionsError(f"{name} must be a whole number of at least 1, not {value!r} (None: the default)")
+
+
+def _check_kind(name: str, value: Any, kinds: type | tuple[type, ...], expected: str) -> None:
+    """A library argument of the wrong kind fails here, naming it, rather than deep inside as an AttributeError."""
+    if value is not None and not isinstance(value, kinds):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise OptionsError(f"{name} must be {expected}, not {shown}")
+
+
+def _check_cache(cache: Any) -> None:
+    """A cache is anything with the :class:`TranslationCache` methods (a protocol: no isinstance)."""
+    if cache is not None and not all(callable(getattr(cache, name, None)) for name in ("get_many", "put_many")):
+        _check_kind("cache", cache, (), "a TranslationCache such as MemoryCache() or SQLiteCache(path) (summarise.caching), or None")
+
+
+def _check_options(options: Any) -> None:
+    _check_kind("options", options, Options, "an Options, e.g. Options(length='medium') (summarise.options), or None for the defaults")
 
 
 def _inside(sentence: Sentence, removed: list[RemovedLine]) -> bool:

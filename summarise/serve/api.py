@@ -12,10 +12,11 @@ from __future__ import annotations
 import html
 import json
 from pathlib import PurePath
-from typing import Any, Literal, Optional
+import threading
+from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
@@ -23,31 +24,44 @@ from ..errors import InputError, LanguageError, SummariseError
 from ..inputs.kinds import ONE_ARTICLE_FORMATS
 from ..inputs.reading import read_document
 from ..output.rendering import render_json
-from .limits import ApiError, header_key
+from ..text.protecting import MAX_TERM_CHARS
+from .limits import (
+    MAX_CODE_CHARS,
+    MAX_GLOSSARY_TERMS,
+    MAX_KEEP_TERMS,
+    MAX_KEY_CHARS,
+    MAX_URL_CHARS,
+    ApiError,
+    header_key,
+    read_json,
+)
 from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
 router = APIRouter()
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+Term = Annotated[str, StringConstraints(max_length=MAX_TERM_CHARS)]
 
 
 class ArticleRequest(BaseModel):
     """One article and the options for it. Give exactly one of text, html or url (or upload a file)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a JSON body's values are taken as they are typed, never coerced ("3" is no number, 1 no string);
+    # form fields, all text, are validated without strict.  Every string and list is bounded.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: Optional[str] = Field(None, description="Plain text of the article.")
     html: Optional[str] = Field(None, description="The article as an HTML page; its main text is extracted.")
-    url: Optional[str] = Field(None, description="Fetch the article from this public http(s) URL (only when the server runs with --allow-url-fetch).")
-    source_lang: str = Field("auto", description="Source language code, or auto.")
+    url: Optional[str] = Field(None, max_length=MAX_URL_CHARS, description="Fetch the article from this public http(s) URL (only when the server runs with --allow-url-fetch).")
+    source_lang: str = Field("auto", max_length=MAX_CODE_CHARS, description="Source language code, or auto.")
     length: Optional[Literal["short", "medium", "long"]] = Field(None, description="Summary length.")
     num_beams: Optional[int] = Field(None, ge=1, le=16, description="Beam size for the translation and the summary.")
     min_tokens: Optional[int] = Field(None, ge=0, description="Lower bound of the summary, in tokens.")
     max_tokens: Optional[int] = Field(None, ge=1, description="Upper bound of the summary, in tokens.")
-    summary_lang: Optional[str] = Field(None, description="Also translate the summary into this language.")
+    summary_lang: Optional[str] = Field(None, max_length=MAX_CODE_CHARS, description="Also translate the summary into this language.")
     keep_boilerplate: Optional[bool] = Field(None, description="Translate share widgets, ad markers and related links too.")
-    keep: Optional[list[str]] = Field(None, max_length=200, description="Terms kept verbatim through translation (links and emails always are).")
-    glossary: Optional[dict[str, str]] = Field(None, max_length=500, description="Source term -> the English it must come out as.")
-    api_key: Optional[str] = Field(None, description="API key, when the server requires one (or send Authorization: Bearer KEY).")
+    keep: Optional[list[Term]] = Field(None, max_length=MAX_KEEP_TERMS, description=f"Terms kept verbatim through translation (links and emails always are); each up to {MAX_TERM_CHARS} characters.")
+    glossary: Optional[dict[Term, Term]] = Field(None, max_length=MAX_GLOSSARY_TERMS, description="Source term -> the English it must come out as.")
+    api_key: Optional[str] = Field(None, max_length=MAX_KEY_CHARS, description="API key, when the server requires one (or send Authorization: Bearer KEY).")
 
     def options(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in REQUEST_OPTIONS if getattr(self, name) is not None}
@@ -67,7 +81,7 @@ class ArticleRequest(BaseModel):
         if isinstance(value, str):
             try:
                 return json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ValueError("glossary must be a JSON object of source term -> English term") from None
         return value
 
@@ -92,21 +106,23 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
     """The request's options and its Document, from JSON or from a form with an upload."""
     state = request.app.state.summarise
     upload = None
+    strict = True
     if request.headers.get("content-type", "").split(";")[0].strip().lower() in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except Exception as exc:  # noqa: BLE001 - a malformed multipart or urlencoded body is the client's
+            raise ApiError(400, f"Invalid request: malformed form body ({exc})") from None
         fields = {key: value for key, value in form.items() if isinstance(value, str) and value != ""}
         upload = form.get("file") if not isinstance(form.get("file"), str) else None
+        strict = False  # form values are all text: "3" is the number 3 here
     else:
-        try:
-            fields = await request.json()
-        except ValueError:
-            raise ApiError(400, "Invalid JSON format") from None
+        fields = await read_json(request)
         if not isinstance(fields, dict):
             raise ApiError(400, "Invalid JSON format")
     try:
-        body = ArticleRequest.model_validate(fields)
+        body = ArticleRequest.model_validate(fields, strict=strict)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
         raise ApiError(400, f"Invalid request: {problems}") from None
     state.keys.check(body.api_key or header_key(request.headers), missing_status=401)
     given = [name for name in ("text", "html", "url") if getattr(body, name) is not None] + (["file"] if upload is not None else [])
@@ -133,12 +149,22 @@ async def _fetch(state, url: str):
         raise ApiError(403, "URL fetching is disabled on this server: send the text, or start the server with --allow-url-fetch")
     from . import urls
 
-    fetched = await run_in_threadpool(urls.fetch, url, timeout=state.settings.url_fetch_timeout, max_bytes=state.settings.max_body_bytes)
+    try:
+        fetched = await run_in_threadpool(urls.fetch, url, timeout=state.settings.url_fetch_timeout, max_bytes=state.settings.max_body_bytes)
+    except ValueError as exc:  # the standard library's own URL parsing ("http://[::1", a redirect to one)
+        raise ApiError(400, f"the URL cannot be fetched: {exc}: send a well-formed http(s) URL") from None
     fmt = "html" if "html" in fetched.content_type.lower() else "auto"
     return await run_in_threadpool(read_document, fetched.body, format=fmt, name=fetched.url)
 
 
 async def _run(request: Request, *, summarise: bool, endpoint: str):
+    """The request's whole work (reading, fetching, preparing, the models) under the request timeout."""
+    state = request.app.state.summarise
+    cancel = threading.Event()
+    return await state.within_timeout(_work(request, summarise=summarise, endpoint=endpoint, cancel=cancel), cancel)
+
+
+async def _work(request: Request, *, summarise: bool, endpoint: str, cancel: threading.Event):
     state = request.app.state.summarise
     body, document = await _article(request)
     try:
@@ -148,8 +174,8 @@ async def _run(request: Request, *, summarise: bool, endpoint: str):
     except TooManySentences as exc:
         raise ApiError(413, str(exc)) from None
     except SummariseError as exc:  # bad input, unknown language, bad options, a summary_lang without an en-xx model
-        raise ApiError(400, str(exc)) from None
-    return (await state.run(Work([prepared], summarise=summarise), endpoint=endpoint))[0]
+        raise ApiError(400, state.public(str(exc))) from None
+    return (await state.run(Work([prepared], summarise=summarise, cancel=cancel), endpoint=endpoint))[0]
 
 
 @router.post("/v1/translate", tags=["summarise"], summary="Translate an article sentence by sentence", openapi_extra=_BODY)
@@ -181,7 +207,7 @@ async def healthz(request: Request):
     service = state.service
     body = {"status": service.state, "pending_sentences": service.batcher.pending}
     if service.error:
-        body["error"] = service.error
+        body["error"] = service.public(service.error)
     return JSONResponse(body, status_code=200 if service.ready else 503)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import InputError, LanguageError, SummariseError
 from .batching import Busy, Closed
-from .limits import ApiError, BodyLimit, KeyCheck
+from .limits import ApiError, BodyLimit, KeyCheck, TimedOut
 from .metrics import Metrics
 from .service import Service, Work
 from .settings import ServeSettings
@@ -37,12 +38,36 @@ class State:
         self.keys = KeyCheck(settings.api_keys)
         self.metrics = Metrics()
 
+    async def within_timeout(self, work: Coroutine[Any, Any, Any], cancel: threading.Event) -> Any:
+        """A request's whole work (reading, fetching, preparing, the models) under the request timeout.
+
+        On timeout ``cancel`` is set: preparation in its thread stops at its next
+        text, queued model work is dropped, and running model work stops at its
+        next batch once every request sharing it has given up (see Service._run).
+        """
+        timeout = self.settings.request_timeout
+        # Set at the deadline itself: a thread the request waits on cannot be interrupted, and the wait for it
+        # ends only when it returns, so it must see the deadline to stop at its next text.
+        alarm = asyncio.get_running_loop().call_later(timeout, cancel.set)
+        try:
+            return await asyncio.wait_for(work, timeout)
+        except (asyncio.TimeoutError, TimedOut):
+            cancel.set()
+            raise ApiError(503, f"the request timed out after {timeout:g} s: the server is busy, or the text is too long",
+                           retry_after=self.service.batcher.retry_after()) from None
+        finally:
+            alarm.cancel()
+
+    def public(self, message: str) -> str:
+        """An error message without the server's paths."""
+        return self.service.public(message)
+
     async def run(self, work: Work, *, endpoint: str) -> list[Any]:
-        """The work's results through the batcher, with the server's limits and timeout applied."""
+        """The work's results through the batcher, with the server's limits applied (the caller applies the timeout)."""
         service = self.service
         if not service.ready:
             if service.state == "failed":
-                raise ApiError(503, f"models failed to load: {service.error}")
+                raise ApiError(503, f"models failed to load: {self.public(service.error or '')}")
             raise ApiError(503, "models are still loading: try again shortly", retry_after=5)
         try:
             future = service.submit(work)
@@ -50,18 +75,18 @@ class State:
             raise ApiError(429, f"Slowdown: {exc}", retry_after=exc.retry_after) from None
         except Closed:
             raise ApiError(503, "the server is shutting down", retry_after=5) from None
-        timeout = self.settings.request_timeout
         try:
-            results = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
-        except asyncio.TimeoutError:
+            results = await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
             future.cancel()  # not started yet: the batcher drops it
-            raise ApiError(503, f"the request timed out after {timeout:g} s: the server is busy, or the text is too long", retry_after=service.batcher.retry_after()) from None
+            work.cancel.set()  # started: it stops at its next batch once no request of its call waits for it
+            raise
         except (InputError, LanguageError) as exc:
-            raise ApiError(400, str(exc)) from None
+            raise ApiError(400, self.public(str(exc))) from None
         except SummariseError as exc:
-            raise ApiError(500, f"Cannot translate text: {exc}") from None
+            raise ApiError(500, f"Cannot translate text: {self.public(str(exc))}") from None
         self.metrics.count_sentences(endpoint, work.sentences)
-        return results
+        return [service.publish(result) if not isinstance(result, str) else result for result in results]
 
 
 class Observe:

@@ -38,6 +38,10 @@ class Busy(Exception):
         self.retry_after = retry_after
 
 
+class Abandoned(Exception):
+    """Raised by a runner when every request of its call has given up: their jobs all fail, none is run again."""
+
+
 class Closed(Exception):
     """The batcher is shutting down and takes no new work."""
 
@@ -58,6 +62,7 @@ class BatchStats:
     sentences: int = 0
     largest_call: int = 0  # most jobs in one call
     dropped: int = 0  # jobs given up before their work started
+    abandoned: int = 0  # calls stopped midway because every request of them had given up
     busy_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,9 +163,12 @@ class MicroBatcher:
             if len(results) != len(jobs):
                 raise RuntimeError(f"runner returned {len(results)} results for {len(jobs)} jobs")
         except Exception as exc:  # noqa: BLE001 - isolate the failing job
-            if len(jobs) == 1:
-                jobs[0].future.set_exception(exc)
-                self._release(jobs[0])
+            if isinstance(exc, Abandoned):
+                self.stats.abandoned += 1
+            if len(jobs) == 1 or isinstance(exc, Abandoned):
+                for job in jobs:
+                    job.future.set_exception(exc)
+                    self._release(job)
             else:
                 for job in jobs:
                     self._run_alone(group, job)

@@ -30,6 +30,7 @@ _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "
 # A flow's tags while it is translated: whole words the protection swaps for placeholders and back.
 MARKERS = tuple(f"QZT{index}TZQ" for index in range(64))
 _MARKER = re.compile(r"QZT(\d+)TZQ")
+_COMMENT_END = re.compile(r"--!?>")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class _Cutter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.pieces: list[Piece] = []
         self._verbatim: list[str] = []
+        self._pending_raw: int | None = None
 
     def handle_starttag(self, tag, attrs):
         self.pieces.append(Piece(self.get_starttag_text() or "", False, tag in _INLINE and not self._verbatim))
@@ -65,17 +67,60 @@ class _Cutter(HTMLParser):
         else:
             self.pieces.append(Piece(data, any(ch.isalpha() for ch in data), markup=False))
 
+    # Comments, declarations, CDATA sections and processing instructions go out exactly as they came:
+    # the parser hands over their insides only ("CDATA[x" for "<![CDATA[x]]>"), and rebuilding them from
+    # that changes them.  Each handler leaves a piece to fill; updatepos, which the parser calls with
+    # the construct's span once it is consumed, fills it with the raw text.
+
     def handle_comment(self, data):
-        self.pieces.append(Piece(f"<!--{data}-->", False))
+        self._raw_piece()
 
     def handle_decl(self, decl):
-        self.pieces.append(Piece(f"<!{decl}>", False))
+        self._raw_piece()
 
     def handle_pi(self, data):
-        self.pieces.append(Piece(f"<?{data}>", False))
+        self._raw_piece()
 
     def unknown_decl(self, data):
-        self.pieces.append(Piece(f"<![{data}]>", False))
+        self._raw_piece()
+
+    def _raw_piece(self) -> None:
+        self._pending_raw = len(self.pieces)
+        self.pieces.append(Piece("", False))
+
+    def parse_comment(self, i, report=True):
+        """A comment ends where a browser ends it: at "-->" or "--!>", or at once for "<!-->" and "<!--->"
+        (the standard library's parser also ends one at "-- >", showing the rest as text)."""
+        rawdata = self.rawdata
+        start = i + 4
+        if rawdata.startswith(">", start) or rawdata.startswith("->", start):
+            end = rawdata.index(">", start) + 1
+            body_end = start
+        else:
+            found = _COMMENT_END.search(rawdata, start)
+            if found is None:
+                return -1  # more may come; at the end, close() keeps the rest as it is
+            end, body_end = found.end(), found.start()
+        if report:
+            self.handle_comment(rawdata[start:body_end])
+        return end
+
+    def updatepos(self, i, j):
+        if self._pending_raw is not None:
+            self.pieces[self._pending_raw] = Piece(self.rawdata[i:j], False)
+            self._pending_raw = None
+        return super().updatepos(i, j)
+
+    def close(self):
+        # An unterminated comment or CDATA section runs to the end of the fragment, as a browser reads it:
+        # markup, never text to translate or show.
+        rest = self.rawdata
+        if rest.startswith(("<!--", "<![CDATA[")) and not self._verbatim:
+            self.rawdata = ""
+            super().close()
+            self.pieces.append(Piece(rest, False))
+            return
+        super().close()
 
 
 def cut(fragment: str) -> list[Piece]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
+import os
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +25,54 @@ class ApiError(Exception):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+
+
+# The sizes a request's fields may have, for both APIs (the README's limits table lists them).
+MAX_JSON_DEPTH = 32  # our bodies nest 3 deep; LibreTranslate's 2
+MAX_CODE_CHARS = 35  # a language code (BCP 47 tags stay under this)
+MAX_KEY_CHARS = 256  # an API key
+MAX_URL_CHARS = 2048
+MAX_KEEP_TERMS = 200  # /v1 keep terms per request
+MAX_GLOSSARY_TERMS = 500  # /v1 glossary entries per request
+
+# A string, its closing quote optional; the lookahead-and-backreference makes the body atomic (a possessive
+# "*+" before Python 3.11), so an unterminated string is one linear match, never retried from each quote.
+_JSON_STRING = re.compile(rb'"(?=((?:[^"\\]|\\.)*))\1"?', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep ``raw``'s arrays and objects nest (strings skipped), counted up to ``limit + 1`` at most.
+
+    Checked before ``json.loads``, whose recursion a body nested 100,000 deep
+    turns into a RecursionError (a 500).  One pass over the brackets.
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", raw)):
+        if bracket.group() in b"[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+async def read_json(request) -> Any:
+    """The request's JSON body, its nesting bounded before it is parsed; 400 ``Invalid JSON format`` otherwise."""
+    raw = await request.body()
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"Invalid JSON format: nested more than {MAX_JSON_DEPTH} deep")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "Invalid JSON format") from None
+
+
+class TimedOut(Exception):
+    """Raised where a request's preparation notices its deadline has passed; the request answers 503 as on any timeout."""
 
 
 class BodyLimit:
@@ -93,26 +145,43 @@ class KeyCheck:
     LibreTranslate's endpoints answer as LibreTranslate does: a wrong key is
     403 ``Invalid API key``; a missing one is 400 asking for a key.  The /v1
     endpoints answer 401 for a missing key and 403 for a wrong one.
+
+    Why the keys are hashed first: ``any(compare_digest(given, key) …)``
+    stopped at the first key that matched, so a valid key answered sooner
+    than a wrong one (by one comparison per key after it), and the time of
+    ``compare_digest`` on unequal lengths follows the given key's length.
+    Here the given key becomes one fixed-length HMAC digest (keyed with a
+    secret of this process), and it is compared with every known key's
+    digest, all of them, whatever matched: the same work for any key.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self._keys = [key.encode() for key in keys if key]
+        self._secret = os.urandom(32)
+        self._digests = [self._digest(key) for key in keys if key]
 
     @property
     def enabled(self) -> bool:
-        return bool(self._keys)
+        return bool(self._digests)
 
-    def valid(self, key: str | None) -> bool:
-        if not key:
+    def _digest(self, key: str) -> bytes:
+        return hmac.new(self._secret, key.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def valid(self, key: object) -> bool:
+        if not isinstance(key, str) or not key:
             return False
-        given = key.encode()
-        return any(hmac.compare_digest(given, known) for known in self._keys)
+        given = self._digest(key)
+        matched = False
+        for known in self._digests:  # no early exit: every key is compared
+            matched |= hmac.compare_digest(given, known)
+        return matched
 
-    def check(self, key: str | None, *, missing_status: int) -> None:
+    def check(self, key: object, *, missing_status: int) -> None:
         if not self.enabled:
             return
-        if not key:
+        if key is None or key == "":
             raise ApiError(missing_status, "Please contact the server operator to get an API key")
+        if not isinstance(key, str):
+            raise ApiError(400, "Invalid request: api_key must be a string")
         if not self.valid(key):
             raise ApiError(403, "Invalid API key")
 

@@ -39,14 +39,24 @@ def serve(settings: ServeSettings, *, log_level: str = "info") -> None:
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(levelname)s: %(message)s")
     if not is_loopback(settings.host) and not settings.api_keys:
         logger.warning("listening on %s without API keys: anyone who can reach this address can use the models", settings.host)
-    app = create_app(settings)
-    config = uvicorn.Config(
+    uvicorn.Server(uvicorn_config(create_app(settings), settings, log_level=log_level)).run()
+
+
+def uvicorn_config(app, settings: ServeSettings, *, log_level: str = "info"):
+    """uvicorn's settings for ``app``: keep-alive and header deadlines, a connection cap below the descriptor limit."""
+    import uvicorn
+
+    from .connections import default_max_connections, guarded_protocol
+
+    max_connections = settings.max_connections or default_max_connections()
+    return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level=log_level,
+        http=guarded_protocol(header_timeout=settings.header_timeout, max_connections=max_connections),
+        timeout_keep_alive=max(1, round(settings.keep_alive_timeout)),
         timeout_graceful_shutdown=int(settings.request_timeout) + 5,
         server_header=False,
         proxy_headers=False,
     )
-    uvicorn.Server(config).run()

@@ -11,10 +11,12 @@ only one that runs the models.  Only the public library API is used:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, LanguageError, SummariseError
@@ -25,7 +27,7 @@ from ..text.protecting import Glossary
 from ..inputs.reading import Document, read_document
 from ..models.registry import ANY_LANGUAGE, Registry
 from ..text.splitting import split_sentences
-from .batching import MicroBatcher
+from .batching import Abandoned, MicroBatcher
 from .settings import ServeSettings
 
 logger = logging.getLogger("summarise.serve")
@@ -40,6 +42,15 @@ class TooManySentences(InputError):
         self.count, self.limit = count, limit
 
 
+class SentenceTooLong(TooManySentences):
+    """One sentence (an unpunctuated blob) longer than the server takes: its model work is unbounded otherwise."""
+
+    def __init__(self, chars: int, limit: int) -> None:
+        InputError.__init__(self, f"the request has a sentence of {chars} characters, more than this server's limit of {limit}: "
+                                  "split it at sentence ends")
+        self.count, self.limit = chars, limit
+
+
 @dataclass
 class Work:
     """One request's share of a batch: its prepared texts and what to make of them."""
@@ -47,6 +58,7 @@ class Work:
     items: list[Prepared]
     summarise: bool = False
     target: str = TARGET_LANG  # LibreTranslate requests may ask for another target: English, then onward
+    cancel: threading.Event = field(default_factory=threading.Event)  # set when the request gave up (timed out)
 
     @property
     def sentences(self) -> int:
@@ -139,10 +151,29 @@ class Service:
         return self.base.prepare(text, options, source_lang=source_lang)
 
     def check_size(self, items: Sequence[Prepared]) -> int:
+        """The request's sentences against ``max_sentences`` and each against ``max_sentence_chars``, before any model work."""
         count = sum(len(item.sentences) for item in items)
         if count > self.settings.max_sentences:
             raise TooManySentences(count, self.settings.max_sentences)
+        longest = max((len(s.text) for item in items for s in item.sentences), default=0)
+        if longest > self.settings.max_sentence_chars:
+            raise SentenceTooLong(longest, self.settings.max_sentence_chars)
         return count
+
+    # -- what a client may see ------------------------------------------------------
+
+    def publish(self, result: Translation | Summary) -> Translation | Summary:
+        """``result`` as a client sees it: models from local folders named by their registry name, not their path."""
+        models = [replace(model, source=model.name) if _is_path(model.source) else model for model in result.models]
+        return replace(result, models=models, signature=self.public(result.signature, result.models))
+
+    def public(self, message: str, models: Sequence[Any] = ()) -> str:
+        """``message`` without the server's paths: the registry file, local model folders (by registry name)."""
+        names = {spec.source: name for name, spec in self.registry.models.items() if _is_path(spec.source)}
+        names.update({model.source: model.name for model in models if _is_path(model.source)})
+        for path in sorted(names, key=len, reverse=True):
+            message = message.replace(path, names[path])
+        return message.replace(str(self.registry.path), "this server's model registry")
 
     def submit(self, work: Work):
         """A concurrent future of this work's results (Translations or Summaries, one per item)."""
@@ -151,8 +182,14 @@ class Service:
     def _run(self, key: Hashable, works: Sequence[Work]) -> list[list[Any]]:
         """The batcher's runner: every queued work in one translate call (the pipeline groups by language and
         options inside it), then one summary call, then onward translation for targets other than English."""
+        def check(*_: Any) -> None:
+            """Between batches: stop when every request of this call has given up (timed out)."""
+            if all(work.cancel.is_set() for work in works):
+                raise Abandoned("every request of this call has given up")
+
+        check()
         items = [item for work in works for item in work.items]
-        translations = self.base.translate_prepared(items)
+        translations = self.base.translate_prepared(items, progress=check)
         results: list[list[Any]] = []
         position = 0
         for work in works:
@@ -160,6 +197,7 @@ class Service:
             position += len(work.items)
         wanted = [(w, i) for w, work in enumerate(works) if work.summarise for i in range(len(work.items))]
         if wanted:
+            check()
             summaries = self.base.summarise_translations([results[w][i] for w, i in wanted])
             for (w, i), summary in zip(wanted, summaries):
                 results[w][i] = summary
@@ -185,6 +223,11 @@ class Service:
         flat = [sentence for sentences in split for sentence in sentences]
         translated = iter(t.text for t in translator.translate(flat))
         return [" ".join(next(translated) for _ in sentences) for sentences in split]
+
+
+def _is_path(source: str) -> bool:
+    """A model source that is a folder on this machine (hub ids, "owner/name", are public)."""
+    return os.path.isabs(source) or source.startswith(("~", ".")) or Path(source).exists()
 
 
 def _english(result: Translation | Summary) -> str:

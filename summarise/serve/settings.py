@@ -17,9 +17,13 @@ class ServeSettings:
     port: int = 5000
     # Limits
     max_body_bytes: int = 2 * 1024 * 1024  # larger bodies get 413
-    max_sentences: int = 2000  # per request; more is refused before any model work
+    max_sentences: int = 2000  # per request (and texts per /translate request); more is refused before any model work
+    max_sentence_chars: int = 5000  # one sentence longer than this (an unpunctuated blob) is refused before any model work
     max_pending_sentences: int = 8000  # queued + running across requests; beyond it new work gets 429
-    request_timeout: float = 120.0  # seconds a request may wait for its answer (503 after)
+    request_timeout: float = 120.0  # seconds a request may take, reading, fetching and preparing included (503 after)
+    keep_alive_timeout: float = 5.0  # an idle keep-alive connection is closed after this many seconds
+    header_timeout: float = 10.0  # a connection that has not sent its request line and headers in time is closed
+    max_connections: int | None = None  # open connections at most (None: a share of the file-descriptor limit)
     # Batching
     batch_wait_ms: float = 10.0  # how long the batcher waits for more requests once one arrived
     batch_sentences: int = 512  # the most sentences one shared model call takes

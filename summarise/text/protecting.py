@@ -27,18 +27,22 @@ not see the term, so it cannot inflect it or agree with it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from ..errors import InputError, SummariseError
+from ..errors import InputError, OptionsError, SummariseError
+from ..support.smallfiles import NotRegular, TooLarge, read_settings_file
 from .normalising import links
+from .termsearch import TermSearch, fold_chars
 
 PLACEHOLDER_FIRST = 7301
-_SEPARATOR = r"[\s,.\u00a0\u202f'’]?"
+MAX_TERM_CHARS = 200  # a kept or glossary term (and a glossary target) longer than this is refused
 _ANCHOR = re.compile(r"\w+")
 
 
@@ -70,9 +74,15 @@ class Glossary:
     def load(cls, path: str | Path) -> Glossary:
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_settings_file(path).decode("utf-8-sig")
         except FileNotFoundError:
             raise InputError(f"glossary {path} does not exist: give a TSV file of source<TAB>target lines") from None
+        except TooLarge as exc:
+            raise InputError(f"glossary {path} is larger than {exc.limit} bytes: split it, or check the path") from None
+        except NotRegular as exc:
+            raise InputError(f"glossary {path} is {exc.kind}: give a TSV file of source<TAB>target lines") from None
+        except OSError as exc:
+            raise InputError(f"glossary {path} cannot be read ({exc.strerror or exc}): check the path") from None
         except UnicodeDecodeError:
             raise InputError(f"glossary {path} is not UTF-8 text: save it as UTF-8") from None
         return cls.parse(text, str(path))
@@ -88,7 +98,11 @@ class Glossary:
                 continue
             fields = [part.strip() for part in line.split("\t")]
             if len(fields) not in (2, 3) or not fields[0] or not fields[1]:
-                raise InputError(f"{name} line {number}: expected source<TAB>target or source<TAB>target<TAB>langs, got {line!r}")
+                raise InputError(f"{name} line {number}: expected source<TAB>target or source<TAB>target<TAB>langs, got {line[:80]!r}")
+            for role, term in (("source", fields[0]), ("target", fields[1])):
+                problem = term_problem(term)
+                if problem:
+                    raise InputError(f"{name} line {number}: the {role} term {problem}")
             try:
                 langs = tuple(check_language_code(code.strip()) for code in fields[2].split(",") if code.strip()) if len(fields) == 3 else ()
             except SummariseError as exc:
@@ -111,12 +125,25 @@ class Glossary:
             return value
         if isinstance(value, (str, Path)):
             return cls.load(value)
+        if not isinstance(value, (Mapping, list, tuple)):
+            raise OptionsError(f"glossary must be a Glossary, a TSV path, a {{source: target}} mapping or (source, target[, langs]) rows, not {_short(value)}")
         items = value.items() if isinstance(value, Mapping) else value
         entries = []
         for item in items:
+            if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+                raise OptionsError(f"glossary rows must be (source, target) or (source, target, langs), not {_short(item)}")
             source, target, *rest = item
+            for role, term in (("source", source), ("target", target)):
+                if not isinstance(term, str):
+                    raise OptionsError(f"glossary {role} terms must be strings, not {_short(term)} (for {_short(source)})")
+                problem = term_problem(term)
+                if problem:
+                    raise OptionsError(f"glossary {role} term {_short(term)} {problem}")
             langs = rest[0] if rest else ()
-            entries.append(GlossaryEntry(str(source), str(target), (langs,) if isinstance(langs, str) else tuple(langs)))
+            langs = (langs,) if isinstance(langs, str) else langs
+            if not isinstance(langs, (list, tuple)) or not all(isinstance(code, str) for code in langs):
+                raise OptionsError(f"glossary languages must be codes such as 'fr' or a list of them, not {_short(rest[0])}")
+            entries.append(GlossaryEntry(source.strip(), target.strip(), tuple(langs)))
         return cls(tuple(entries))
 
     def for_lang(self, lang: str) -> list[GlossaryEntry]:
@@ -135,13 +162,44 @@ GlossaryLike = Union[Glossary, str, Path, Mapping[str, str], Iterable[Sequence[A
 
 
 def keep_terms(terms: Iterable[str] | str | None) -> tuple[str, ...]:
-    """``--keep`` terms, stripped, without blanks or repeats, longest first (so "New York Times" wins over "New York")."""
+    """``--keep`` terms, stripped, without blanks or repeats, longest first (so "New York Times" wins over "New York").
+
+    A term that is not a string, holds a control character or is longer
+    than :data:`MAX_TERM_CHARS` is an :class:`OptionsError` naming it.
+    """
     if terms is None:
         return ()
     if isinstance(terms, str):
         terms = [terms]
-    cleaned = dict.fromkeys(term.strip() for term in terms if term and term.strip())
+    cleaned: dict[str, None] = {}
+    for term in terms:
+        if not isinstance(term, str):
+            raise OptionsError(f"keep terms must be strings, not {_short(term)}")
+        if not term.strip():
+            continue
+        problem = term_problem(term)
+        if problem:
+            raise OptionsError(f"keep term {_short(term)} {problem}")
+        cleaned[term.strip()] = None
     return tuple(sorted(cleaned, key=len, reverse=True))
+
+
+def term_problem(term: str) -> str | None:
+    """What is wrong with a kept or glossary term, worded to follow it (None: nothing)."""
+    text = term.strip()
+    if not text:
+        return "is empty: it would match everywhere"
+    if len(text) > MAX_TERM_CHARS:
+        return f"is {len(text)} characters long, more than the limit of {MAX_TERM_CHARS}: terms are names and phrases"
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        return "holds a control character (tab, newline, NUL…): terms are single-line text"
+    return None
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- protecting one sentence -------------------------------------------------------------
@@ -196,6 +254,7 @@ class Protection:
 
     keep: tuple[str, ...] = ()
     glossary: Glossary = field(default_factory=Glossary)
+    _searches: dict[str, tuple[TermSearch, TermSearch, list[GlossaryEntry]]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def of(cls, keep: Iterable[str] | str | None = None, glossary: GlossaryLike = None) -> Protection:
@@ -215,36 +274,46 @@ class Protection:
             table.setdefault(entry.source, []).append(entry.target)
         return table
 
+    def searches(self, lang: str) -> tuple[TermSearch, TermSearch, list[GlossaryEntry]]:
+        """The keep and glossary automata for ``lang``, built on first use and kept: one per request, not per sentence."""
+        found = self._searches.get(lang)
+        if found is None:
+            entries = self.glossary.for_lang(lang)
+            found = (TermSearch(self.keep), TermSearch([e.source for e in entries], ignore_case=True), entries)
+            self._searches[lang] = found
+        return found
+
     def protect(self, sentence: str, lang: str) -> Protected:
-        spans: list[tuple[int, int, str, str]] = []  # start, end, kind, output
+        """``sentence`` with its links, kept terms and glossary terms as placeholders.
 
-        def free(start: int, end: int) -> bool:
-            return all(end <= s or e <= start for s, e, _, _ in spans)
-
-        for link in links(sentence):
-            spans.append((link.start, link.end, "link", link.text))
-        for term in self.keep:
-            for match in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", sentence):
-                if free(match.start(), match.end()):
-                    spans.append((match.start(), match.end(), "keep", term))
-        for entry in self.glossary.for_lang(lang):
-            for match in re.finditer(rf"(?<!\w){re.escape(entry.source)}(?!\w)", sentence, re.IGNORECASE):
-                if free(match.start(), match.end()):
-                    spans.append((match.start(), match.end(), "glossary", entry.target))
+        Links come first, then kept terms (longest first), then glossary terms
+        (language-specific, then longest first); a term overlapping one already
+        taken is left alone.  One pass over the sentence per automaton.
+        """
+        spans: list[tuple[int, int, str, str]] = [(link.start, link.end, "link", link.text) for link in links(sentence)]
+        taken = _Taken(spans)
+        keep, glossary, entries = self.searches(lang)
+        if self.keep:
+            for term, found in zip(self.keep, keep.first_per_term(sentence)):
+                for start, end in found:
+                    if taken.add(start, end):
+                        spans.append((start, end, "keep", term))
+        if entries:
+            for entry, found in zip(entries, glossary.first_per_term(sentence)):
+                for start, end in found:
+                    if taken.add(start, end):
+                        spans.append((start, end, "glossary", entry.target))
         if not spans:
             return Protected(sentence)
         spans.sort()
         numbers = _placeholder_numbers(sentence, len(spans))
+        anchors = _Anchors(sentence, spans)
         parts: list[str] = []
         slots: list[Slot] = []
         cursor = 0
         for (start, end, kind, output), number in zip(spans, numbers):
             placeholder = str(number)
-            before = _ANCHOR.findall(_without_spans(sentence[:start], spans))
-            after = _ANCHOR.findall(_without_spans(sentence[end:], spans, offset=end))
-            slots.append(
-                Slot(kind, sentence[start:end], output, placeholder, start / max(1, len(sentence)), before[-1] if before else "", after[0] if after else "")
-            )
+            slots.append(Slot(kind, sentence[start:end], output, placeholder, start / max(1, len(sentence)), anchors.before(start), anchors.after(end)))
             parts += [sentence[cursor:start], placeholder]
             cursor = end
         parts.append(sentence[cursor:])
@@ -255,103 +324,205 @@ class Protection:
 
 
 def restore(translation: str, protected: Protected) -> Restored:
-    """Swap the placeholders of ``translation`` back; re-insert those the model lost (see the module's notes)."""
-    text = translation
-    lost: list[Slot] = []
-    for slot in protected.slots:
-        pattern = _placeholder_pattern(slot.placeholder)
-        matches = list(pattern.finditer(text))
-        if not matches:
-            lost.append(slot)
-            continue
-        first = matches[0]
-        # Repeats of a placeholder (a model that loops) go; the first one becomes the term.
-        for match in reversed(matches[1:]):
-            text = _cut(text, match.start(), match.end())
-        text = text[: first.start()] + slot.output + text[first.end() :]
+    """Swap the placeholders of ``translation`` back; re-insert those the model lost (see the module's notes).
+
+    One pass over the translation finds every placeholder, however re-spaced;
+    the first of each becomes its term, repeats (a model that loops) go.  Its
+    cost follows the translation's length, not length × terms.
+    """
+    slots = {slot.placeholder: slot for slot in protected.slots}
+    text, seen = _swap(translation, slots) if slots else (translation, set())
+    lost = [slot for slot in protected.slots if slot.placeholder not in seen]
     if lost:
         text = _reinsert(text, lost)
     return Restored(text, tuple(lost))
 
 
+def _swap(translation: str, slots: dict[str, Slot]) -> tuple[str, set[str]]:
+    """``translation`` with each slot's first placeholder as its output and repeats cut; the placeholders found."""
+    found: list[tuple[int, int, Slot]] = []
+    for run in _DIGIT_RUN.finditer(translation):  # a placeholder starts where a run of digits starts
+        start = run.start()
+        for pattern in _PLACEHOLDER_SHAPES:
+            match = pattern.match(translation, start)
+            if match and re.sub(r"\D", "", match.group()) in slots and (not found or start >= found[-1][1]):
+                found.append((start, match.end(), slots[re.sub(r"\D", "", match.group())]))
+                break
+    out = _Joiner(translation)
+    seen: set[str] = set()
+    cursor = 0
+    for start, end, slot in found:
+        out.add(translation[cursor:start])
+        if slot.placeholder in seen:
+            out.cut(end)
+        else:
+            out.add(slot.output)
+            seen.add(slot.placeholder)
+        cursor = end
+    out.add(translation[cursor:])
+    return out.text(), seen
+
+
+class _Joiner:
+    """Text built piece by piece, where a cut piece takes its spaces with it (see :func:`_cut`)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.pending: str | None = None  # after a cut: what joins the next piece ("" or " ")
+
+    def cut(self, end: int) -> None:
+        while self.parts and not self.parts[-1].strip(" "):
+            self.parts.pop()
+        if self.parts:
+            self.parts[-1] = self.parts[-1].rstrip(" ")
+        following = _NOT_SPACE.search(self.source, end)
+        right = following.group() if following else ""
+        self.pending = "" if not self.parts or not right or right in ".,;:!?)»" else " "
+
+    def add(self, piece: str) -> None:
+        if self.pending is not None:
+            piece = piece.lstrip(" ")
+            if not piece:
+                return
+            self.parts.append(self.pending)
+            self.pending = None
+        self.parts.append(piece)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
 def _placeholder_numbers(sentence: str, count: int) -> list[int]:
-    digits = re.sub(r"\D", " ", sentence)
+    """``count`` numbers from :data:`PLACEHOLDER_FIRST` on that no run of digits in ``sentence`` contains."""
+    runs = re.findall(r"\d+", sentence)
+    held: dict[int, set[str]] = {}  # digits-long pieces of the sentence's runs, per length, made once
     numbers, candidate = [], PLACEHOLDER_FIRST
     while len(numbers) < count:
-        if str(candidate) not in digits:
+        text = str(candidate)
+        size = len(text)
+        if size not in held:
+            held[size] = {run[i : i + size] for run in runs for i in range(len(run) - size + 1)}
+        if text not in held[size]:
             numbers.append(candidate)
         candidate += 1
     return numbers
 
 
-def _placeholder_pattern(placeholder: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\d)" + _SEPARATOR.join(re.escape(d) for d in placeholder) + r"(?!\d)")
+# A placeholder as a model may give it back: its digits, each pair perhaps split by one space or separator.
+_SEPARATOR_CLASS = r"[\s,.\u00a0\u202f'’]"
+_PLACEHOLDER_SHAPES = tuple(re.compile(r"\d(?:" + _SEPARATOR_CLASS + r"?\d){" + str(n - 1) + r"}(?!\d)") for n in (5, 4))
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+_NOT_SPACE = re.compile(r"[^ ]")
+_CLOSING = ".,;:!?)»”"
 
 
-def _without_spans(text: str, spans: list[tuple[int, int, str, str]], offset: int = 0) -> str:
-    """``text`` (which starts at ``offset`` in the sentence) with other protected spans blanked: they are no anchors."""
-    chars = list(text)
-    for start, end, _, _ in spans:
-        for index in range(max(0, start - offset), min(len(chars), end - offset)):
-            chars[index] = " "
-    return "".join(chars)
+class _Taken:
+    """The spans of a sentence already protected, kept sorted: whether a new one is free costs a bisection."""
+
+    def __init__(self, spans: list[tuple[int, int, str, str]]) -> None:
+        ordered = sorted((start, end) for start, end, _, _ in spans)
+        self.starts = [start for start, _ in ordered]
+        self.ends = [end for _, end in ordered]
+
+    def add(self, start: int, end: int) -> bool:
+        """Take ``[start, end)`` if it overlaps no span taken yet; say whether it did."""
+        index = bisect.bisect_right(self.starts, start)
+        if index and self.ends[index - 1] > start:
+            return False
+        if index < len(self.starts) and self.starts[index] < end:
+            return False
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
 
 
-def _cut(text: str, start: int, end: int) -> str:
-    left, right = text[:start].rstrip(" "), text[end:].lstrip(" ")
-    if not left or not right or right[0] in ".,;:!?)»":
-        return left + right
-    return left + " " + right
+class _Anchors:
+    """The source words next to each protected span, other protected spans not counting as words."""
+
+    def __init__(self, sentence: str, spans: list[tuple[int, int, str, str]]) -> None:
+        chars = list(sentence)
+        for start, end, _, _ in spans:
+            chars[start:end] = " " * (end - start)
+        self.text = "".join(chars)
+        words = [(m.start(), m.end()) for m in _ANCHOR.finditer(self.text)]
+        self.starts = [start for start, _ in words]
+        self.ends = [end for _, end in words]
+
+    def before(self, position: int) -> str:
+        """The last word before ``position`` (cut there when it runs on)."""
+        index = bisect.bisect_left(self.starts, position) - 1
+        return self.text[self.starts[index] : min(self.ends[index], position)] if index >= 0 else ""
+
+    def after(self, position: int) -> str:
+        """The first word after ``position`` (from there when it started earlier)."""
+        index = bisect.bisect_right(self.ends, position)
+        return self.text[max(self.starts[index], position) : self.ends[index]] if index < len(self.ends) else ""
 
 
 def _reinsert(text: str, slots: list[Slot]) -> str:
-    """Put each lost term back where it most likely belongs in ``text``, all placed against the same text."""
+    """Put each lost term back where it most likely belongs in ``text``, all placed against the same text, in one pass."""
     if not text.strip():
         return " ".join(slot.output for slot in slots)
-    placed = sorted(((_best_index(text, slot), order, slot.output) for order, slot in enumerate(slots)), reverse=True)
+    places = _Places(text)
+    placed = sorted((places.best(slot), order, slot.output) for order, slot in enumerate(slots))
+    parts: list[str] = []
+    cursor, after_term = 0, False
     for index, _, output in placed:
-        text = _insert(text, index, output)
-    return text
+        segment = text[cursor:index]
+        segment = segment.strip(" ") if after_term else segment.rstrip(" ")
+        if segment:
+            parts.append(" " + segment if after_term and segment[0] not in _CLOSING else segment)
+        parts.append(" " + output if parts else output)
+        cursor, after_term = index, True
+    tail = text[cursor:].lstrip(" ")
+    if tail:
+        parts.append(tail if tail[0] in _CLOSING else " " + tail)
+    return "".join(parts)
 
 
-def _best_index(text: str, slot: Slot) -> int:
-    """Next to the source word before (or after) the term when the translation has it once; else the same relative place."""
-    for anchor, after in ((slot.before, True), (slot.after, False)):
-        if len(anchor) < 3 and not anchor.isdigit():
-            continue
-        hits = list(re.finditer(rf"(?<!\w){re.escape(anchor)}(?!\w)", text, re.IGNORECASE))
-        if len(hits) == 1:
-            return hits[0].end() if after else hits[0].start()
-    body = text.rstrip()
-    end = len(body)
-    while end and body[end - 1] in ".!?…»\"”)":
-        end -= 1
-    if not slot.before:
-        return 0
-    if slot.position >= 0.75:
-        return end
-    target = round(slot.position * end)
-    boundaries = [m.start() for m in re.finditer(r"\s", body[:end])] or [end]
-    return min(boundaries, key=lambda b: abs(b - target))
+class _Places:
+    """Where a lost term may go in a translation: its words and word gaps, indexed once for all lost terms."""
 
+    def __init__(self, text: str) -> None:
+        self.words: dict[str, list[tuple[int, int]]] = {}
+        for match in _ANCHOR.finditer(fold_chars(text)):
+            self.words.setdefault(match.group(), []).append(match.span())
+        body = text.rstrip()
+        end = len(body)
+        while end and body[end - 1] in ".!?…»\"”)":
+            end -= 1
+        self.end = end
+        self.gaps = [m.start() for m in re.finditer(r"\s", body[:end])] or [end]
 
-def _insert(text: str, index: int, term: str) -> str:
-    left, right = text[:index].rstrip(" "), text[index:].lstrip(" ")
-    pieces = [left, term] if left else [term]
-    joined = " ".join(pieces)
-    if right:
-        joined += right if right[0] in ".,;:!?)»”" else " " + right
-    return joined
+    def best(self, slot: Slot) -> int:
+        """Next to the source word before (or after) the term when the translation has it once; else the same relative place."""
+        for anchor, after in ((slot.before, True), (slot.after, False)):
+            if len(anchor) < 3 and not anchor.isdigit():
+                continue
+            hits = self.words.get(fold_chars(anchor), [])
+            if len(hits) == 1:
+                return hits[0][1] if after else hits[0][0]
+        if not slot.before:
+            return 0
+        if slot.position >= 0.75:
+            return self.end
+        target = round(slot.position * self.end)
+        at = bisect.bisect_left(self.gaps, target)
+        nearby = self.gaps[max(0, at - 1) : at + 1]
+        return min(nearby, key=lambda gap: abs(gap - target))  # the earlier gap on a tie, as min() over all did
 
 
 __all__ = [
     "Glossary",
     "GlossaryEntry",
+    "MAX_TERM_CHARS",
     "PLACEHOLDER_FIRST",
     "Protected",
     "Protection",
     "Restored",
     "Slot",
     "keep_terms",
+    "term_problem",
     "restore",
 ]
