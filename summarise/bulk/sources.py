@@ -302,7 +302,7 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
             continue
         text = os.fspath(spec)
         if text == "-":
-            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx.several, ctx.text_field, ctx.id_field)
+            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx)
             continue
         if is_url(text):
             pacer = pacer or HostPacer()
@@ -504,8 +504,12 @@ def _from_file(path: Path, root: Path | None) -> SourceArticle:
 
 
 def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
-    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst."""
-    from ..archives import open_stream
+    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst.
+
+    A damaged stream keeps the lines before the damage and ends in one error record that says why.
+    """
+    from ..archives import damage_record, open_stream
+    from ..streams import damage_of
 
     name = path.as_posix()
     try:
@@ -514,18 +518,26 @@ def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
         yield _article(name, name, error=f"{name} cannot be read ({exc.strerror or exc}): check its permissions")
         return
     with stream:
-        try:
-            yield from _from_jsonl(stream, name, ctx.several, ctx.text_field, ctx.id_field)
-        except (OSError, EOFError, ValueError) as exc:  # a damaged compressed stream: the lines before stay read
-            yield _article(f"{name}@damaged", name, error=f"{name} cannot be read to the end ({exc}): the lines before were read")
+        yield from _from_jsonl(stream, name, ctx)
+        damage = damage_of(stream)
+    if damage is not None:
+        yield _from_raw(damage_record(name, damage, "the lines before it were read"))
 
 
-def _from_jsonl(stream, name: str, several: bool, text_field: str, id_field: str) -> Iterator[SourceArticle]:
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
+def _from_jsonl(stream, name: str, ctx: ReadContext) -> Iterator[SourceArticle]:
+    """Articles of JSON lines, each line read within ``ctx.max_bytes``: a longer one is an error record, and the lines after it are read."""
+    from ..streams import LongLine, capped_lines
+
+    several, text_field, id_field = ctx.several, ctx.text_field, ctx.id_field
+    for number, raw in enumerate(capped_lines(stream, ctx.max_bytes), 1):
         fallback = f"{name}:{number}" if several else str(number)
         origin = f"{name}:{number}"
+        if isinstance(raw, LongLine):
+            yield _article(fallback, origin, error=f"line {number} of {name} is {_mib(raw.size)}, over the {_mib(ctx.max_bytes)} input "
+                                                   f"limit ({raw.size} bytes; the line was not read): split it into smaller articles")
+            continue
+        if not raw.strip():
+            continue
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -533,12 +545,20 @@ def _from_jsonl(stream, name: str, several: bool, text_field: str, id_field: str
             yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not UTF-8: save the archive as UTF-8")
             continue
         try:
-            data = json.loads(line)
+            article = _from_mapping(json.loads(line), fallback, origin, text_field, id_field)
         except json.JSONDecodeError as exc:
             sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
             yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not valid JSON ({exc.msg} at column {exc.colno}): fix or remove it")
             continue
-        yield _from_mapping(data, fallback, origin, text_field, id_field)
+        except RecursionError:  # "[[[[…": json reads (and an id is written back) by recursion
+            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+            yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is JSON nested too deeply to read: fix or remove it")
+            continue
+        yield article
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def _from_mapping(data: Any, fallback: str, origin: str, text_field: str, id_field: str) -> SourceArticle:
