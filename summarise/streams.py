@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import io
 import lzma
+import os
 import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-__all__ = ["GuardedRaw", "LongLine", "capped_lines", "damage_of", "decompression_errors", "guard", "skip_rest_of_line"]
+__all__ = ["GuardedRaw", "LongLine", "capped_lines", "count_lines", "damage_of", "decompression_errors", "drain", "guard", "skip_rest_of_line"]
 
 GUARD_CHUNK = 1 << 14  # bytes decoded per read: what a damaged stream can lose before its damage
 LINE_CHUNK = 1 << 16  # bytes per read while skipping the rest of an over-long line
@@ -129,3 +130,16 @@ def skip_rest_of_line(stream: IO, newline: str | bytes) -> int:
         skipped += len(piece)
         if not piece or piece.endswith(newline):
             return skipped
+
+
+def count_lines(path: str | os.PathLike) -> int:
+    """Lines in a file, read in blocks (a last line without a break counts); 1 when it cannot be read."""
+    count, last = 0, b"\n"
+    try:
+        with open(path, "rb") as stream:
+            while block := stream.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+    except OSError:
+        return 1
+    return count + (last != b"\n")

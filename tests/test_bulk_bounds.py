@@ -308,3 +308,29 @@ def test_a_plain_warc_cut_inside_a_page_gives_no_article_cut_short(tmp_path):
     items = list(iter_warc(path, ctx()))
     assert [(item.id, item.content) for item in items] == [("https://a.example.org/1", b"Un texte."), ("https://a.example.org/2", None)]
     assert "cut short" in items[-1].error
+
+
+# --------------------------------------------------------------------------- globs stay inside their root
+
+
+@pytest.mark.parametrize("pattern, read, unread", [
+    ("in/**/*.txt", ["a.txt", "sub/b.txt"], {"linkdir": "outside", "sub/loop": "symlinked folder"}),
+    ("in/*/*.txt", ["sub/b.txt"], {"linkdir": "outside"}),
+    ("in/**", ["a.txt", "sub/b.txt"], {"linkdir": "outside", "sub/loop": "symlinked folder"}),  # each file once
+])
+def test_a_glob_reads_nothing_through_a_symlinked_folder(tmp_path, monkeypatch, pattern, read, unread):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("Le mot de passe est hibou.")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(article_text(1))
+    (folder / "sub" / "b.txt").write_text(article_text(2))
+    (folder / "linkdir").symlink_to(elsewhere)  # leaves the input
+    (folder / "sub" / "loop").symlink_to(folder)  # a loop, inside
+    monkeypatch.chdir(tmp_path)
+    items = list(sources.iter_articles([pattern]))
+    assert sorted(item.id for item in items if item.skip is None) == read
+    assert not any("hibou" in str(item.content) for item in items)
+    reasons = {"outside": "symlink to a folder outside the input folder", "symlinked folder": "symlinked folder (not followed: its files are read where they are)"}
+    assert {item.id: item.skip for item in items if item.skip is not None} == {name: reasons[why] for name, why in unread.items()}

@@ -9,14 +9,12 @@ kind is one row here plus, for a container kind, one reader function.
 from __future__ import annotations
 
 import errno
-import glob
 import hashlib
 import importlib
 import itertools
 import json
 import logging
 import os
-import re
 import stat
 import sys
 from collections import Counter
@@ -28,7 +26,9 @@ from typing import Any
 from ..archives import RawArticle, ReadContext
 from ..errors import InputError
 from ..fetching import HostPacer, is_url
-from .resume import id_key
+from ..globbing import GLOB_MAGIC as _GLOB_MAGIC, expand
+from ..streams import count_lines
+from .resume import unique_ids
 
 logger = logging.getLogger("summarise")
 
@@ -78,7 +78,6 @@ _LONGEST_FIRST = sorted(KINDS_BY_SUFFIX, key=len, reverse=True)
 ARTICLE_SUFFIXES: dict[str, str] = {s: k.format for s, k in KINDS_BY_SUFFIX.items() if k.format is not None}
 JSONL_SUFFIXES: tuple[str, ...] = tuple(s for s, k in KINDS_BY_SUFFIX.items() if k.name == "jsonl")
 
-_GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
 def kind_of(path: str | os.PathLike) -> InputKind | None:
@@ -210,7 +209,7 @@ def iter_articles(
                 _check_input(spec, text_field, id_field, excluded)
         several = len(inputs) > 1
     ctx = ReadContext(ARTICLE_SUFFIXES, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
-    return _unique_ids(_read_all(inputs, ctx, excluded))
+    return unique_ids(_read_all(inputs, ctx, excluded))
 
 
 def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.PathLike] = ()) -> int | None:
@@ -235,7 +234,7 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             if kind is None or not kind.many:
                 total += 1
             elif kind.name == "jsonl" and not is_compressed(path):
-                total += _count_lines(path)
+                total += count_lines(path)
             elif kind.name == "parquet":
                 from ..tables import row_count
 
@@ -420,26 +419,40 @@ def _check_link(path: Path, top: Path) -> Path | Unread:
 
 
 def _glob_matches(pattern: str, excluded: list[Path]) -> Iterator[tuple[Path | Unread, Path]]:
-    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked; symlinks as in :func:`_walk`."""
+    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked; symlinks as in :func:`_walk`.
+
+    The root is the pattern's part before its first wildcard.  A symlinked folder is never
+    entered (:func:`~summarise.globbing.expand`): it is reported as the folder form reports it, so that
+    ``in/**/*.txt`` reads nothing through ``in/linkdir -> /elsewhere``.
+    """
     parts = Path(pattern).parts
     fixed = [part for part in _takewhile_plain(parts)]
     root = Path(*fixed) if fixed else Path(".")
     top = Path(os.path.realpath(root))
-    for match in sorted(glob.iglob(pattern, recursive=True)):
-        path = Path(match)
-        try:
-            if path.is_symlink():
-                if _worth_reporting(link := _check_link(path, top), kind_of(path) is not None):
-                    yield link, root
-                continue
-            if excluded and _is_excluded(path, excluded):
-                continue
-            if path.is_dir():
-                yield from ((found, root) for found in _walk(path, excluded, top))
-            elif kind_of(path) is not None:
-                yield (path if path.is_file() else Unread(path, "not a regular file")), root
-        except OSError as exc:
-            yield Unread(path, f"cannot be inspected ({exc.strerror or exc})"), root
+    seen: set[Path] = set()  # "in/**" matches a folder and the files in it: each is read once
+    for match in sorted(set(expand(root, parts[len(fixed):])), key=os.fspath):
+        for found in _glob_match(match, excluded, top):
+            path = found.path if isinstance(found, Unread) else found
+            if path not in seen:
+                seen.add(path)
+                yield found, root
+
+
+def _glob_match(path: Path, excluded: list[Path], top: Path) -> Iterator[Path | Unread]:
+    """What one glob match gives: a file, the files of a folder, or why a link or special file is not read."""
+    try:
+        if path.is_symlink():
+            if _worth_reporting(link := _check_link(path, top), kind_of(path) is not None):
+                yield link
+            return
+        if excluded and _is_excluded(path, excluded):
+            return
+        if path.is_dir():
+            yield from _walk(path, excluded, top)
+        elif kind_of(path) is not None:
+            yield path if path.is_file() else Unread(path, "not a regular file")
+    except OSError as exc:
+        yield Unread(path, f"cannot be inspected ({exc.strerror or exc})")
 
 
 def _takewhile_plain(parts: tuple[str, ...]) -> Iterator[str]:
@@ -464,7 +477,7 @@ def _unread(unread: Unread, root: Path | None) -> SourceArticle:
 
 def _article(article_id: str, origin: str, content: str | bytes | None = None, fmt: str = "auto", sha: str | None = None,
              error: str | None = None) -> SourceArticle:
-    """An article as a reader found it; :func:`_unique_ids` numbers it and makes its id unique."""
+    """An article as a reader found it; :func:`~summarise.bulk.resume.unique_ids` numbers it and makes its id unique."""
     return SourceArticle(article_id, -1, origin, content, fmt, sha, error)
 
 
@@ -577,39 +590,3 @@ def _from_mapping(data: Any, fallback: str, origin: str, text_field: str, id_fie
     if not isinstance(text, str):
         return _article(article_id, origin, error=f"{origin}: field {text_field!r} is a {type(text).__name__}, not a string")
     return _article(article_id, origin, text, "auto", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
-
-
-def _count_lines(path: Path) -> int:
-    count, last = 0, b"\n"
-    try:
-        with path.open("rb") as stream:
-            while block := stream.read(1 << 20):
-                count += block.count(b"\n")
-                last = block[-1:]
-    except OSError:
-        return 1
-    return count + (last != b"\n")
-
-
-def _unique_ids(raw: Iterator[SourceArticle]) -> Iterator[SourceArticle]:
-    """Number the articles and make their ids unique: a repeat becomes ``id#2``, flagged ``duplicate_id``."""
-    seen: set[int] = set()
-    next_suffix: dict[int, int] = {}
-    index = -1
-    for article in raw:
-        if article.skip is not None:  # not read: passes through unnumbered, and gets no record
-            yield article
-            continue
-        index += 1
-        article.index = index
-        key = id_key(article.id)
-        if key in seen:
-            number = next_suffix.get(key, 2)
-            while id_key(f"{article.id}#{number}") in seen:
-                number += 1
-            next_suffix[key] = number + 1
-            article.id = f"{article.id}#{number}"
-            key = id_key(article.id)
-            article.flags.append("duplicate_id")
-        seen.add(key)
-        yield article
