@@ -255,7 +255,7 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
                 return
 
 
-class HeaderTooLarge(ValueError):
+class WarcHeaderTooLarge(ValueError):
     """A record's header lines passed :data:`MAX_WARC_HEADER_BYTES`: warcio would keep reading them into memory."""
 
 
@@ -279,7 +279,7 @@ def _bounded_archive_iterator() -> type:
             line = super().readline(budget if length is None else min(length, budget))
             self.line_bytes += len(line)
             if self.line_bytes > MAX_WARC_HEADER_BYTES:
-                raise HeaderTooLarge(f"a record's header lines pass the {MAX_WARC_HEADER_BYTES} byte limit")
+                raise WarcHeaderTooLarge(f"a record's header lines pass the {MAX_WARC_HEADER_BYTES} byte limit")
             return line
 
     class BoundedArchiveIterator(archiveiterator.ArchiveIterator):
@@ -385,7 +385,7 @@ def _member(name: str, archive: str, read: Callable[[str], bytes], formats: Mapp
         return RawArticle(article_id, origin, None, formats[suffix], error=str(exc), flags=flags)
 
 
-class _HeaderTooLarge(tarfile.ReadError):
+class TarHeaderTooLarge(tarfile.ReadError):
     """An extended tar header (PAX, GNU long name) over :data:`MAX_TAR_HEADER_BYTES`."""
 
 
@@ -398,7 +398,7 @@ class _CappedTarInfo(tarfile.TarInfo):
 
     def _proc_member(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
         if self.type in _EXTENDED_HEADERS and self.size > MAX_TAR_HEADER_BYTES:
-            raise _HeaderTooLarge(f"an extended header of {self.size} bytes, over the {MAX_TAR_HEADER_BYTES} byte limit")
+            raise TarHeaderTooLarge(f"an extended header of {self.size} bytes, over the {MAX_TAR_HEADER_BYTES} byte limit")
         return super()._proc_member(tar)
 
 

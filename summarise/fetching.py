@@ -193,7 +193,9 @@ def open_url(
             watchdog = deadline.watch(sock)
         connection = http.client.HTTPConnection(host, port, timeout=deadline.wait(read_timeout))
         connection.sock = sock  # connected and watched: http.client only speaks over it
-        connection.request("GET", target, headers=headers)
+        name = f"[{host}]" if ":" in host else host
+        default_port = 443 if scheme == "https" else 80
+        connection.request("GET", target, headers={"Host": name if port == default_port else f"{name}:{port}", **headers})
         raw = connection.getresponse()
         if deadline.fired:  # the headers were cut by the deadline: http.client takes the cut for their end
             raise DeadlinePassed(f"timed out after {deadline.seconds:g} s")

@@ -189,7 +189,9 @@ def iter_parquet(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     name = path.as_posix()
     number = 0
     try:
-        table_file = parquet.ParquetFile(path, read_dictionary=[text_field], buffer_size=PARQUET_READ_BUFFER)
+        text_type = parquet.read_schema(path).field(text_field).type
+        as_dictionary = [text_field] if arrow.types.is_string(text_type) or arrow.types.is_binary(text_type) else None  # byte arrays only
+        table_file = parquet.ParquetFile(path, read_dictionary=as_dictionary, buffer_size=PARQUET_READ_BUFFER)
         columns = [text_field] + ([id_field] if id_field in table_file.schema_arrow.names and id_field != text_field else [])
         for batch in table_file.iter_batches(batch_size=1, columns=columns):
             for row in range(batch.num_rows):

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from summarise import splitting
+from summarise.cutting import split_long
 from summarise.splitting import split_sentences
 
 
@@ -86,3 +87,29 @@ def test_a_long_token_before_a_period_is_read_once():
     # from every start (quadratic in the token); the result must not change.
     text = "x" * 3000 + ",. Bonjour. Dr. Dupont est là."
     assert [s.text for s in split_sentences(text, "fr")] == ["x" * 3000 + ",.", "Bonjour.", "Dr. Dupont est là."]
+
+
+def _tokenised_characters(text: str, budget: int = 64) -> int:
+    """Characters ``split_long`` hands the tokenizer to cut ``text``: its work, as the tokenizer is what costs."""
+    handed = 0
+
+    def count_tokens(texts: list[str]) -> list[int]:
+        nonlocal handed
+        handed += sum(len(t) for t in texts)
+        return [len(t.split()) + len(t) // 8 + 1 for t in texts]  # a word or more per piece, plus </s>
+
+    pieces = split_long(text, budget, count_tokens)
+    assert pieces and all(count_tokens([text[start:end]])[0] <= budget for start, end in pieces)
+    return handed
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "le conseil a voté, " * n,  # clauses
+    lambda n: "mot " * n,  # words only
+    lambda n: "a; " * n,  # many tiny clauses
+    lambda n: "x" * (4 * n),  # one word longer than the window
+], ids=["clauses", "words", "tiny-clauses", "one-word"])
+def test_cutting_an_over_long_sentence_grows_linearly(make):
+    handed = [_tokenised_characters(make(n)) for n in (2000, 4000, 8000)]
+    ratios = [later / earlier for earlier, later in zip(handed, handed[1:])]
+    assert all(ratio < 2.6 for ratio in ratios), (handed, ratios)
