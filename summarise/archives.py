@@ -401,6 +401,36 @@ class _CappedTarInfo(tarfile.TarInfo):
             raise TarHeaderTooLarge(f"an extended header of {self.size} bytes, over the {MAX_TAR_HEADER_BYTES} byte limit")
         return super()._proc_member(tar)
 
+    def _proc_sparse(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        """tarfile's own GNU sparse reading, with its chain of extension blocks capped like an extended header.
+
+        tarfile follows the chain for as long as each block says another follows (memory without
+        end), and a chain cut short raised IndexError.
+        """
+        structs, extended, original_size = self._sparse_structs
+        del self._sparse_structs
+        blocks = 0
+        while extended:
+            blocks += 1
+            if blocks * tarfile.BLOCKSIZE > MAX_TAR_HEADER_BYTES:
+                raise TarHeaderTooLarge(f"a sparse member's map passes the {MAX_TAR_HEADER_BYTES} byte limit")
+            block = tar.fileobj.read(tarfile.BLOCKSIZE)
+            if len(block) < tarfile.BLOCKSIZE:
+                raise tarfile.ReadError("unexpected end of data in a sparse member's map")
+            for position in range(0, 21 * 24, 24):
+                try:
+                    offset, size = tarfile.nti(block[position : position + 12]), tarfile.nti(block[position + 12 : position + 24])
+                except ValueError:
+                    break
+                if offset and size:
+                    structs.append((offset, size))
+            extended = bool(block[504])
+        self.sparse = structs
+        self.offset_data = tar.fileobj.tell()
+        tar.offset = self.offset_data + self._block(self.size)
+        self.size = original_size
+        return self
+
 
 _EXTENDED_HEADERS = (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
 _TAR_SHORT_SUFFIXES = {".tgz": ".gz", ".tbz2": ".bz2", ".txz": ".xz"}

@@ -334,3 +334,32 @@ def test_a_glob_reads_nothing_through_a_symlinked_folder(tmp_path, monkeypatch, 
     assert not any("hibou" in str(item.content) for item in items)
     reasons = {"outside": "symlink to a folder outside the input folder", "symlinked folder": "symlinked folder (not followed: its files are read where they are)"}
     assert {item.id: item.skip for item in items if item.skip is not None} == {name: reasons[why] for name, why in unread.items()}
+
+
+def _sparse_header(extension_blocks: int, *, cut: bool = False) -> bytes:
+    """A GNU sparse member whose map goes on for ``extension_blocks`` blocks (each says another follows)."""
+    info = tarfile.TarInfo("sparse.txt")
+    info.size = 0
+    header = bytearray(info.tobuf(tarfile.GNU_FORMAT))
+    header[156:157] = tarfile.GNUTYPE_SPARSE
+    header[482] = 1  # an extension block follows
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    entry = b"%011o\0" % 512 + b"%011o\0" % 1
+    blocks = [entry * 21 + bytes([1]) + bytes(7) for _ in range(extension_blocks)]
+    blocks[-1] = blocks[-1][:504] + bytes(8)
+    data = bytes(header) + b"".join(blocks)
+    return data[: len(data) - 300] if cut else data + bytes(1024)
+
+
+@pytest.mark.parametrize("blocks, cut, message", [(200, False, "sparse member's map passes the"), (2, True, "unexpected end of data")],
+                         ids=["endless-map", "map-cut-short"])
+def test_a_gnu_sparse_map_is_capped_and_a_cut_one_is_an_error_record(tmp_path, blocks, cut, message):
+    first = tarfile.TarInfo("before.txt")
+    text = article_text(1).encode()
+    first.size = len(text)
+    path = tmp_path / "sparse.tar"
+    path.write_bytes(first.tobuf(tarfile.GNU_FORMAT) + text + bytes(-len(text) % 512) + _sparse_header(blocks, cut=cut))
+    items = list(iter_tar(path, ctx()))
+    assert [item.id for item in items] == ["before.txt", f"{path.as_posix()}@damaged"]
+    assert message in items[-1].error
