@@ -226,7 +226,7 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     archive_iterator = _bounded_archive_iterator()
     skipped, max_bytes = ctx.skipped, ctx.max_bytes
     name = path.as_posix()
-    count = 0
+    count = whole = 0  # records begun, records read to their end
     held: RawArticle | None = None  # yielded once the next record shows this one was complete
     with path.open("rb") as stream:
         records = archive_iterator(stream, arc2warc=True)
@@ -248,10 +248,11 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
                 held = _warc_article(record, name, records, skipped, max_bytes)  # reads the record to its end
                 if records.err_count > errors and held is not None:
                     held = _cut_short(held, name)
+                whole = count
             except Exception as exc:  # warcio raises many kinds on damaged input; the pages before stay read
                 if held is not None:
                     yield held
-                yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count - 1, exc))
+                yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, whole, exc))
                 return
 
 
