@@ -41,19 +41,28 @@ def table_delimiter(path: Path) -> str:
     return "\t" if inner.lower().endswith(".tsv") else ","
 
 
+class TableDamaged(InputError):
+    """A table that cannot be read at all (a Parquet footer cut off, a CSV that cannot be decompressed).
+
+    Before a run it does not stop the run, as a missing column does: its reader turns it into
+    the input's one error record, and the other inputs are read.
+    """
+
+
 def columns_of(path: Path) -> list[str]:
     """The column names of a CSV/TSV (its header row) or a Parquet file (its schema), read without the rows."""
     if path.name.lower().endswith(".parquet"):
         parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+        arrow = require("pyarrow", "pyarrow", "Parquet files")
         try:
             return list(parquet.ParquetFile(path).schema_arrow.names)
-        except OSError as exc:
-            raise InputError(f"{path} cannot be read as Parquet ({exc}): check the file") from None
+        except (OSError, arrow.ArrowException) as exc:  # ArrowInvalid: "Parquet magic bytes not found in footer"
+            raise TableDamaged(f"{path} cannot be read as Parquet ({exc}): check the file") from None
     try:
         with _csv_text(path) as text:
             header = next(csv.reader(_CappedRows(text, MAX_INPUT_BYTES), delimiter=table_delimiter(path)), None)
     except (OSError, EOFError, UnicodeError, csv.Error) as exc:
-        raise InputError(f"{path} cannot be read as a table ({exc}): check the file") from None
+        raise TableDamaged(f"{path} cannot be read as a table ({exc}): check the file") from None
     except _RowTooLong as exc:
         raise InputError(f"{path} cannot be read as a table: its header row is {exc.size} characters, over the "
                          f"{MAX_INPUT_BYTES} limit: check the file") from None
@@ -65,10 +74,11 @@ def columns_of(path: Path) -> list[str]:
 def row_count(path: Path) -> int:
     """A Parquet file's row count, from its footer."""
     parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
+    arrow = require("pyarrow", "pyarrow", "Parquet files")
     try:
         return parquet.ParquetFile(path).metadata.num_rows
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read as Parquet ({exc}): check the file") from None
+    except (OSError, arrow.ArrowException) as exc:
+        raise TableDamaged(f"{path} cannot be read as Parquet ({exc}): check the file") from None
 
 
 def check_columns(path: Path, text_field: str, id_field: str) -> None:
@@ -130,8 +140,12 @@ class _CappedRows:
 def iter_csv(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The rows of a CSV/TSV with a header row (compressed or not), one article each."""
     text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
-    check_columns(path, text_field, id_field)
     name = path.as_posix()
+    try:
+        check_columns(path, text_field, id_field)
+    except TableDamaged as exc:
+        yield RawArticle(f"{name}@damaged", name, None, error=str(exc))
+        return
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, max_bytes))  # long articles are normal here; the size is checked per cell below
     try:
@@ -183,10 +197,14 @@ def iter_parquet(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     damaged file ends in one error record after the rows before the damage.
     """
     text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
-    check_columns(path, text_field, id_field)
     parquet = require("pyarrow.parquet", "pyarrow", "Parquet files")
     arrow = require("pyarrow", "pyarrow", "Parquet files")
     name = path.as_posix()
+    try:
+        check_columns(path, text_field, id_field)
+    except TableDamaged as exc:
+        yield RawArticle(f"{name}@damaged", name, None, error=str(exc))
+        return
     number = 0
     try:
         text_type = parquet.read_schema(path).field(text_field).type

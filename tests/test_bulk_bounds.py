@@ -363,3 +363,17 @@ def test_a_gnu_sparse_map_is_capped_and_a_cut_one_is_an_error_record(tmp_path, b
     items = list(iter_tar(path, ctx()))
     assert [item.id for item in items] == ["before.txt", f"{path.as_posix()}@damaged"]
     assert message in items[-1].error
+
+
+def test_a_parquet_cut_off_before_its_footer_is_one_error_record_and_the_other_inputs_are_read(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cut, whole = tmp_path / "cut.parquet", tmp_path / "whole.jsonl"
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["Bonjour.", "Salut."]}), cut)
+    cut.write_bytes(cut.read_bytes()[:200])  # no footer: ArrowInvalid, which ended the run in a traceback
+    whole.write_text(json.dumps({"id": "c", "text": "Au revoir."}) + "\n")
+    assert sources.count_articles([str(cut), str(whole)]) == 2
+    items = list(sources.iter_articles([str(cut), str(whole)]))
+    assert [item.id for item in items] == [f"{cut.as_posix()}@damaged", "c"]
+    assert "cannot be read as Parquet (Parquet magic bytes not found in footer" in items[0].error

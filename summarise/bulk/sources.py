@@ -236,9 +236,12 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             elif kind.name == "jsonl" and not is_compressed(path):
                 total += count_lines(path)
             elif kind.name == "parquet":
-                from ..tables import row_count
+                from ..tables import TableDamaged, row_count
 
-                total += row_count(path)
+                try:
+                    total += row_count(path)
+                except TableDamaged:  # read as one error record
+                    total += 1
             else:
                 return None
     return total
@@ -285,9 +288,12 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if split_compression(path.name)[1] == ".zst":
         require("zstandard", "zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
-        from ..tables import check_columns
+        from ..tables import TableDamaged, check_columns
 
-        check_columns(path, text_field, id_field)
+        try:
+            check_columns(path, text_field, id_field)
+        except TableDamaged:
+            pass  # not the user's column names: the reader makes it the input's one error record, and the run goes on
 
 
 def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:
