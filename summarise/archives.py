@@ -273,7 +273,11 @@ def _bounded_archive_iterator() -> type:
     bufferedreaders = importlib.import_module("warcio.bufferedreaders")
 
     class BoundedReader(bufferedreaders.DecompressingBufferedReader):
-        line_bytes = 0  # bytes read as lines since the record began
+        line_bytes = 0  # bytes read as lines since the record began, or since the body was last read
+
+        def read(self, length: int | None = None) -> bytes:
+            self.line_bytes = 0  # a body's chunk-size lines each come before a read: only header lines add up
+            return super().read(length)
 
         def readline(self, length: int | None = None) -> bytes:
             budget = MAX_WARC_HEADER_BYTES + 1 - self.line_bytes
