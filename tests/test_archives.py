@@ -294,27 +294,29 @@ def test_a_missing_column_is_one_error_before_any_row(tmp_path, kind):
     tables.check_columns(path, "body", tables.DEFAULT_ID_FIELD)
 
 
-def test_parquet_is_read_row_group_by_row_group(tmp_path, monkeypatch):
+def test_parquet_is_read_a_row_at_a_time_with_only_the_columns_needed(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
     path = tmp_path / "a.parquet"
     write_parquet(path, {"key": [f"k{n}" for n in range(7)], "text": [article_text(n) for n in range(6)] + [None], "extra": list(range(7))}, row_group_size=2)
     assert pq.ParquetFile(path).num_row_groups == 4
-    groups = []
-    real = pq.ParquetFile.read_row_group
+    calls, batches = [], []
+    real = pq.ParquetFile.iter_batches
 
-    def spy(self, index, columns=None, **kwargs):
-        groups.append((index, tuple(columns)))
-        return real(self, index, columns=columns, **kwargs)
+    def spy(self, batch_size=65536, row_groups=None, columns=None, **kwargs):
+        calls.append((batch_size, tuple(columns)))
+        for batch in real(self, batch_size=batch_size, row_groups=row_groups, columns=columns, **kwargs):
+            batches.append(batch.num_rows)
+            yield batch
 
-    monkeypatch.setattr(pq.ParquetFile, "read_row_group", spy)
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
     reader = tables.iter_parquet(path, ctx(id_field="key"))
     first = next(reader)
-    assert first.id == "k0" and first.content == article_text(0) and groups == [(0, ("text", "key"))]
+    assert first.id == "k0" and first.content == article_text(0) and calls == [(1, ("text", "key"))] and batches == [1]
     rest = list(reader)
     assert [item.id for item in rest] == [f"k{n}" for n in range(1, 7)]
     assert rest[-1].content is None and "no 'text' value" in rest[-1].error
-    assert [index for index, _ in groups] == [0, 1, 2, 3]
+    assert batches == [1] * 7
 
 
 def test_parquet_binary_text_column_is_decoded_later(tmp_path):

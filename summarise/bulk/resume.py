@@ -11,7 +11,7 @@ run remembers of an earlier record, so memory stays small on huge archives.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,6 +45,30 @@ class Output(Protocol):
 def id_key(article_id: str) -> int:
     """A 128-bit hash of an id: what a run remembers per article, instead of the id itself."""
     return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
+
+
+def unique_ids(raw: Iterator[SourceArticle]) -> Iterator[SourceArticle]:
+    """Number the articles and make their ids unique: a repeat becomes ``id#2``, flagged ``duplicate_id``."""
+    seen: set[int] = set()
+    next_suffix: dict[int, int] = {}
+    index = -1
+    for article in raw:
+        if article.skip is not None:  # not read: passes through unnumbered, and gets no record
+            yield article
+            continue
+        index += 1
+        article.index = index
+        key = id_key(article.id)
+        if key in seen:
+            number = next_suffix.get(key, 2)
+            while id_key(f"{article.id}#{number}") in seen:
+                number += 1
+            next_suffix[key] = number + 1
+            article.id = f"{article.id}#{number}"
+            key = id_key(article.id)
+            article.flags.append("duplicate_id")
+        seen.add(key)
+        yield article
 
 
 def sha_key(sha: str) -> int | None:

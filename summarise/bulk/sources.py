@@ -8,14 +8,12 @@ executor all read through it.
 from __future__ import annotations
 
 import errno
-import glob
 import hashlib
 import importlib
 import itertools
 import json
 import logging
 import os
-import re
 import stat
 import sys
 from collections import Counter
@@ -28,12 +26,13 @@ from ..inputs.archives import RawArticle, ReadContext
 from ..inputs.kinds import INPUT_KINDS, ONE_ARTICLE_FORMATS, article_format, is_compressed, kind_of, split_compression
 from ..errors import InputError
 from ..inputs.fetching import HostPacer, is_url
-from .resume import id_key
+from ..inputs.globbing import GLOB_MAGIC as _GLOB_MAGIC, expand
+from ..inputs.streams import LongLine, capped_lines, count_lines
+from .resume import unique_ids
 
 logger = logging.getLogger("summarise")
 
 
-_GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
 def read_article(spec: str) -> Any:
@@ -136,7 +135,7 @@ def iter_articles(
                 _check_input(spec, text_field, id_field, excluded)
         several = len(inputs) > 1
     ctx = ReadContext(ONE_ARTICLE_FORMATS, text_field, id_field, several, MAX_INPUT_BYTES, skipped if skipped is not None else Counter())
-    return _unique_ids(_read_all(inputs, ctx, excluded))
+    return unique_ids(_read_all(inputs, ctx, excluded))
 
 
 def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.PathLike] = ()) -> int | None:
@@ -161,11 +160,14 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             if kind is None or not kind.many:
                 total += 1
             elif kind.name == "jsonl" and not is_compressed(path):
-                total += _count_lines(path)
+                total += count_lines(path)
             elif kind.name == "parquet":
-                from ..inputs.tables import row_count
+                from ..inputs.tables import TableDamaged, row_count
 
-                total += row_count(path)
+                try:
+                    total += row_count(path)
+                except TableDamaged:  # read as one error record
+                    total += 1
             else:
                 return None
     return total
@@ -212,9 +214,12 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if split_compression(path.name)[1] == ".zst":
         require("zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
-        from ..inputs.tables import check_columns
+        from ..inputs.tables import TableDamaged, check_columns
 
-        check_columns(path, text_field, id_field)
+        try:
+            check_columns(path, text_field, id_field)
+        except TableDamaged:
+            pass  # not the user's column names: the reader makes it the input's one error record, and the run goes on
 
 
 def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:
@@ -228,7 +233,7 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
             continue
         text = os.fspath(spec)
         if text == "-":
-            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx.several, ctx.text_field, ctx.id_field)
+            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx)
             continue
         if is_url(text):
             pacer = pacer or HostPacer()
@@ -346,26 +351,40 @@ def _check_link(path: Path, top: Path) -> Path | Unread:
 
 
 def _glob_matches(pattern: str, excluded: list[Path]) -> Iterator[tuple[Path | Unread, Path]]:
-    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked; symlinks as in :func:`_walk`."""
+    """Files a glob matches (``**`` recursive), sorted; folders it matches are walked; symlinks as in :func:`_walk`.
+
+    The root is the pattern's part before its first wildcard.  A symlinked folder is never
+    entered (:func:`~summarise.inputs.globbing.expand`): it is reported as the folder form reports it, so that
+    ``in/**/*.txt`` reads nothing through ``in/linkdir -> /elsewhere``.
+    """
     parts = Path(pattern).parts
     fixed = [part for part in _takewhile_plain(parts)]
     root = Path(*fixed) if fixed else Path(".")
     top = Path(os.path.realpath(root))
-    for match in sorted(glob.iglob(pattern, recursive=True)):
-        path = Path(match)
-        try:
-            if path.is_symlink():
-                if _worth_reporting(link := _check_link(path, top), kind_of(path) is not None):
-                    yield link, root
-                continue
-            if excluded and _is_excluded(path, excluded):
-                continue
-            if path.is_dir():
-                yield from ((found, root) for found in _walk(path, excluded, top))
-            elif kind_of(path) is not None:
-                yield (path if path.is_file() else Unread(path, "not a regular file")), root
-        except OSError as exc:
-            yield Unread(path, f"cannot be inspected ({exc.strerror or exc})"), root
+    seen: set[Path] = set()  # "in/**" matches a folder and the files in it: each is read once
+    for match in sorted(set(expand(root, parts[len(fixed):])), key=os.fspath):
+        for found in _glob_match(match, excluded, top):
+            path = found.path if isinstance(found, Unread) else found
+            if path not in seen:
+                seen.add(path)
+                yield found, root
+
+
+def _glob_match(path: Path, excluded: list[Path], top: Path) -> Iterator[Path | Unread]:
+    """What one glob match gives: a file, the files of a folder, or why a link or special file is not read."""
+    try:
+        if path.is_symlink():
+            if _worth_reporting(link := _check_link(path, top), kind_of(path) is not None):
+                yield link
+            return
+        if excluded and _is_excluded(path, excluded):
+            return
+        if path.is_dir():
+            yield from _walk(path, excluded, top)
+        elif kind_of(path) is not None:
+            yield path if path.is_file() else Unread(path, "not a regular file")
+    except OSError as exc:
+        yield Unread(path, f"cannot be inspected ({exc.strerror or exc})")
 
 
 def _takewhile_plain(parts: tuple[str, ...]) -> Iterator[str]:
@@ -390,7 +409,7 @@ def _unread(unread: Unread, root: Path | None) -> SourceArticle:
 
 def _article(article_id: str, origin: str, content: str | bytes | None = None, fmt: str = "auto", sha: str | None = None,
              error: str | None = None) -> SourceArticle:
-    """An article as a reader found it; :func:`_unique_ids` numbers it and makes its id unique."""
+    """An article as a reader found it; :func:`~summarise.bulk.resume.unique_ids` numbers it and makes its id unique."""
     return SourceArticle(article_id, -1, origin, content, fmt, sha, error)
 
 
@@ -430,8 +449,12 @@ def _from_file(path: Path, root: Path | None) -> SourceArticle:
 
 
 def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
-    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst."""
-    from ..inputs.archives import open_stream
+    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst.
+
+    A damaged stream keeps the lines before the damage and ends in one error record that says why.
+    """
+    from ..inputs.archives import damage_record, open_stream
+    from ..inputs.streams import damage_of
 
     name = path.as_posix()
     try:
@@ -440,18 +463,24 @@ def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
         yield _article(name, name, error=f"{name} cannot be read ({exc.strerror or exc}): check its permissions")
         return
     with stream:
-        try:
-            yield from _from_jsonl(stream, name, ctx.several, ctx.text_field, ctx.id_field)
-        except (OSError, EOFError, ValueError) as exc:  # a damaged compressed stream: the lines before stay read
-            yield _article(f"{name}@damaged", name, error=f"{name} cannot be read to the end ({exc}): the lines before were read")
+        yield from _from_jsonl(stream, name, ctx)
+        damage = damage_of(stream)
+    if damage is not None:
+        yield _from_raw(damage_record(name, damage, "the lines before it were read"))
 
 
-def _from_jsonl(stream, name: str, several: bool, text_field: str, id_field: str) -> Iterator[SourceArticle]:
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
+def _from_jsonl(stream, name: str, ctx: ReadContext) -> Iterator[SourceArticle]:
+    """Articles of JSON lines, each line read within ``ctx.max_bytes``: a longer one is an error record, and the lines after it are read."""
+    several, text_field, id_field = ctx.several, ctx.text_field, ctx.id_field
+    for number, raw in enumerate(capped_lines(stream, ctx.max_bytes), 1):
         fallback = f"{name}:{number}" if several else str(number)
         origin = f"{name}:{number}"
+        if isinstance(raw, LongLine):
+            yield _article(fallback, origin, error=f"line {number} of {name} is {_mib(raw.size)}, over the {_mib(ctx.max_bytes)} input "
+                                                   f"limit ({raw.size} bytes; the line was not read): split it into smaller articles")
+            continue
+        if not raw.strip():
+            continue
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -459,12 +488,20 @@ def _from_jsonl(stream, name: str, several: bool, text_field: str, id_field: str
             yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not UTF-8: save the archive as UTF-8")
             continue
         try:
-            data = json.loads(line)
+            article = _from_mapping(json.loads(line), fallback, origin, text_field, id_field)
         except json.JSONDecodeError as exc:
             sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
             yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not valid JSON ({exc.msg} at column {exc.colno}): fix or remove it")
             continue
-        yield _from_mapping(data, fallback, origin, text_field, id_field)
+        except RecursionError:  # "[[[[…": json reads (and an id is written back) by recursion
+            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+            yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is JSON nested too deeply to read: fix or remove it")
+            continue
+        yield article
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def _from_mapping(data: Any, fallback: str, origin: str, text_field: str, id_field: str) -> SourceArticle:
@@ -483,39 +520,3 @@ def _from_mapping(data: Any, fallback: str, origin: str, text_field: str, id_fie
     if not isinstance(text, str):
         return _article(article_id, origin, error=f"{origin}: field {text_field!r} is a {type(text).__name__}, not a string")
     return _article(article_id, origin, text, "auto", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
-
-
-def _count_lines(path: Path) -> int:
-    count, last = 0, b"\n"
-    try:
-        with path.open("rb") as stream:
-            while block := stream.read(1 << 20):
-                count += block.count(b"\n")
-                last = block[-1:]
-    except OSError:
-        return 1
-    return count + (last != b"\n")
-
-
-def _unique_ids(raw: Iterator[SourceArticle]) -> Iterator[SourceArticle]:
-    """Number the articles and make their ids unique: a repeat becomes ``id#2``, flagged ``duplicate_id``."""
-    seen: set[int] = set()
-    next_suffix: dict[int, int] = {}
-    index = -1
-    for article in raw:
-        if article.skip is not None:  # not read: passes through unnumbered, and gets no record
-            yield article
-            continue
-        index += 1
-        article.index = index
-        key = id_key(article.id)
-        if key in seen:
-            number = next_suffix.get(key, 2)
-            while id_key(f"{article.id}#{number}") in seen:
-                number += 1
-            next_suffix[key] = number + 1
-            article.id = f"{article.id}#{number}"
-            key = id_key(article.id)
-            article.flags.append("duplicate_id")
-        seen.add(key)
-        yield article

@@ -20,11 +20,13 @@ the ``archives`` extra.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import io
 import posixpath
 import stat
+import tarfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +37,11 @@ from ..errors import DependencyError, InputError, first_line
 from ..support import deps
 from .kinds import split_compression
 from .reading import MAX_INPUT_BYTES, read_limited
+from .streams import damage_of, decompression_errors, drain, guard
 
 MAX_ID_BYTES = 1024  # longer member names are cut here, plus a hash of the whole name
+MAX_TAR_HEADER_BYTES = 1 << 14  # a PAX or GNU long-name header: names and attributes, never an article
+MAX_WARC_HEADER_BYTES = 1 << 18  # the WARC and HTTP header lines of one record, together
 CHUNK = 1 << 16
 
 # Skip reasons: the words the end line shows, one table.
@@ -122,24 +127,40 @@ COMPRESSIONS: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
 ARCHIVE_SUFFIXES = (".tar", ".tgz", ".tbz2", ".txz", ".zip", ".warc", ".arc", ".7z", ".rar", ".jar", ".gz", ".bz2", ".xz", ".zst")
 
 
-def open_stream(path: Path) -> IO[bytes]:
-    """``path`` opened for streaming reads, decompressed by its suffix (.gz, .bz2, .xz, .zst)."""
-    _inner, compression = split_compression(path.name)
+def open_stream(path: Path, compression: str | None = None) -> IO[bytes]:
+    """``path`` opened for streaming reads, decompressed by its suffix (.gz, .bz2, .xz, .zst) or ``compression``.
+
+    The stream is guarded (:mod:`summarise.inputs.streams`): damage ends its data, and the reader asks
+    :func:`~summarise.inputs.streams.damage_of` at the end whether all of it was there.
+    """
+    if compression is None:
+        _inner, compression = split_compression(path.name)
     if compression == ".zst":
         require("zstandard", ".zst files")  # before the file is opened
     raw = path.open("rb")
-    if compression is None:
-        return raw
     try:
-        return COMPRESSIONS[compression](raw)
+        return guard(raw if compression is None else COMPRESSIONS[compression](raw))
     except BaseException:
         raw.close()
         raise
 
 
+def _cause(exc: BaseException) -> str:
+    """``zlib.error: invalid distance too far back``: the kind of damage, then what the library said."""
+    kind = type(exc).__name__
+    if kind == "error":  # zlib.error, say which
+        kind = f"{type(exc).__module__}.error"
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{kind}: {detail}" if detail else kind
+
+
 def _damaged(name: str, count: int, exc: BaseException) -> str:
-    detail = first_line(exc)
-    return f"{name} is damaged after {count} records ({detail}): the records before it were read; repair or re-download it"
+    return f"{name} is damaged after {count} records ({_cause(exc)}): the records before it were read; repair or re-download it"
+
+
+def damage_record(name: str, exc: BaseException, kept: str) -> RawArticle:
+    """The one error item a damaged stream ends with: where, the cause, and what was ``kept``."""
+    return RawArticle(f"{name}@damaged", name, None, error=f"{name} is damaged ({_cause(exc)}): {kept}; repair or re-download it")
 
 
 def iter_compressed_file(path: Path, ctx: ReadContext, article_id: str | None = None) -> Iterator[RawArticle]:
@@ -151,13 +172,16 @@ def iter_compressed_file(path: Path, ctx: ReadContext, article_id: str | None = 
     try:
         with open_stream(path) as stream:
             data = read_limited(stream, name=name, max_bytes=max_bytes)
+            damage = damage_of(stream)
+        if damage is not None:
+            raise damage
     except InputError as exc:  # over the limit: reading stopped there
         yield RawArticle(name, str(path), None, fmt, error=str(exc))
         return
     except Exception as exc:  # zlib.error, lzma.LZMAError, zstd.ZstdError, OSError, EOFError: all mean a damaged file
         if isinstance(exc, DependencyError):
             raise
-        yield RawArticle(name, str(path), None, fmt, error=f"{name} cannot be decompressed ({exc}): check the file")
+        yield RawArticle(name, str(path), None, fmt, error=f"{name} cannot be decompressed ({_cause(exc)}): check the file")
         return
     yield RawArticle(name, str(path), data, fmt)
 
@@ -187,10 +211,11 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     and chunked or gzip-encoded payloads are decoded.  Every other record is
     counted in ``skipped``.
     """
-    archive_iterator = require("warcio.archiveiterator", "WARC files").ArchiveIterator
+    require("warcio.archiveiterator", "WARC files")  # every time: the class below is made once
+    archive_iterator = _bounded_archive_iterator()
     skipped, max_bytes = ctx.skipped, ctx.max_bytes
     name = path.as_posix()
-    count = 0
+    count = whole = 0  # records begun, records read to their end
     held: RawArticle | None = None  # yielded once the next record shows this one was complete
     with path.open("rb") as stream:
         records = archive_iterator(stream, arc2warc=True)
@@ -212,11 +237,55 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
                 held = _warc_article(record, name, records, skipped, max_bytes)  # reads the record to its end
                 if records.err_count > errors and held is not None:
                     held = _cut_short(held, name)
+                whole = count
             except Exception as exc:  # warcio raises many kinds on damaged input; the pages before stay read
                 if held is not None:
                     yield held
-                yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count - 1, exc))
+                yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, whole, exc))
                 return
+
+
+class WarcHeaderTooLarge(ValueError):
+    """A record's header lines passed :data:`MAX_WARC_HEADER_BYTES`: warcio would keep reading them into memory."""
+
+
+@functools.cache
+def _bounded_archive_iterator() -> type:
+    """warcio's ``ArchiveIterator``, reading header lines through a byte budget per record.
+
+    warcio reads each header line whole and keeps every line of a header: a 1 MB line took
+    3 GiB, and a 28 KB crawl of 2 million header lines 490 MiB.  The budget covers the WARC
+    and HTTP header lines of a record and the blank lines around it; a record's body is read
+    by the caller, within ``max_bytes``.
+    """
+    archiveiterator = require("warcio.archiveiterator", "WARC files")
+    bufferedreaders = importlib.import_module("warcio.bufferedreaders")
+
+    class BoundedReader(bufferedreaders.DecompressingBufferedReader):
+        line_bytes = 0  # bytes read as lines since the record began, or since the body was last read
+
+        def read(self, length: int | None = None) -> bytes:
+            self.line_bytes = 0  # a body's chunk-size lines each come before a read: only header lines add up
+            return super().read(length)
+
+        def readline(self, length: int | None = None) -> bytes:
+            budget = MAX_WARC_HEADER_BYTES + 1 - self.line_bytes
+            line = super().readline(budget if length is None else min(length, budget))
+            self.line_bytes += len(line)
+            if self.line_bytes > MAX_WARC_HEADER_BYTES:
+                raise WarcHeaderTooLarge(f"a record's header lines pass the {MAX_WARC_HEADER_BYTES} byte limit")
+            return line
+
+    class BoundedArchiveIterator(archiveiterator.ArchiveIterator):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.reader = BoundedReader(self.fh, block_size=self.reader.block_size)
+
+        def _next_record(self, next_line: Any) -> Any:
+            self.reader.line_bytes = 0
+            return super()._next_record(next_line)
+
+    return BoundedArchiveIterator
 
 
 def _cut_short(article: RawArticle, name: str) -> RawArticle:
@@ -246,7 +315,12 @@ def _warc_article(record: Any, name: str, records: Any, skipped: Counter, max_by
         data, error = read_limited(record.content_stream(), name=f"the page {uri_of(record)}", max_bytes=max_bytes), None
     except InputError as exc:  # over the limit: reading stopped there
         data, error = None, str(exc)
+    raw = record.raw_stream
+    while raw.read(CHUNK):  # what the page's decoding left (a chunked body's last line), to the record's end
+        pass
     origin = f"{name}@{records.get_record_offset()}"  # known once the record is read (warcio reads to its end)
+    if getattr(raw, "limit", 0) > 0:  # the file ended before the length the record declares
+        data, error = None, f"{name} is damaged at {origin}: the record of {uri_of(record)} is cut short; repair or re-download it"
     uri = record.rec_headers.get_header("WARC-Target-URI") or origin
     metadata = {"crawl_url": uri}  # not "url"/"date": the page's own canonical URL and publication date keep those
     date = record.rec_headers.get_header("WARC-Date")
@@ -305,45 +379,99 @@ def _member(name: str, archive: str, read: Callable[[str], bytes], formats: Mapp
         return RawArticle(article_id, origin, None, formats[suffix], error=str(exc), flags=flags)
 
 
+class TarHeaderTooLarge(tarfile.ReadError):
+    """An extended tar header (PAX, GNU long name) over :data:`MAX_TAR_HEADER_BYTES`."""
+
+
+class _CappedTarInfo(tarfile.TarInfo):
+    """A tar header that refuses an extended header over the cap before tarfile reads it whole.
+
+    tarfile reads a PAX or GNU long-name header into memory at the size its header block
+    states, and parses a PAX header with regexes that backtrack: a 1 MB .tar.gz took 3 GiB.
+    """
+
+    def _proc_member(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        if self.type in _EXTENDED_HEADERS and self.size > MAX_TAR_HEADER_BYTES:
+            raise TarHeaderTooLarge(f"an extended header of {self.size} bytes, over the {MAX_TAR_HEADER_BYTES} byte limit")
+        return super()._proc_member(tar)
+
+    def _proc_sparse(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        """tarfile's own GNU sparse reading, with its chain of extension blocks capped like an extended header.
+
+        tarfile follows the chain for as long as each block says another follows (memory without
+        end), and a chain cut short raised IndexError.
+        """
+        structs, extended, original_size = self._sparse_structs
+        del self._sparse_structs
+        blocks = 0
+        while extended:
+            blocks += 1
+            if blocks * tarfile.BLOCKSIZE > MAX_TAR_HEADER_BYTES:
+                raise TarHeaderTooLarge(f"a sparse member's map passes the {MAX_TAR_HEADER_BYTES} byte limit")
+            block = tar.fileobj.read(tarfile.BLOCKSIZE)
+            if len(block) < tarfile.BLOCKSIZE:
+                raise tarfile.ReadError("unexpected end of data in a sparse member's map")
+            for position in range(0, 21 * 24, 24):
+                try:
+                    offset, size = tarfile.nti(block[position : position + 12]), tarfile.nti(block[position + 12 : position + 24])
+                except ValueError:
+                    break
+                if offset and size:
+                    structs.append((offset, size))
+            extended = bool(block[504])
+        self.sparse = structs
+        self.offset_data = tar.fileobj.tell()
+        tar.offset = self.offset_data + self._block(self.size)
+        self.size = original_size
+        return self
+
+
+_EXTENDED_HEADERS = (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
+_TAR_SHORT_SUFFIXES = {".tgz": ".gz", ".tbz2": ".bz2", ".txz": ".xz"}
+
+
 def iter_tar(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     """The article files of a tar (plain, .tar.gz/.tgz, .tar.bz2, .tar.xz, .tar.zst), read as a stream.
 
     Members are never extracted: each is read into memory (up to ``max_bytes``)
     and handed on.  Links, devices and folders are skipped; links and devices
-    are counted.
+    are counted.  The stream is read to its very end, so that a damaged header
+    that ends tarfile's loop early, or a gzip CRC that does not match, is
+    reported; the members before the damage are kept.
     """
-    import tarfile
-
     formats, skipped, max_bytes = ctx.formats, ctx.skipped, ctx.max_bytes
     name = path.as_posix()
-    lower = path.name.lower()
     count = 0
-    try:
-        if lower.endswith((".tgz", ".tbz2", ".txz")):
-            raw = path.open("rb")
-            stream = COMPRESSIONS[{".tgz": ".gz", ".tbz2": ".bz2", ".txz": ".xz"}[lower[-4:]]](raw)
-        else:
-            stream = open_stream(path)
-        with stream, tarfile.open(fileobj=stream, mode="r|") as tar:
-            for info in tar:
-                count += 1
-                if info.isdir():
-                    continue
-                if not info.isfile():
-                    skipped[SKIP_SPECIAL] += 1
-                    continue
+    lower = path.name.lower()
+    stream = open_stream(path, next((c for suffix, c in _TAR_SHORT_SUFFIXES.items() if lower.endswith(suffix)), None))
+    failure: BaseException | None = None
+    with stream:
+        try:
+            with tarfile.open(fileobj=stream, mode="r|", tarinfo=_CappedTarInfo) as tar:
+                for info in tar:
+                    count += 1
+                    if info.isdir():
+                        continue
+                    if not info.isfile():
+                        skipped[SKIP_SPECIAL] += 1
+                        continue
 
-                def read(member_name: str, info: Any = info) -> bytes:
-                    member = tar.extractfile(info)
-                    return read_limited(member, name=member_name, max_bytes=max_bytes) if member is not None else b""
+                    def read(member_name: str, info: Any = info) -> bytes:
+                        member = tar.extractfile(info)
+                        return read_limited(member, name=member_name, max_bytes=max_bytes) if member is not None else b""
 
-                article = _member(info.name, name, read, formats, skipped)
-                if article is not None:
-                    yield article
-    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, DependencyError):
-            raise
-        yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, exc))
+                    article = _member(info.name, name, read, formats, skipped)  # tarfile refuses a member cut short
+                    if article is not None:
+                        yield article
+                if not drain(tar.fileobj) and damage_of(stream) is None:
+                    failure = tarfile.ReadError("a header that is not one; the members after it were not read")
+        except (tarfile.TarError, OSError, EOFError, ValueError, RecursionError) as exc:
+            if isinstance(exc, DependencyError):
+                raise
+            failure = exc
+    damage = damage_of(stream) or failure
+    if damage is not None:
+        yield RawArticle(f"{name}@damaged", name, None, error=_damaged(name, count, damage))
 
 
 def iter_zip(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
@@ -370,10 +498,12 @@ def iter_zip(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
 
                 try:
                     article = _member(info.filename, name, read, formats, skipped)
-                except (RuntimeError, NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as exc:
-                    # An encrypted member, an unknown compression method or a bad CRC spoils one member only.
+                except (RuntimeError, NotImplementedError, zipfile.BadZipFile, *decompression_errors()) as exc:
+                    # An encrypted member, an unknown compression method, a corrupt deflate or LZMA stream
+                    # or a bad CRC spoils one member only.
                     article_id, _changed = member_id(info.filename)
-                    article = RawArticle(article_id, f"{name}:{article_id}", None, error=f"{article_id} in {name} cannot be read ({exc}): extract it by hand")
+                    article = RawArticle(article_id, f"{name}:{article_id}", None,
+                                         error=f"{article_id} in {name} cannot be read ({_cause(exc)}): extract it by hand")
                 if article is not None:
                     yield article
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:

@@ -4,7 +4,10 @@ The host is resolved once, every address it resolves to must be public
 (not loopback, private, link-local, multicast, reserved or unspecified), and
 the connection goes to the address that was checked, so a second DNS answer
 cannot point it somewhere else.  Redirects are followed by hand, each one
-checked the same way; the body is capped and read with a timeout.
+checked the same way; the body is capped.  One deadline covers the whole fetch
+(connecting, headers, redirects, body: :class:`~summarise.inputs.fetching.Deadline`),
+and :class:`FetchSlots` caps how many fetches run at once, so that slow pages
+never hold the threads plain requests need.
 
 This is stricter than :mod:`summarise.inputs.fetching`, which fetches what the
 user at the keyboard names: a server must not become a way into its own network.
@@ -15,13 +18,16 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import socket
-import ssl
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import FetchError
+from ..inputs.fetching import Deadline, open_url, split_url
 
 MAX_REDIRECTS = 3
+MAX_CONCURRENT_FETCHES = 8  # of the 40 threads the server reads and prepares requests in
 
 
 @dataclass(frozen=True)
@@ -50,63 +56,79 @@ def public_address(host: str, port: int) -> str:
 
 
 def check_url(url: str) -> tuple[str, str, int, str]:
-    """(scheme, host, port, path+query) of an http(s) URL without credentials."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme or 'a relative URL'!r}")
-    if not parts.hostname:
-        raise FetchError("the URL has no host")
+    """(scheme, host, port, path+query) of an http(s) URL without credentials; a malformed one is a 400, never a 500."""
+    scheme, host, port, target = split_url(url)
+    parts = urlsplit(url)  # split_url has parsed it: this cannot raise now
     if parts.username or parts.password:
         raise FetchError("URLs with credentials are not fetched")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise FetchError("the URL's port is not a number") from None
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme, parts.hostname, port, target
+    return scheme, host, port, target
 
 
-def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 5 * 1024 * 1024) -> Fetched:
-    for _ in range(MAX_REDIRECTS + 1):
-        scheme, host, port, target = check_url(url)
-        address = public_address(host, port)
-        connection = _Pinned(scheme, host, port, address, timeout)
-        try:
-            connection.request("GET", target, headers={"Host": host if port in (80, 443) else f"{host}:{port}", "User-Agent": "summarise", "Accept": "text/html, text/plain"})
-            response = connection.getresponse()
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.getheader("Location")
-                if not location:
-                    raise FetchError(f"{url} redirects without a Location")
-                url = urljoin(url, location)
-                continue
-            if response.status != 200:
-                raise FetchError(f"{url} answered HTTP {response.status}")
-            body = response.read(max_bytes + 1)
-            if len(body) > max_bytes:
-                raise FetchError(f"{url} is larger than {max_bytes} bytes")
-            return Fetched(url, body, response.getheader("Content-Type", ""))
-        except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"cannot fetch {url}: {exc}") from None
-        finally:
-            connection.close()
-    raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times")
+class FetchSlots:
+    """How many URL fetches may run at once on this server; one more is refused at once, not queued.
+
+    A fetch waits on someone else's server while it holds one of the threads that every request
+    needs to read and prepare its text: without a cap of their own, 45 slow fetches left a plain
+    ``/translate`` unanswered.
+    """
+
+    def __init__(self, limit: int = MAX_CONCURRENT_FETCHES) -> None:
+        self.limit = limit
+        self._free = threading.BoundedSemaphore(limit)
+
+    def __enter__(self) -> "FetchSlots":
+        if not self._free.acquire(blocking=False):
+            raise FetchError(f"{self.limit} URL fetches are already running on this server: try again in a few seconds, or send the text")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._free.release()
 
 
-def _Pinned(scheme: str, host: str, port: int, address: str, timeout: float) -> http.client.HTTPConnection:
-    """A connection to ``address`` that speaks to ``host`` (TLS name checked against ``host``)."""
-    if scheme == "https":
-        context = ssl.create_default_context()
+#: The server's fetches, all apps of the process together (one per process, like its thread pool).
+SLOTS = FetchSlots()
 
-        class Connection(http.client.HTTPSConnection):
-            def connect(self):
-                sock = socket.create_connection((address, port), timeout)
-                self.sock = context.wrap_socket(sock, server_hostname=host)
 
-        return Connection(host, port, timeout=timeout, context=context)
+def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 5 * 1024 * 1024,
+          address: Callable[[str, int], str] | None = None, slots: FetchSlots | None = None) -> Fetched:
+    """GET a public page: ``timeout`` bounds the whole fetch (connecting, headers, every redirect, the body).
 
-    class Plain(http.client.HTTPConnection):
-        def connect(self):
-            self.sock = socket.create_connection((address, port), timeout)
+    ``address`` is the address policy (:func:`public_address` unless given: tests pass one that
+    allows 127.0.0.1); ``slots`` caps the fetches running at once (:data:`SLOTS` by default).
+    """
+    address = address or public_address
+    with slots or SLOTS:
+        deadline = Deadline(timeout)
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(url)
+            try:
+                response = open_url(url, deadline, connect_timeout=timeout, read_timeout=timeout,
+                                    headers={"User-Agent": "summarise", "Accept": "text/html, text/plain"}, address=address)
+            except (OSError, http.client.HTTPException) as exc:
+                raise FetchError(f"cannot fetch {url}: {_reason(exc, deadline)}") from None
+            try:
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise FetchError(f"{url} redirects without a Location")
+                    try:
+                        url = urljoin(url, location)
+                    except ValueError:
+                        raise FetchError(f"{url} redirects to a malformed URL") from None
+                    continue
+                if response.status != 200:
+                    raise FetchError(f"{url} answered HTTP {response.status}")
+                body = response.read_body(max_bytes, deadline, f"{url} is larger than {max_bytes} bytes",
+                                          f"cannot fetch {url}: timed out after {timeout:g} s")
+                return Fetched(url, body, response.headers.get("Content-Type", ""))
+            except (OSError, http.client.HTTPException) as exc:
+                raise FetchError(f"cannot fetch {url}: {_reason(exc, deadline)}") from None
+            finally:
+                response.close()
+        raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times")
 
-    return Plain(host, port, timeout=timeout)
+
+def _reason(exc: BaseException, deadline: Deadline) -> str:
+    if deadline.fired or deadline.left() <= 0:
+        return f"timed out after {deadline.seconds:g} s"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -220,8 +220,9 @@ def _normalise_lang(lang: str) -> str:
     return code or "en"
 
 
-#: Moses: the prefix is the [\w.-]* run before the period (here also ° º: "N°.", "33.8°F.").
-_PREFIX_TAIL = re.compile(r"[\w.\-°º]*$")
+#: Moses: the prefix is the [\w.-]* run before the period (here also ° º: "N°.", "33.8°F.").  Matched
+#: on the reversed token: a search for ``[...]*$`` retries from every start and is quadratic in the token.
+_PREFIX_TAIL_REVERSED = re.compile(r"[\w.\-°º]*")
 _ACRONYM_PART = re.compile(r"[.\-]")
 
 
@@ -237,8 +238,8 @@ def _is_nonbreaking(text: str, line_start: int, period: int, following: int, pre
     token = text[token_start:period]
     if "@" in token or "/" in token or token.lower().startswith("www."):
         return False  # URL or e-mail address at the end of a sentence
-    match = _PREFIX_TAIL.search(token)
-    prefix = match.group(0).lstrip(".-") if match else ""
+    tail = _PREFIX_TAIL_REVERSED.match(token[::-1]).end()
+    prefix = token[len(token) - tail :].lstrip(".-")
     if not prefix or (prefix.isdigit() and len(prefix) < len(token) and token[-len(prefix) - 1] in ",'"):
         return False  # no word, or the decimals of "0,86" (not German ordinals like "12.")
     if prefix.isdigit() and _reference_before(text, line_start, token_start, prefixes):
@@ -311,6 +312,7 @@ _ENUMERATOR = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?(?=\s)")
 _LETTER_ITEM = re.compile(r"(?:[a-z]|[ivx]{1,4})(?:\)|\.(?=\s+[A-Z]))(?=\s)")
 #: CJK brackets inside which a stop does not end the sentence: 《摔跤吧！爸爸》, 「すごい！」と.
 _CJK_PAIRS = {"《": "》", "〈": "〉", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+_CJK_BRACKET = re.compile("[" + "".join(_CJK_PAIRS) + "".join(_CJK_PAIRS.values()) + "]")
 
 
 def _starts_sentence(text: str, index: int, end: int) -> bool:
@@ -337,7 +339,7 @@ def _starts_sentence(text: str, index: int, end: int) -> bool:
     return False
 
 
-def _consume_closers(text: str, position: int, end: int, line_start: int) -> int:
+def _consume_closers(text: str, position: int, end: int, quotes: _Tally) -> int:
     """Skip closing quotes/brackets after a terminator: ``."``, ``.»)``, ``! »`` (French)."""
     while position < end:
         if text[position] in _CLOSERS_ATTACHED:
@@ -355,28 +357,91 @@ def _consume_closers(text: str, position: int, end: int, line_start: int) -> int
             break
         # A spaced straight quote after an even number of them opens the next quotation:
         # 'un taux à 0,86. " J'ai senti ...'
-        if text[ahead] == '"' and text.count('"', line_start, ahead) % 2 == 0:
+        if text[ahead] == '"' and quotes.before(ahead) % 2 == 0:
             break
         position = after
     return position
 
 
-def _inside_cjk_brackets(text: str, start: int, position: int, end: int) -> bool:
-    """Whether ``position`` lies inside a CJK bracket pair that closes later on the line."""
-    stack: list[str] = []
-    for char in text[start:position]:
-        if char in _CJK_PAIRS:
-            stack.append(_CJK_PAIRS[char])
-        elif stack and char == stack[-1]:
-            stack.pop()
-    return bool(stack) and text.find(stack[-1], position, end) >= 0
+class _Tally:
+    """How often one character occurs in a line before a position, kept by cursors that move with the scan.
+
+    Counting from the line's start at every candidate cut would make splitting quadratic in the
+    line; each cursor only counts the stretch it moves over, so a left-to-right scan costs one pass.
+    """
+
+    def __init__(self, text: str, char: str, line_start: int) -> None:
+        self.text, self.char = text, char
+        self._cursors = {"start": [line_start, 0], "end": [line_start, 0]}  # position, count before it
+
+    def before(self, position: int, cursor: str = "end") -> int:
+        """Occurrences in ``text[line_start:position]``."""
+        state = self._cursors[cursor]
+        at, count = state
+        if position >= at:
+            count += self.text.count(self.char, at, position)
+        else:
+            count -= self.text.count(self.char, position, at)
+        state[0], state[1] = position, count
+        return count
+
+    def between(self, start: int, end: int) -> int:
+        """Occurrences in ``text[start:end]``: two cursors, one for each bound."""
+        return self.before(end, "end") - self.before(start, "start")
 
 
-def _is_enumerator(text: str, sentence_start: int, period: int, end: int) -> bool:
-    """Whether the period at ``period`` closes a list marker opening the sentence: "1. Le", "• 9. The"."""
-    i = sentence_start
-    while i < period and (is_space(text[i]) or text[i] in _BULLETS):
-        i += 1
+class _Brackets:
+    """The open CJK bracket pairs of a line at a position, kept as the scan moves right.
+
+    Rescanning the line from its start at each candidate cut made splitting quadratic; the stack
+    here is carried forward, and where each closing bracket last occurs is looked up once a line.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.any = _CJK_BRACKET.search(text, start, end) is not None  # most lines have none: nothing to track
+        self._at = start
+        self._stack: list[str] = []
+        self._last: dict[str, int] = {}  # closing bracket -> its last index on the line (-1: none)
+
+    def _stack_at(self, position: int) -> list[str]:
+        if position < self._at:
+            self._at, self._stack = self.start, []
+        for match in _CJK_BRACKET.finditer(self.text, self._at, position):
+            char = match.group()
+            if char in _CJK_PAIRS:
+                self._stack.append(_CJK_PAIRS[char])
+            elif self._stack and char == self._stack[-1]:
+                self._stack.pop()
+        self._at = position
+        return self._stack
+
+    def inside(self, position: int) -> bool:
+        """Whether ``position`` lies inside a CJK bracket pair that closes later on the line."""
+        if not self.any:
+            return False
+        stack = self._stack_at(position)
+        if not stack:
+            return False
+        closer = stack[-1]
+        if closer not in self._last:
+            self._last[closer] = self.text.rfind(closer, self.start, self.end)
+        return self._last[closer] >= position
+
+
+def _is_enumerator(text: str, sentence_start: int, period: int, end: int, item_starts: dict[int, int]) -> bool:
+    """Whether the period at ``period`` closes a list marker opening the sentence: "1. Le", "• 9. The".
+
+    ``item_starts`` remembers, per sentence start, where its first character past spaces and bullets
+    is, so that a sentence opening with a long run of spaces is skipped once, not at every period.
+    """
+    i = item_starts.get(sentence_start)
+    if i is None:
+        i = sentence_start
+        while i < end and (is_space(text[i]) or text[i] in _BULLETS):
+            i += 1
+        item_starts[sentence_start] = i
+    i = min(i, period)
     match = _ENUMERATOR.match(text, i, end)
     return match is not None and i < period < match.end()
 
@@ -384,13 +449,13 @@ def _is_enumerator(text: str, sentence_start: int, period: int, end: int) -> boo
 _PAREN_ITEM = re.compile(r"\d{1,3}\.?\)\s+(?=\w)")
 
 
-def _opens_item(text: str, sentence_start: int, index: int, end: int) -> bool:
+def _opens_item(text: str, sentence_start: int, index: int, end: int, opened: _Tally, closed: _Tally) -> bool:
     """Whether a parenthesised list marker, "2)" or "2.)", starts a new item at ``index``."""
     match = _PAREN_ITEM.match(text, index, end)
     if match is None or not text[match.end()].isupper():
         return False
     # Not the closing half of a parenthesis opened earlier: "(voir 2) Le"
-    return text.count("(", sentence_start, index) <= text.count(")", sentence_start, index)
+    return opened.between(sentence_start, index) <= closed.between(sentence_start, index)
 
 
 def _is_cjk(char: str) -> bool:
@@ -408,6 +473,9 @@ def _is_cjk(char: str) -> bool:
 def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int]:
     """Offsets (exclusive ends) after which a sentence ends inside one stripped line."""
     cuts: list[int] = []
+    brackets = _Brackets(text, start, end)
+    quotes, opened, closed = _Tally(text, '"', start), _Tally(text, "(", start), _Tally(text, ")", start)
+    item_starts: dict[int, int] = {}
     i = start
     while i < end:
         char = text[i]
@@ -416,7 +484,7 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
                 cuts.append(i)  # a new list item on the same line
             i += 1
             continue
-        if char.isdigit() and i > start and is_space(text[i - 1]) and _opens_item(text, cuts[-1] if cuts else start, i, end):
+        if char.isdigit() and i > start and is_space(text[i - 1]) and _opens_item(text, cuts[-1] if cuts else start, i, end, opened, closed):
             cuts.append(i)  # "1) The first item 2) The second item"
             i += 1
             continue
@@ -427,10 +495,10 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
         while run_end < end and text[run_end] in _STOPS:
             run_end += 1
         run = text[i:run_end]
-        after = _consume_closers(text, run_end, end, start)
+        after = _consume_closers(text, run_end, end, quotes)
         if after >= end:
             break  # the line ends here anyway
-        if _inside_cjk_brackets(text, start, after, end):
+        if brackets.inside(after):
             i = max(after, run_end)  # 《摔跤吧！爸爸》: a title or quotation goes on
             continue
         if any(c in _STRONG_STOPS for c in run):
@@ -449,7 +517,7 @@ def _line_cuts(text: str, start: int, end: int, prefixes: _Prefixes) -> list[int
         if all(c in _ELLIPSIS for c in run) and i > start and text[i - 1] in "[(":
             i = run_end
             continue
-        if run == "." and _is_enumerator(text, cuts[-1] if cuts else start, i, end):
+        if run == "." and _is_enumerator(text, cuts[-1] if cuts else start, i, end, item_starts):
             i = max(after, run_end)  # "1. Le premier point", "1.) The first item"
             continue
         if not is_space(text[after]):
