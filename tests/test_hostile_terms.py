@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarise import checks
+from summarise.checks import facts as checks
 from summarise.checks.facts import check_pair, missing_names
 from summarise.errors import InputError, OptionsError, RegistryError, SummariseError
 from summarise.pipeline.options import Options

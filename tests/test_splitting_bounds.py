@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from summarise import splitting
+from summarise.text import splitting
 from summarise.text.cutting import split_long
 from summarise.text.splitting import split_sentences
 
