@@ -18,7 +18,7 @@ from summarise.pipeline.options import Options
 from summarise.text.protecting import Glossary, Protection, keep_terms
 from summarise.models.registry import Registry
 
-MAX_TERM_CHARS = 200  # summarise.protecting.MAX_TERM_CHARS (checked below); literal so the tests run on older code too
+MAX_TERM_CHARS = 200  # summarise.text.protecting.MAX_TERM_CHARS (checked below); literal so the tests run on older code too
 
 # -- class 1: term matching is linear in the text --------------------------------------------------------
 
@@ -49,7 +49,7 @@ def test_protect_cost_does_not_grow_with_the_number_of_terms():
 
 
 def test_term_automata_are_built_once_per_protection(monkeypatch):
-    import summarise.protecting as protecting
+    import summarise.text.protecting as protecting
 
     built = []
     real = protecting.TermSearch
@@ -350,7 +350,7 @@ def test_one_pass_restore_gives_what_the_slot_by_slot_restore_gave(parts):
 
 def test_restore_cost_follows_the_translation_not_the_terms(monkeypatch):
     """Thousands of slots in one long sentence: no per-slot pass over the translation."""
-    import summarise.protecting as protecting
+    import summarise.text.protecting as protecting
     from summarise.text.protecting import restore
 
     protection = Protection.of(keep=["ab"])
