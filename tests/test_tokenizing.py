@@ -116,3 +116,49 @@ def test_decoding_model_output_equals_transformers(folder) -> None:
 def test_a_folder_of_another_shape_is_left_to_transformers(tmp_path) -> None:
     (tmp_path / "tokenizer_config.json").write_text("{}", encoding="utf-8")
     assert tokenizing.load_tokenizer(tmp_path) is None
+
+
+def _random_model(family: str, tokenizer, out: Path) -> Path:
+    """A random seq2seq model over ``tokenizer``'s vocabulary, saved with it: its output is noise, but varied noise."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration, MarianConfig, MarianMTModel
+
+    torch.manual_seed(0)
+    size = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+                encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=WINDOW, dropout=0.0, forced_eos_token_id=None, init_std=1.0)
+    if family == "marian":
+        config = MarianConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+                              decoder_start_token_id=tokenizer.pad_token_id, share_encoder_decoder_embeddings=True, **size)
+        model = MarianMTModel(config)
+    else:
+        config = BartConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                            eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id, **size)
+        model = BartForConditionalGeneration(config)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["marian", "bart"])
+def test_a_converted_model_writes_the_same_with_our_tokenizer_as_with_transformers(family, texts, tmp_path):
+    """The engine end to end: one converted model, run once on our tokenizer and once on transformers'."""
+    from summarise.models.engines import ctranslate2 as ct2
+    from summarise.models.engines.base import GenerationRequest
+    from summarise.models.spec import ModelSpec
+
+    build = tokenizerfolders.build_marian if family == "marian" else tokenizerfolders.build_bart
+    tokenizer = load_transformers_tokenizer(build(ROOT, tmp_path / "tokenizer"))
+    converted = ct2.convert(str(_random_model(family, tokenizer, tmp_path / "model")), quantization="none", output=tmp_path / "ct2")
+    spec = ModelSpec(name="tiny", task="translation", source=str(converted), max_input_tokens=WINDOW, num_beams=2, backend="ctranslate2")
+    ours = ct2.CTranslate2Engine(spec, device="cpu")
+    theirs = ct2.CTranslate2Engine(spec, device="cpu")
+    theirs.tokenizer = tokenizing.LoadedTokenizer(load_transformers_tokenizer(converted))
+    assert type(ours.tokenizer) is (tokenizing.MarianTokenizer if family == "marian" else tokenizing.FastTokenizer)
+    sample = [text for text, n in zip(texts, theirs.count_tokens(texts)) if n <= 120][:60]
+    assert len(sample) >= 40
+    assert ours.count_tokens(sample) == theirs.count_tokens(sample)
+    request = GenerationRequest(num_beams=2, max_new_tokens=24)
+    written = ours.generate(sample, request)
+    assert written == theirs.generate(sample, request)
+    assert len({generated.text for generated in written}) > len(sample) // 2  # varied output, not one string repeated
