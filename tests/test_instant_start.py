@@ -56,10 +56,12 @@ def _run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, set[s
 
 
 @pytest.mark.slow
-def test_run_on_converted_models_imports_no_torch_transformers_or_sacremoses(converted_registry, tmp_path):
+@pytest.mark.parametrize("command", [["run"], ["run", "-f", "json", "-s", "auto"], ["translate"]])
+def test_run_on_converted_models_imports_no_torch_transformers_or_sacremoses(converted_registry, tmp_path, command):
     source = tmp_path / "article.txt"
     source.write_text(article(), encoding="utf-8")
-    done, modules = _run(tmp_path, "run", str(source), "--models", str(converted_registry), "-s", "fr", "--backend", "ctranslate2", "--device", "cpu")
+    done, modules = _run(tmp_path, command[0], str(source), "--models", str(converted_registry), "-s", "fr", "--backend", "ctranslate2",
+                         "--device", "cpu", *command[1:])
     assert done.returncode == 0, done.stderr
     assert "Le secrétaire général" in done.stdout  # the run really translated and rendered the article
     assert "ctranslate2" in modules and "tokenizers" in modules  # the engine ran, on its own tokenizer
