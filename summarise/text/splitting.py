@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Iterator
 
 __all__ = ["Paragraph", "Sentence", "is_space", "split_paragraphs", "split_sentences"]
@@ -188,14 +188,19 @@ _STARTERS_BY_LANG: dict[str, str] = {
 
 #: Moses' per-language non-breaking-prefix files, shipped as package data (see prefixes/LICENCE.md):
 #: read directly, because sacremoses' own reader imports its whole tokenizer stack (joblib, tqdm, regex).
-_PREFIX_DIR = Path(__file__).with_name("prefixes")
+PREFIX_FOLDER = "prefixes"
+
+
+def prefix_languages() -> frozenset[str]:
+    """The language codes that have a Moses list (``<code>.txt`` in the package's ``prefixes`` folder)."""
+    folder = resources.files(__package__).joinpath(PREFIX_FOLDER)
+    return frozenset(item.name[: -len(".txt")] for item in folder.iterdir() if item.name.endswith(".txt"))
 
 
 def _moses_prefix_lines(lang: str) -> list[str]:
     """The non-comment lines of ``lang``'s list, stripped, as sacremoses' ``NonbreakingPrefixes.words`` yields them."""
-    available = {path.stem for path in _PREFIX_DIR.glob("*.txt")}  # never a path built from the caller's text
-    code = lang if lang in available else "en"
-    text = (_PREFIX_DIR / f"{code}.txt").read_text(encoding="utf-8")
+    code = lang if lang in prefix_languages() else "en"  # never a path built from the caller's text
+    text = resources.files(__package__).joinpath(PREFIX_FOLDER, f"{code}.txt").read_text(encoding="utf-8")
     return [line for line in (raw.strip() for raw in text.splitlines()) if line and not line.startswith("#")]
 
 

@@ -120,7 +120,7 @@ def quiet_library_logging() -> None:
         _quiet_transformers()
 
 
-#: Set by quiet_library_logging(); every path of ours that loads transformers goes through _transformers().
+#: Set by quiet_library_logging(); every path of ours that loads transformers goes through loaded_transformers().
 _QUIET_WHEN_LOADED = threading.Event()
 
 
