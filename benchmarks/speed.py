@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import common  # noqa: E402
 from benchmarks.speed_child import child, engine_peaks, matmul_peaks  # noqa: E402
+from benchmarks.speed_oneshot import measure_oneshot, write_registry  # noqa: E402
 from benchmarks.speed_report import build_report, render_markdown  # noqa: E402
 from benchmarks.speed_workloads import article, variants  # noqa: E402
 from summarise.models.engines.isa import cpu_int8  # noqa: E402
@@ -96,6 +97,7 @@ class Run:
     prep: dict = field(default_factory=dict)
     peaks: dict = field(default_factory=dict)
     startup: dict = field(default_factory=dict)
+    oneshot: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
     failed: dict = field(default_factory=dict)
 
@@ -188,14 +190,7 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     """
     home = out / "startup-home"
     shutil.rmtree(home, ignore_errors=True)
-    registry = out / "startup-models.toml"
-    quant = f'quantization = "{default_quant}"\n' if default_quant else ""
-    registry.write_text(
-        f'[defaults]\nsummariser = "sum"\n\n[models.mt]\ntask = "translation"\nsource = "{mt_dir}"\nlanguages = ["fr"]\n'
-        f'max_input_tokens = 512\n{quant}\n[models.sum]\ntask = "summarisation"\nsource = "{sum_dir}"\nmax_input_tokens = 1024\n'
-        f'min_new_tokens = 56\nmax_new_tokens = 142\n',
-        encoding="utf-8",
-    )
+    registry = write_registry(out / "startup-models.toml", mt_dir, sum_dir, default_quant)
     text = out / "startup-article.txt"
     text.write_text(" ".join(article()[:3]) + "\n", encoding="utf-8")
     env = {**os.environ, "SUMMARISE_HOME": str(home), "PYTHONPATH": str(ROOT)}
@@ -341,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.device == "cpu" and (not args.only or "startup" in args.only.split(",")):
         run.startup = measure_startup(mt_dir, sum_dir, out, default_quant)
         _say("startup, `summarise run` to its first output: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.startup.items() if isinstance(v, float)))
+    if args.device == "cpu" and (not args.only or "oneshot" in args.only.split(",")):
+        run.oneshot = measure_oneshot(mt_dir, sum_dir, out, default_quant, args.repeat)
+        _say("one article, `summarise run` start to exit: " + ", ".join(f"{k} {v:.2f}" for k, v in run.oneshot.items() if isinstance(v, float))
+             + (f"  FAILED: {run.oneshot['error'].strip().splitlines()[-1]}" if run.oneshot.get("error") else ""))
     run.prep["wall_s"] = time.perf_counter() - wall
     run.prep["load_average_after"] = _loadavg()
     report = build_report(run, default_quant, archive_articles)

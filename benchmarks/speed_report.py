@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from benchmarks import common
+from benchmarks.speed_oneshot import render as render_oneshot
 from benchmarks.speed_workloads import (
     ARTICLE_SENTENCES,
     SEED,
@@ -138,14 +139,21 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
         "article_default_x": default.get("whole", {}).get("x_naive"),
         "int8_peak_share": default.get("translate", {}).get("share_int8_peak"),
         "startup_seconds": run.startup.get("warm_s"),
+        "oneshot_seconds": run.oneshot.get("oneshot_s"),
+        "oneshot_x": run.oneshot.get("oneshot_x"),
+        "first_run_seconds": run.oneshot.get("first_run_s"),
     }
     for key in ("translation_default_x", "summary_default_x", "article_default_x"):
         check(f"{key}: the default install vs naive", headline[key], TARGETS[key], True, "×")
     check("int8_peak_share: the default translation's share of the int8 matmul peak", headline["int8_peak_share"], TARGETS["int8_peak_share"], True, "")
+    check("oneshot_x: one article, whole processes, vs the naive script", headline["oneshot_x"], TARGETS["oneshot_x"], True, "×")
+    check("oneshot_seconds: `summarise run`, 25 sentences and the summary, start to exit", headline["oneshot_seconds"], TARGETS["oneshot_seconds"], False, " s")
     return {
         "class_ratios": class_ratios(run, by),
         **headline,
         "startup": run.startup,
+        "oneshot": run.oneshot,
+        "imports_top10": run.oneshot.get("imports_top10"),
         "command": " ".join(["python", "benchmarks/speed.py", *sys.argv[1:]]),
         "mode": "quick" if run.args.quick else "full",
         "machine": run.machine,
@@ -285,6 +293,7 @@ def render_markdown(report: dict) -> str:
         lines += ["", f"Startup, process start to the first output of `summarise run` (3 sentences): {_f(startup.get('warm_s'), 1, ' s')} "
                   f"with the models converted; {_f(startup.get('first_s'), 1, ' s')} on the first run, converting both; "
                   f"{_f(startup.get('transformers_s'), 1, ' s')} with --backend transformers."]
+    lines += render_oneshot(report.get("oneshot") or {})
     for name, error in report.get("failed", {}).items():
         last = error.strip().splitlines()[-1] if error.strip() else "failed"
         lines.append(f"\nVariant {name} failed: `{last}`")

@@ -1,8 +1,8 @@
 """Paragraph and sentence splitting with offsets.
 
 Pure text logic: nothing heavy is imported at module import. The per-language Moses
-non-breaking-prefix lists come from ``sacremoses`` and are loaded on first use of a language
-(:func:`_prefixes` is cached).
+non-breaking-prefix lists are package data (``prefixes/``, from Moses via sacremoses) read on
+first use of a language (:func:`_prefixes` is cached).
 
 Contract of :func:`split_sentences`: every sentence satisfies ``text[s.start:s.end] == s.text``,
 sentences are in order and do not overlap, no sentence starts or ends with whitespace, and every
@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Iterator
 
 __all__ = ["Paragraph", "Sentence", "is_space", "split_paragraphs", "split_sentences"]
@@ -185,16 +186,30 @@ _STARTERS_BY_LANG: dict[str, str] = {
 }
 
 
+#: Moses' per-language non-breaking-prefix files, shipped as package data (see prefixes/LICENCE.md):
+#: read directly, because sacremoses' own reader imports its whole tokenizer stack (joblib, tqdm, regex).
+PREFIX_FOLDER = "prefixes"
+
+
+def prefix_languages() -> frozenset[str]:
+    """The language codes that have a Moses list (``<code>.txt`` in the package's ``prefixes`` folder)."""
+    folder = resources.files(__package__).joinpath(PREFIX_FOLDER)
+    return frozenset(item.name[: -len(".txt")] for item in folder.iterdir() if item.name.endswith(".txt"))
+
+
+def _moses_prefix_lines(lang: str) -> list[str]:
+    """The non-comment lines of ``lang``'s list, stripped, as sacremoses' ``NonbreakingPrefixes.words`` yields them."""
+    code = lang if lang in prefix_languages() else "en"  # never a path built from the caller's text
+    text = resources.files(__package__).joinpath(PREFIX_FOLDER, f"{code}.txt").read_text(encoding="utf-8")
+    return [line for line in (raw.strip() for raw in text.splitlines()) if line and not line.startswith("#")]
+
+
 @functools.cache
 def _prefixes(lang: str) -> _Prefixes:
-    """Moses non-breaking prefixes for ``lang`` (English when sacremoses has no list for it)."""
-    from sacremoses.corpus import NonbreakingPrefixes  # lazy: sacremoses pulls in joblib
-
-    source = NonbreakingPrefixes()
-    code = lang if lang in source.available_langs else "en"
+    """Moses non-breaking prefixes for ``lang`` (English where Moses has no list for it)."""
     plain: set[str] = set()
     numeric: set[str] = set()
-    for line in source.words(code):
+    for line in _moses_prefix_lines(lang):
         word, marker, _ = line.partition("#NUMERIC_ONLY#")
         word = word.strip()
         if not word:

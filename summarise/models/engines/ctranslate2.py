@@ -40,7 +40,8 @@ from .base import Generated, GenerationRequest, TokenWindow
 from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
 from .isa import NARROW_SUFFIX, cpu_int8
-from .transformers import load_error_message, load_tokenizer, move_pad_last
+from . import tokenizing
+from .transformers import load_error_message, load_tokenizer, loaded_transformers, move_pad_last
 
 logger = logging.getLogger("summarise")
 
@@ -287,6 +288,7 @@ def _start_from(staging: Path, converter: Any, generation: Any) -> None:
 @contextlib.contextmanager
 def _quiet_loading() -> Iterator[None]:
     """The conversion's one line is ours: no per-file bars from transformers while it loads the weights."""
+    loaded_transformers()  # quieted here if the caller asked: conversion is where a CTranslate2 run loads it
     from transformers.utils import logging as hf_logging
 
     was_enabled = hf_logging.is_progress_bar_enabled()
@@ -461,8 +463,14 @@ def cpu_layout(task: str, threads: int) -> tuple[int, int]:
     return 1, threads
 
 
+def folder_tokenizer(path: Path) -> tokenizing.Tokenizer:
+    """The converted folder's tokenizer, read by ``tokenizers`` or ``sentencepiece`` alone (no transformers,
+    no torch: see :mod:`.tokenizing`); transformers (:func:`load_tokenizer`) only for a folder in neither layout."""
+    return tokenizing.load_tokenizer(path) or tokenizing.LoadedTokenizer(load_tokenizer(path))
+
+
 class CTranslate2Engine(TokenWindow):
-    """A Hugging Face tokenizer and a CTranslate2 translator, behind the Engine calls."""
+    """A converted model's own tokenizer and a CTranslate2 translator, behind the Engine calls."""
 
     def __init__(self, spec: ModelSpec, *, device: str = "auto", local_files_only: bool = False) -> None:
         ctranslate2 = require_ctranslate2()
@@ -484,7 +492,7 @@ class CTranslate2Engine(TokenWindow):
             set(ctranslate2.get_supported_compute_types(self.device)),
         )
         try:
-            self.tokenizer = load_tokenizer(path)
+            self.tokenizer = folder_tokenizer(path)
             self.workers, threads = cpu_layout(spec.task, configured_threads()) if self.device == "cpu" else (1, 0)
             self.translator = ctranslate2.Translator(
                 str(path),
@@ -504,14 +512,17 @@ class CTranslate2Engine(TokenWindow):
         return self.metadata.get("max_position_embeddings")
 
     def _token(self, token_id: int) -> str:
-        return self.tokenizer.convert_ids_to_tokens(int(token_id))
+        return self.tokenizer.ids_to_tokens([int(token_id)])[0]
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer.encode(texts)] if texts else []
 
     def generate(self, texts: list[str], request: GenerationRequest) -> list[Generated]:
         if not texts:
             return []
-        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        encoded = self.tokenizer.encode(texts)
         self.check_window(max(len(ids) for ids in encoded))
-        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        source = self.tokenizer.source_tokens(encoded)
         max_new_tokens = min(request.max_new_tokens, self.max_output_tokens)
         options = self.generation.ctranslate2_kwargs(request, max_new_tokens, self._token, self.vocabulary)
         prefix = options.pop("target_prefix")
@@ -534,6 +545,5 @@ class CTranslate2Engine(TokenWindow):
             tokens = tokens[:-1]
         elif self.generation.forces_eos and budget < max_new_tokens and len(tokens) >= budget:
             ended = True  # PyTorch writes the forced EOS as the last budgeted token: the same output
-        ids = self.tokenizer.convert_tokens_to_ids(tokens)
-        text = self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        text = self.tokenizer.decode(self.tokenizer.tokens_to_ids(tokens))
         return Generated(text=text.strip(), tokens=len(tokens), hit_limit=not ended and len(tokens) >= max_new_tokens)

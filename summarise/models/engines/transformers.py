@@ -8,8 +8,10 @@ need them, so that importing it costs nothing).  CTranslate2's engine borrows
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .. import hub
@@ -106,17 +108,41 @@ def quiet_library_logging() -> None:
     Also its notes on our deliberate choices ("Token indices sequence length is longer than the
     specified maximum" when we count a long sentence's tokens to split it), its per-load bars,
     and the hub client's retry chatter.  Download bars are drawn by summarise.models.hub on its own.
+
+    transformers is quieted when it is loaded, not here: importing it only to quiet it cost more than
+    a one-article run on converted CTranslate2 models spends on everything else, and that run never loads it.
     """
     from huggingface_hub.utils import logging as hub_logging
+
+    hub_logging.set_verbosity_error()
+    _QUIET_WHEN_LOADED.set()
+    if "transformers" in sys.modules:
+        _quiet_transformers()
+
+
+#: Set by quiet_library_logging(); every path of ours that loads transformers goes through loaded_transformers().
+_QUIET_WHEN_LOADED = threading.Event()
+
+
+def _quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    hub_logging.set_verbosity_error()
+
+
+def loaded_transformers() -> ModuleType:
+    """``import transformers``, quieted if :func:`quiet_library_logging` asked for it."""
+    import transformers
+
+    if _QUIET_WHEN_LOADED.is_set():
+        _quiet_transformers()
+    return transformers
 
 
 def _load_pretrained(spec: ModelSpec, source: str, dtype: Any, local_files_only: bool) -> tuple[Any, Any]:
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    transformers = loaded_transformers()
+    AutoModelForSeq2SeqLM, AutoTokenizer = transformers.AutoModelForSeq2SeqLM, transformers.AutoTokenizer
 
     from ..files import check_model_folder, describe_load_failure
 
@@ -176,9 +202,10 @@ def load_tokenizer(path: Path) -> Any:
 
     ``AutoTokenizer`` would import torch (through ``AutoConfig``), some 280 MB of
     resident memory that a CTranslate2 process never uses; the class named in
-    ``tokenizer_config.json`` loads without it.
+    ``tokenizer_config.json`` loads without it.  (A converted folder in either usual layout
+    needs no transformers at all: :mod:`.tokenizing`.)
     """
-    import transformers
+    transformers = loaded_transformers()
 
     name = None
     config = path / "tokenizer_config.json"
