@@ -21,7 +21,7 @@ from summarise import Summariser
 from summarise.bulk import iter_articles, translate_archive
 from summarise.bulk.sources import count_articles
 from summarise.inputs.kinds import INPUT_KINDS, kind_of
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.errors import InputError
 from summarise.inputs.tables import read_parquet_ids
 from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc

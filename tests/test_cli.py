@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from summarise.cli.commands import app
+from summarise.cli import app
 from tests import tinymodels
 from tests.support.articles import article
 

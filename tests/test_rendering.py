@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from summarise.cli import commands as cli
+from summarise.cli import choices as cli
+from summarise.cli.common import ExitCode
 from summarise.errors import OutputError
 from summarise.output.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
 from summarise.pipeline.summarising import LENGTHS
@@ -44,7 +45,7 @@ def test_cli_choices_come_from_the_tables():
 
 
 def test_one_exit_code_table():
-    assert [(code.name, int(code)) for code in cli.ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
+    assert [(code.name, int(code)) for code in ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
 
 
 def test_an_internal_error_is_a_traceback_not_a_user_error(tmp_path):

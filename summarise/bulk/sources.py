@@ -35,32 +35,6 @@ logger = logging.getLogger("summarise")
 
 
 
-def read_article(spec: str) -> Any:
-    """The one article ``summarise run`` reads: a file of a one-article kind (compressed or not) or a URL.
-
-    Returns a :class:`~summarise.inputs.reading.Document`.  A file holding many
-    articles is refused with the bulk command that reads it.
-    """
-    from ..inputs.archives import ReadContext, iter_compressed_file
-    from ..inputs.reading import read_document
-
-    if is_url(spec):
-        from ..inputs.fetching import fetch_document
-
-        return fetch_document(spec)
-    path = Path(spec)
-    kind = kind_of(path)
-    if kind is not None and kind.many:
-        raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
-    if kind is not None and is_compressed(path):
-        _check_file(path, "text", "id")
-        [item] = iter_compressed_file(path, ReadContext(ONE_ARTICLE_FORMATS))
-        if item.error is not None:
-            raise InputError(item.error)
-        return read_document(item.content, format=item.format, name=path.name)
-    return read_document(path)
-
-
 def _names(many: bool | None = None) -> str:
     """``.txt, .md or .html``: the kinds holding one article (many: those holding many; None: all), for messages."""
     names = [kind.suffixes[0] for kind in INPUT_KINDS if many is None or kind.many == many]

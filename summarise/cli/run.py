@@ -1,0 +1,218 @@
+"""``run`` and ``translate``: one article in, its rendering out (stdout or --output).
+
+Module level stays light (``summarise --help`` loads it); the pipeline, the readers and the
+renderers are loaded when a command runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import SummariseError
+from .common import (
+    BackendOpt,
+    BatchOpt,
+    BeamsOpt,
+    Device,
+    DeviceOpt,
+    ExitCode,
+    FastOpt,
+    GlossaryOpt,
+    KeepBpOpt,
+    KeepOpt,
+    ModelsOpt,
+    MtModelOpt,
+    OfflineOpt,
+    QuantOpt,
+    QuietOpt,
+    SourceLangOpt,
+    SumModelOpt,
+    ThreadsOpt,
+    build_summariser,
+    downloads,
+    errors,
+    printable,
+    protection,
+    stderr,
+)
+from .choices import Format, Length, LengthOpt, PerArticle
+from .quieting import quiet_libraries
+
+InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input.", metavar="FILE|URL|-")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
+WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
+SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
+
+
+app = typer.Typer()
+
+
+@app.command()
+def run(
+    file: InputArg,
+    source_lang: SourceLangOpt = "auto",
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    length: LengthOpt = Length.short,
+    min_tokens: Annotated[Optional[int], typer.Option("--min-tokens", min=0, help="Explicit lower bound of the summary, in tokens.")] = None,
+    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Explicit upper bound of the summary, in tokens.")] = None,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+    mt_model: MtModelOpt = None,
+    sum_model: SumModelOpt = None,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = None,
+    fast: FastOpt = False,
+    batch_tokens: BatchOpt = None,
+    threads: ThreadsOpt = None,
+    quantization: QuantOpt = None,
+    backend: BackendOpt = None,
+    keep_boilerplate: KeepBpOpt = False,
+    quiet: QuietOpt = False,
+    width: WidthOpt = None,
+    summary_lang: SummaryLangOpt = None,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Translate an article and summarise it: summary first, then original and English side by side."""
+    with errors():
+        quiet_libraries(quiet)
+        _check_output(output, file)
+        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
+        document = _read(file, quiet)
+        with _progress(quiet) as progress, downloads(quiet):
+            result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
+        _emit(result, fmt, output, width)
+    _strict(result, strict)
+
+
+@app.command()
+def translate(
+    file: InputArg,
+    source_lang: SourceLangOpt = "auto",
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    models: ModelsOpt = None,
+    offline: OfflineOpt = False,
+    mt_model: MtModelOpt = None,
+    device: DeviceOpt = Device.auto,
+    beams: BeamsOpt = None,
+    fast: FastOpt = False,
+    batch_tokens: BatchOpt = None,
+    threads: ThreadsOpt = None,
+    quantization: QuantOpt = None,
+    backend: BackendOpt = None,
+    keep_boilerplate: KeepBpOpt = False,
+    quiet: QuietOpt = False,
+    width: WidthOpt = None,
+    keep: KeepOpt = None,
+    glossary: GlossaryOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Translate an article sentence by sentence, without a summary."""
+    with errors():
+        quiet_libraries(quiet)
+        _check_output(output, file)
+        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=None, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **protection(keep, glossary))
+        document = _read(file, quiet)
+        with _progress(quiet) as progress, downloads(quiet):
+            result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
+        _emit(result, fmt, output, width)
+    _strict(result, strict)
+
+
+
+def _read(file: str, quiet: bool = False):
+    """The article, read; a decoding that needed a guess or a replacement is one ``Warning:`` line."""
+    from ..inputs.article import read_article
+    from ..inputs.fetching import is_url
+    from ..inputs.reading import read_document, read_limited
+
+    if file == "-":
+        document = read_document(read_limited(sys.stdin.buffer, name="stdin"), name="stdin")
+    else:
+        if not is_url(file):
+            path = Path(file)
+            if not path.exists():
+                raise SummariseError(f"{file} does not exist: give an article file, a URL, or - to read standard input")
+            if path.is_dir():
+                raise SummariseError(f"{file} is a folder: give one article file, or use `summarise bulk` for a folder")
+        document = read_article(file)  # through the one table of input kinds: a.html, a.html.gz, a URL
+    for warning in () if quiet else document.warnings:  # -q: errors and "wrote FILE" only
+        stderr().print(f"Warning: {printable(warning)}", markup=False, highlight=False)
+    return document
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool):
+    """A progress bar on stderr while sentences are translated; silent when stderr is not a terminal."""
+    console = stderr()
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    # Drawn from the first translated batch to the last: a first run's model downloads draw their own
+    # bars before (translation model) and after (summariser), and two live displays would tear each other.
+    bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    tasks = []
+
+    def advance(done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+            tasks.append(bar.add_task("translate", total=total))
+        bar.update(tasks[0], total=total, advance=done)
+        if bar.tasks[0].completed >= total:
+            bar.stop()
+
+    try:
+        yield advance
+    finally:
+        bar.stop()
+
+
+def _check_output(output: Optional[Path], file: str) -> None:
+    """Before any work: an --output that cannot be written, or that is the input itself, is refused."""
+    if output is not None:
+        from ..output.writing import check_output
+
+        check_output(output, inputs=(file,))
+
+
+def _emit(result, fmt: Format, output: Optional[Path], width: Optional[int]) -> None:
+    from ..output.rendering import render
+    from ..output.writing import STREAM, write_output
+
+    text = render(result, fmt.value, width=width or shutil.get_terminal_size((100, 24)).columns)
+    how = write_output(STREAM if output is None else output, text)
+    if how == "atomic":
+        stderr().print(f"wrote {output}", markup=False, highlight=False)
+
+
+def _strict(result, strict: bool) -> None:
+    """--strict: a document with a flagged sentence is a failure (the output is written all the same)."""
+    from ..checks.quality import is_flagged
+
+    if strict and is_flagged(result):
+        described = result.quality.describe()
+        if getattr(result, "summary_flags", None):
+            described += f"; summary: {', '.join(result.summary_flags)}"
+        stderr().print(f"[bold yellow]Flagged:[/] {described} (--strict)", markup=True)
+        raise typer.Exit(code=ExitCode.FLAGGED)
+
+
