@@ -39,7 +39,7 @@ from .common import (
     stderr,
     summariser_options,
 )
-from .choices import Format, Length, LengthOpt, PerArticle
+from .choices import Length, LengthOpt, PerArticleOpt
 from .quieting import quiet_libraries
 
 
@@ -65,7 +65,7 @@ def bulk(
     out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, a .parquet file (its journal: OUT.records.jsonl), or a folder (OUT/records.jsonl). Re-running the same command resumes.")] = ...,
     url_list: Annotated[Optional[Path], typer.Option("--url-list", help="A file of URLs to fetch and read, one per line (blank lines and # comments skipped).", dir_okay=False)] = None,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Translate only, without summaries.")] = False,
-    per_article: Annotated[Optional[PerArticle], typer.Option("--per-article", help="Also write one file per article into OUT/articles/ (OUT must be a folder).")] = None,
+    per_article: PerArticleOpt = None,
     cache: Annotated[Optional[Path], typer.Option("--cache", help="On-disk SQLite translation cache that later runs reuse (default: in memory only).")] = None,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL field, or CSV/Parquet column, that holds the article text.")] = "text",
     id_field: Annotated[str, typer.Option("--id-field", help="JSONL field, or CSV/Parquet column, that holds the article id (absent: the line or row number).")] = "id",
@@ -114,7 +114,7 @@ def bulk(
             "id_field": id_field,
             "source_lang": source_lang,
             "window_sentences": window,
-            "per_article": per_article.value if per_article else None,
+            "per_article": per_article,
         }
         if executor is Executor.ray:
             from ..bulk.ray import Ray, require_ray

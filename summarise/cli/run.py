@@ -39,13 +39,15 @@ from .common import (
     errors,
     printable,
     protection,
+    say,
     stderr,
 )
-from .choices import Format, Length, LengthOpt, PerArticle
+from .choices import FormatOpt, Length, LengthOpt
 from .quieting import quiet_libraries
 
-InputArg = Annotated[str, typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input.", metavar="FILE|URL|-")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+InputArg = Annotated[Optional[str], typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input (the default when standard input is a pipe).", metavar="[FILE|URL|-]", show_default=False)]
+# What a pipe gets when no --format is given: the one thing each command makes, as plain text.
+PIPE_FORMAT = {"run": "summary", "translate": "english"}
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
@@ -57,9 +59,9 @@ app = typer.Typer()
 
 @app.command()
 def run(
-    file: InputArg,
+    file: InputArg = None,
     source_lang: SourceLangOpt = "auto",
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     length: LengthOpt = Length.short,
     min_tokens: Annotated[Optional[int], typer.Option("--min-tokens", min=0, help="Explicit lower bound of the summary, in tokens.")] = None,
@@ -86,20 +88,21 @@ def run(
     """Translate an article and summarise it: summary first, then original and English side by side."""
     with errors():
         quiet_libraries(quiet)
+        file, fmt = _input(file), _format(fmt, output, "run")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
         document = _read(file, quiet)
         with _progress(quiet) as progress, downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
-        _emit(result, fmt, output, width)
+        _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
 
 
 @app.command()
 def translate(
-    file: InputArg,
+    file: InputArg = None,
     source_lang: SourceLangOpt = "auto",
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
@@ -121,14 +124,34 @@ def translate(
     """Translate an article sentence by sentence, without a summary."""
     with errors():
         quiet_libraries(quiet)
+        file, fmt = _input(file), _format(fmt, output, "translate")
+        if fmt == "summary":
+            raise SummariseError("translate makes no summary: use `summarise run` for --format summary, or --format english")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=None, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **protection(keep, glossary))
         document = _read(file, quiet)
         with _progress(quiet) as progress, downloads(quiet):
             result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
-        _emit(result, fmt, output, width)
+        _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
 
+
+
+def _input(file: Optional[str]) -> str:
+    """The article argument; absent, standard input when it is a pipe or a file, else a one-line error."""
+    if file is not None:
+        return file
+    if not sys.stdin.isatty():
+        return "-"
+    raise SummariseError("no article given: name a file or a URL, or pipe one in (`cat a.txt | summarise run`; - reads standard input)")
+
+
+def _format(fmt: Optional[str], output: Optional[Path], command: str) -> str:
+    """The format asked for; none given, text for a terminal or a file, and the command's plain result for a pipe."""
+    if fmt is not None:
+        return fmt
+    to_stdout = output is None or str(output) == "-"
+    return PIPE_FORMAT[command] if to_stdout and not sys.stdout.isatty() else "text"
 
 
 def _read(file: str, quiet: bool = False):
@@ -194,14 +217,30 @@ def _check_output(output: Optional[Path], file: str) -> None:
         check_output(output, inputs=(file,))
 
 
-def _emit(result, fmt: Format, output: Optional[Path], width: Optional[int]) -> None:
+def _emit(result, fmt: str, output: Optional[Path], width: Optional[int], quiet: bool) -> None:
     from ..output.rendering import render
     from ..output.writing import STREAM, write_output
 
-    text = render(result, fmt.value, width=width or shutil.get_terminal_size((100, 24)).columns)
+    text = render(result, fmt, width=width or shutil.get_terminal_size((100, 24)).columns)
     how = write_output(STREAM if output is None else output, text)
     if how == "atomic":
         stderr().print(f"wrote {output}", markup=False, highlight=False)
+    if fmt in PLAIN_FORMATS and not quiet:
+        _flags_left_out(result, fmt)
+
+
+# Formats that carry neither the quality flags nor the summary's: a flag is then one line on stderr, never lost.
+PLAIN_FORMATS = ("english", "summary")
+
+
+def _flags_left_out(result, fmt: str) -> None:
+    from ..checks.quality import is_flagged
+
+    if is_flagged(result):
+        described = result.quality.describe()
+        if getattr(result, "summary_flags", None):
+            described += f"; summary: {', '.join(result.summary_flags)}"
+        say(f"Warning: flagged by the quality checks ({described}); --format {fmt} leaves the flags out, --format text or jsonl shows them")
 
 
 def _strict(result, strict: bool) -> None:
