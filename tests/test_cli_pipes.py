@@ -150,3 +150,22 @@ def test_flags_left_out_of_a_plain_format_are_one_warning_line(registry_path, ar
     assert len(warnings) == 1 and "--format text or jsonl shows them" in warnings[0]
     quiet = invoke("translate", article_file, "--models", registry_path, "-s", "fr", "-f", "english", "-q")
     assert "flagged" not in quiet.stderr and quiet.stdout == loud.stdout
+
+
+@pytest.mark.parametrize("flag", ["--out", "-o"])
+def test_bulk_out_dash_is_one_line_refusal_and_no_folder_named_dash(registry_path, tmp_path, monkeypatch, flag):
+    archive = make_archive(tmp_path / "in.jsonl", 2)
+    monkeypatch.chdir(tmp_path)
+    done = invoke("bulk", archive, flag, "-", "--models", registry_path)
+    assert done.exit_code == 1 and done.stdout == ""
+    assert done.stderr.startswith("Error: --out - cannot be resumed") and done.stderr.count("\n") == 1
+    assert "--out FILE.jsonl" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_the_library_refuses_dash_too(tmp_path):
+    from summarise.bulk.store import ArchiveWriter
+    from summarise.errors import OutputError
+
+    with pytest.raises(OutputError, match="--out - cannot be resumed"):
+        ArchiveWriter("-")

@@ -62,7 +62,7 @@ app = typer.Typer()
 @app.command()
 def bulk(
     inputs: Annotated[Optional[list[str]], typer.Argument(help="Folders (read recursively: .txt, .md, .html, also compressed), article files, JSONL, CSV/TSV, Parquet, WARC crawls, tar/zip bundles (.gz/.bz2/.xz/.zst too), http(s) URLs, quoted globs, or - for JSONL on stdin.", metavar="INPUT...")] = None,
-    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, a .parquet file (its journal: OUT.records.jsonl), or a folder (OUT/records.jsonl). Re-running the same command resumes.")] = ...,
+    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Records go here: a .jsonl file, a .parquet file (its journal: OUT.records.jsonl), or a folder (OUT/records.jsonl); not - (re-running the same command resumes from the file).")] = ...,
     url_list: Annotated[Optional[Path], typer.Option("--url-list", help="A file of URLs to fetch and read, one per line (blank lines and # comments skipped).", dir_okay=False)] = None,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Translate only, without summaries.")] = False,
     per_article: PerArticleOpt = None,
@@ -97,10 +97,12 @@ def bulk(
 ) -> None:
     """Translate and summarise whole archives: streaming, resumable, one JSONL record per article."""
     from ..bulk import Local, run_archive
+    from ..bulk.store import refuse_stdout
 
     with errors():
         from ..inputs.fetching import read_url_list
 
+        refuse_stdout(out)  # before anything is read or loaded
         inputs = list(inputs or []) + (read_url_list(url_list) if url_list is not None else [])
         if not inputs:
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
