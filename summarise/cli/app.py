@@ -8,10 +8,13 @@ needs), never ``bulk`` or ``serve``; ``summarise models list`` loads no pipeline
 from __future__ import annotations
 
 import importlib
-from typing import Any, NamedTuple, Optional
+from types import SimpleNamespace
+from typing import Annotated, Any, NamedTuple, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
+
+from .._version import __version__
 
 
 class CommandEntry(NamedTuple):
@@ -36,9 +39,44 @@ def load_command(name: str) -> Any:
     module = importlib.import_module(f"{__package__}.{entry.module}")
     built = typer.main.get_command(module.app)
     commands = getattr(built, "commands", None)
-    if commands is None or name not in commands:
-        return built  # a module with one command, or a group such as `models`
-    return commands[name]
+    if commands is not None and name in commands:
+        built = commands[name]  # one of several commands in its module
+    plain_help(built, [ENVVAR_PREFIX, name])
+    return built
+
+
+def plain_help(command: Any, path: list[str]) -> None:
+    """One metavar style in every --help, and no Python type names (typer prints ``<str>``, ``<bool>``, ``<path>``).
+
+    Flags show no value; choices show ``a|b|c``; other values an upper-case word (TEXT, N, NUMBER, PATH,
+    FILE).  An option whose parameter is named otherwise than its flag (``--format`` held in ``fmt``) reads
+    the variable named after the flag: SUMMARISE_RUN_FORMAT, as users read it in --help.
+    """
+    for sub_name, sub in (getattr(command, "commands", None) or {}).items():
+        plain_help(sub, [*path, sub_name])
+    helper = command.get_help_option(SimpleNamespace(help_option_names=CONTEXT["help_option_names"]))  # built once, then cached
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        described = param.type_descriptor
+        if isinstance(param, TyperArgument):
+            if param.metavar is None:
+                param.metavar = param.name.upper().rstrip("S") + ("..." if described.is_list else "")
+            param.display_type_rich = lambda ctx: None  # the metavar is already in the name column
+            continue
+        flag = next((opt for opt in param.opts if opt.startswith("--")), None)
+        if flag is not None and param.envvar is None and param.name != flag[2:].replace("-", "_"):
+            param.envvar = "_".join(path).upper() + "_" + flag[2:].replace("-", "_").upper()
+        if param.metavar is not None:
+            continue
+        if param.is_flag:
+            param.metavar = ""
+        elif described.is_choice:
+            param.metavar = "|".join(str(getattr(choice, "value", choice)) for choice in described.choices)
+        elif described.is_path:
+            param.metavar = "FILE" if not param.type_descriptor.parameter_info.dir_okay else "PATH"
+        else:
+            base = described.annotation
+            inner = getattr(base, "__args__", (base,))[0]
+            param.metavar = {int: "N", float: "NUMBER"}.get(inner, "TEXT")
 
 
 class CommandTable(TyperGroup):
@@ -62,6 +100,7 @@ class CommandTable(TyperGroup):
         return self._loaded[cmd_name]
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain_help(self, [ENVVAR_PREFIX])
         self._listing = True
         try:
             super().format_help(ctx, formatter)
@@ -69,11 +108,24 @@ class CommandTable(TyperGroup):
             self._listing = False
 
 
-app = typer.Typer(cls=CommandTable, no_args_is_help=True, add_completion=False, help="Translate news articles into English and summarise them.")
+# Every option of every command also reads SUMMARISE_<COMMAND>_<OPTION> (SUMMARISE_RUN_FORMAT=json,
+# SUMMARISE_SERVE_PORT=8080), shown in --help: a server or a container is configured without flags.
+ENVVAR_PREFIX = "SUMMARISE"
+CONTEXT = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": ENVVAR_PREFIX}
+
+app = typer.Typer(cls=CommandTable, no_args_is_help=True, context_settings=CONTEXT, help="Translate news articles into English and summarise them.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarise {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _group() -> None:
+def _group(
+    version: Annotated[Optional[bool], typer.Option("--version", "-V", is_eager=True, expose_value=False, callback=_print_version, allow_from_autoenv=False, show_envvar=False, help="Print the version and exit.")] = None,
+) -> None:
     """Translate news articles into English and summarise them."""
 
 

@@ -56,7 +56,7 @@ class Executor(str, Enum):
     ray = "ray"
 
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # completion is the group's (summarise --install-completion)
 
 
 @app.command()

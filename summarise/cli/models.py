@@ -11,7 +11,7 @@ from ..models.engines import quiet_backend_logging
 from ..text.languages import DEFAULT_LANGUAGES
 from .common import CT2_TYPES, ModelsOpt, OfflineOpt, errors, stderr
 
-app = typer.Typer(no_args_is_help=True, help="The model registry: list, locate, download, convert.")
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="The model registry: list, locate, download, convert.")
 
 
 @app.command("list")

@@ -45,7 +45,7 @@ from .common import (
 from .choices import FormatOpt, Length, LengthOpt
 from .quieting import quiet_libraries
 
-InputArg = Annotated[Optional[str], typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input (the default when standard input is a pipe).", metavar="[FILE|URL|-]", show_default=False)]
+InputArg = Annotated[Optional[str], typer.Argument(help="Article file (.txt, .md, .html, also .gz/.bz2/.xz/.zst), an http(s) URL, or - for standard input (the default when standard input is a pipe).", metavar="FILE|URL|-", show_default=False)]
 # What a pipe gets when no --format is given: the one thing each command makes, as plain text.
 PIPE_FORMAT = {"run": "summary", "translate": "english"}
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
@@ -54,7 +54,7 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {in
 SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # completion is the group's (summarise --install-completion)
 
 
 @app.command()

@@ -32,7 +32,7 @@ from .common import (
 )
 from .choices import Length
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # completion is the group's (summarise --install-completion)
 
 
 @app.command()

@@ -86,8 +86,8 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer("markdown", "md", _markdown, True, "Markdown, with a side-by-side table"),
     Renderer("json", "json", _json, True, "JSON: the result's to_dict()"),
     Renderer("html", "html", _html, True, "a self-contained HTML report"),
-    Renderer("english", "en.txt", render_english, False, "only the English translation, paragraphs kept", aliases=("en",)),
-    Renderer("summary", "summary.txt", render_summary, False, "only the summary"),
+    Renderer("english", "en", render_english, False, "only the English translation, paragraphs kept"),
+    Renderer("summary", "summary", render_summary, False, "only the summary"),
     Renderer("jsonl", "jsonl", render_jsonl, False, "JSON Lines: one object per sentence pair, then the summary"),
 )
 FORMATS: tuple[str, ...] = tuple(r.name for r in RENDERERS)
