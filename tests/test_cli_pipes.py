@@ -169,3 +169,17 @@ def test_the_library_refuses_dash_too(tmp_path):
 
     with pytest.raises(OutputError, match="--out - cannot be resumed"):
         ArchiveWriter("-")
+
+
+def test_a_jsonl_whose_first_record_lacks_the_text_field_fails_before_any_work(registry_path, tmp_path):
+    from tests.support.bulk import write_jsonl
+
+    archive = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "body": "Le président parle."}, {"id": "b", "body": "La guerre."}])
+    out = tmp_path / "out"
+    done = invoke("bulk", archive, "--out", out, "--models", registry_path, "-s", "fr")
+    assert done.exit_code == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("Error: ") and "first record has no 'text' field: pass --text-field with one of its fields: 'id', 'body'" in done.stderr
+    assert not out.exists()
+    named = invoke("bulk", archive, "--out", out, "--models", registry_path, "-s", "fr", "--text-field", "body", "--no-summary")
+    assert named.exit_code == 0, named.stderr

@@ -194,6 +194,33 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
             check_columns(path, text_field, id_field)
         except TableDamaged:
             pass  # not the user's column names: the reader makes it the input's one error record, and the run goes on
+    elif kind.name == "jsonl":
+        _check_first_record(path, text_field)
+
+
+def _check_first_record(path: Path, text_field: str) -> None:
+    """A JSONL file whose first record lacks the text field is one error before any work, as a CSV without the column.
+
+    Otherwise every record would fail alike, one ``failed`` record each.  Only the first object is read;
+    a damaged first line is left to the reader, which makes it that line's error record.
+    """
+    from ..inputs.archives import open_stream
+    from ..inputs.reading import MAX_INPUT_BYTES
+
+    with open_stream(path) as stream:
+        for line in capped_lines(stream, MAX_INPUT_BYTES):
+            if isinstance(line, LongLine):
+                return
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                return
+            if isinstance(data, dict) and text_field not in data:
+                fields = ", ".join(map(repr, data)) or "(none)"
+                raise InputError(f"{path}: its first record has no {text_field!r} field: pass --text-field with one of its fields: {fields}")
+            return
 
 
 def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:
