@@ -83,3 +83,45 @@ def test_shell_completion_is_on():
     assert "--install-completion" in help_text and "--show-completion" in help_text
     done = _summarise(env={"_SUMMARISE_COMPLETE": "complete_bash", "COMP_WORDS": "summarise ru", "COMP_CWORD": "1", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0 and "run" in done.stdout.split()
+
+
+def _options(*path):
+    from summarise.cli.app import load_command
+
+    command = load_command(path[0])
+    for name in path[1:]:
+        command = command.commands[name]
+    return {opt for param in command.params for opt in param.opts}
+
+
+def test_the_same_options_on_every_command_where_they_mean_the_same():
+    shared = {"--source-lang", "-s", "--models", "--offline", "--mt-model", "--device", "--beams", "--fast", "--batch-tokens", "--threads",
+              "--quantization", "--backend", "--keep", "--glossary", "--keep-boilerplate", "--quiet", "-q", "--strict"}
+    summary = {"--length", "--min-tokens", "--max-tokens", "--summary-lang", "--sum-model"}
+    assert shared | summary <= _options("run")
+    assert shared | summary <= _options("bulk")
+    assert shared <= _options("translate")
+
+
+def test_bulk_shapes_the_summary_as_run_does(registry_path, tmp_path):
+    from tests.support.bulk import make_archive, read_records
+
+    archive = make_archive(tmp_path / "in.jsonl", 1, sentences=6)
+    text = json.loads(archive.read_text(encoding="utf-8").splitlines()[0])["text"]
+    article = tmp_path / "a.txt"
+    article.write_text(text, encoding="utf-8")
+    alone = runner.invoke(app, ["run", str(article), "--models", str(registry_path), "-s", "fr", "-f", "json", "--max-tokens", "3"])
+    assert alone.exit_code == 0, alone.stderr
+    done = runner.invoke(app, ["bulk", str(archive), "--out", str(tmp_path / "out.jsonl"), "--models", str(registry_path), "-s", "fr", "--max-tokens", "3", "-q"])
+    assert done.exit_code == 0 and done.stderr == "", done.stderr  # -q: errors only, no end line
+    [record] = read_records(tmp_path / "out.jsonl")
+    assert record["summary"] == json.loads(alone.stdout)["summary"]
+    unbounded = runner.invoke(app, ["run", str(article), "--models", str(registry_path), "-s", "fr", "-f", "json"])
+    assert json.loads(unbounded.stdout)["summary"] != record["summary"]  # the bound really bit
+
+
+def test_bulk_refuses_summary_options_with_no_summary(registry_path, tmp_path):
+    from tests.support.bulk import make_archive
+
+    done = runner.invoke(app, ["bulk", str(make_archive(tmp_path / "in.jsonl", 1)), "--out", str(tmp_path / "o.jsonl"), "--models", str(registry_path), "--no-summary", "--max-tokens", "3"])
+    assert done.exit_code == 1 and done.stderr.startswith("Error: --min-tokens, --max-tokens and --summary-lang shape the summary")

@@ -152,9 +152,13 @@ def test_cli_progress_json_lines_and_quiet(forced_registry, progress_archive, tm
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert lines and lines[-1]["event"] == "end" and lines[-1]["articles"] == 40 and lines[-1]["total"] == 40
     assert result.stderr.splitlines()[-1].startswith("bulk: 40 ok")
-    for flags in (("--progress", "json", "--quiet"), ()):  # --quiet wins; stderr that is not a terminal stays silent
-        result = invoke(*common, "--out", tmp_path / f"b{len(flags)}.jsonl", *flags)
-        assert result.exit_code == 0 and result.stderr.startswith("bulk: 40 ok"), result.stderr
+    # stderr that is not a terminal: no bar, the end line only
+    result = invoke(*common, "--out", tmp_path / "b0.jsonl")
+    assert result.exit_code == 0 and result.stderr.startswith("bulk: 40 ok"), result.stderr
+    # --quiet wins over --progress json, and means what it means everywhere: errors only, so no end line either
+    result = invoke(*common, "--out", tmp_path / "b3.jsonl", "--progress", "json", "--quiet")
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    assert len((tmp_path / "b3.jsonl").read_text(encoding="utf-8").splitlines()) == 40
 
 
 def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_registry, tmp_path):

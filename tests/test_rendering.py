@@ -50,7 +50,7 @@ def test_cli_choices_come_from_the_tables():
 
 
 def test_one_exit_code_table():
-    assert [(code.name, int(code)) for code in ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
+    assert [(code.name, int(code)) for code in ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3), ("INTERRUPTED", 130)]
 
 
 def test_an_internal_error_is_a_traceback_not_a_user_error(tmp_path):

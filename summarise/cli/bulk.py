@@ -6,6 +6,7 @@ Module level stays light (``summarise --help`` loads it); the bulk machinery is 
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from enum import Enum
 from pathlib import Path
@@ -25,17 +26,21 @@ from .common import (
     GlossaryOpt,
     KeepBpOpt,
     KeepOpt,
+    MaxTokensOpt,
+    MinTokensOpt,
     ModelsOpt,
     MtModelOpt,
     OfflineOpt,
     QuantOpt,
     QuietOpt,
     SourceLangOpt,
+    SummaryLangOpt,
     SumModelOpt,
     ThreadsOpt,
     errors,
     printable,
     protection,
+    say,
     stderr,
     summariser_options,
 )
@@ -72,6 +77,9 @@ def bulk(
     window: Annotated[int, typer.Option("--window", min=1, help="Sentences translated together across articles: fuller batches, more memory.")] = 2000,
     source_lang: SourceLangOpt = "auto",
     length: LengthOpt = Length.short,
+    min_tokens: MinTokensOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    summary_lang: SummaryLangOpt = None,
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
     mt_model: MtModelOpt = None,
@@ -106,7 +114,9 @@ def bulk(
         inputs = list(inputs or []) + (read_url_list(url_list) if url_list is not None else [])
         if not inputs:
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
-        summary = ({} if no_summary else {"length": length.value}) | protection(keep, glossary)
+        if no_summary and (min_tokens is not None or max_tokens is not None or summary_lang is not None):
+            raise SummariseError("--min-tokens, --max-tokens and --summary-lang shape the summary: drop them or --no-summary")
+        summary = ({} if no_summary else {"length": length.value, "min_tokens": min_tokens, "max_tokens": max_tokens, "summary_lang": summary_lang}) | protection(keep, glossary)
         settings, options = summariser_options(models=models, offline=offline, mt_model=mt_model, sum_model=None if no_summary else sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **summary)
         arguments = {
             "options": options,
@@ -130,16 +140,22 @@ def bulk(
                 raise SummariseError("--ray-address, --workers, --gpus-per-worker and --ray-logs go with --engine ray")
             from ..pipeline.summariser import Summariser
 
-            arguments.update(executor=Local(), summariser=Summariser(**settings), cache=cache)
+            summariser = Summariser(**settings)
+            summariser.check(options)  # a missing en-xx model for --summary-lang fails before any work
+            arguments.update(executor=Local(), summariser=summariser, cache=cache)
         quiet_libraries(quiet)
-        with _bulk_progress(progress, quiet, inputs, out) as (hook, console, total, finish):
-            run = run_archive(inputs, progress=hook, total=total, **arguments)
-            with run:
-                for record in run:
-                    if not record.ok and run.stats.failed <= 10:
-                        console.print(f"failed: {printable(record.id)}: {printable(record.error)}", markup=False, highlight=False)
-            if finish is not None:
-                finish(run.stats)
+        run = None
+        try:
+            with _bulk_progress(progress, quiet, inputs, out) as (hook, console, total, finish):
+                run = run_archive(inputs, progress=hook, total=total, **arguments)
+                with run:  # closed on the way out, interrupt or not: every finished record is on disk
+                    for record in run:
+                        if not record.ok and run.stats.failed <= 10:
+                            console.print(f"failed: {printable(record.id)}: {printable(record.error)}", markup=False, highlight=False)
+                if finish is not None:
+                    finish(run.stats)
+        except KeyboardInterrupt:
+            _interrupted(run.stats if run is not None else None, out)
         stats = run.stats
         for example in stats.unread_examples:
             stderr().print(f"not read: {printable(example)}", markup=False, highlight=False)
@@ -147,12 +163,22 @@ def bulk(
             stderr().print(f"… and {stats.unread - len(stats.unread_examples)} more input entries not read", markup=False)
         if stats.failed > 10:
             stderr().print(f"… and {stats.failed - 10} more failures: their records in {out} have \"error\" set", markup=False)
-        stderr().print(f"bulk: {stats.line()}", markup=False)
+        if not quiet:  # -q: errors only, here as in run and translate
+            stderr().print(f"bulk: {stats.line()}", markup=False)
     if stats.failed:
         raise typer.Exit(code=ExitCode.ERROR)
     if strict and stats.flagged:
         stderr().print(f"--strict: {stats.flagged} article(s) flagged by the quality checks", markup=False)
         raise typer.Exit(code=ExitCode.FLAGGED)
+
+
+def _interrupted(stats, out: Path) -> None:
+    """Ctrl-C: one line, at the moment it matters, with what is on disk and the command that resumes; exit 130."""
+    done = 0 if stats is None else stats.ok + stats.failed
+    total = done + (0 if stats is None else stats.skipped)
+    again = shlex.join(["summarise", *sys.argv[1:]])
+    say(f"interrupted: {done} record(s) written by this run, {total} in {out}; run the same command again to resume: {again}")
+    raise typer.Exit(code=ExitCode.INTERRUPTED)
 
 
 @contextlib.contextmanager

@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     ERROR = 1  # a SummariseError (bad input, missing model, locked output), or in bulk an article that failed
     USAGE = 2  # a bad option or argument (typer's own)
     FLAGGED = 3  # --strict, and a sentence flagged by the quality checks; the output is written all the same
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); bulk says how to resume
 
 
 # Choices from the library's tables: a new device or backend is a row there, not an edit here.
@@ -75,6 +76,9 @@ BatchOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help=
 ThreadsOpt = Annotated[Optional[int], typer.Option("--threads", min=1, help="CPU threads for torch (default: torch's own choice).")]
 QuantOpt = Annotated[Optional[str], typer.Option("--quantization", help=f"Overrides the registry: int8 (the translators' default; fp16 on a GPU with PyTorch), bf16, none (full precision), or a CTranslate2 compute type ({CT2_TYPES}).")]
 BackendOpt = Annotated[Optional[Backend], typer.Option("--backend", help="Engine for models whose registry entry names none (default: ctranslate2 on a CPU, transformers fp16 on a GPU).")]
+MinTokensOpt = Annotated[Optional[int], typer.Option("--min-tokens", min=0, help="Explicit lower bound of the summary, in tokens.")]
+MaxTokensOpt = Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Explicit upper bound of the summary, in tokens.")]
+SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Errors and results only: no progress or download bars, no warnings.")]
 KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]

@@ -26,12 +26,15 @@ from .common import (
     GlossaryOpt,
     KeepBpOpt,
     KeepOpt,
+    MaxTokensOpt,
+    MinTokensOpt,
     ModelsOpt,
     MtModelOpt,
     OfflineOpt,
     QuantOpt,
     QuietOpt,
     SourceLangOpt,
+    SummaryLangOpt,
     SumModelOpt,
     ThreadsOpt,
     build_summariser,
@@ -51,7 +54,6 @@ PIPE_FORMAT = {"run": "summary", "translate": "english"}
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
-SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 
 
 app = typer.Typer(add_completion=False)  # completion is the group's (summarise --install-completion)
@@ -64,8 +66,8 @@ def run(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     length: LengthOpt = Length.short,
-    min_tokens: Annotated[Optional[int], typer.Option("--min-tokens", min=0, help="Explicit lower bound of the summary, in tokens.")] = None,
-    max_tokens: Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Explicit upper bound of the summary, in tokens.")] = None,
+    min_tokens: MinTokensOpt = None,
+    max_tokens: MaxTokensOpt = None,
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
     mt_model: MtModelOpt = None,
