@@ -29,7 +29,7 @@ COMMANDS: dict[str, CommandEntry] = {
     "translate": CommandEntry("run", "Translate an article sentence by sentence, without a summary."),
     "bulk": CommandEntry("bulk", "Translate and summarise whole archives: streaming, resumable, one JSONL record per article."),
     "serve": CommandEntry("serve", "Serve a LibreTranslate-compatible API, the /v1 summarise API and a web page (pip install 'summarise-news\\[serve]')."),
-    "models": CommandEntry("models", "The model registry: list, locate, download, convert."),
+    "models": CommandEntry("models", "The model registry: list, locate, download, convert, prune."),
 }
 
 

@@ -11,21 +11,23 @@ from ..models.engines import quiet_backend_logging
 from ..text.languages import DEFAULT_LANGUAGES
 from .common import CT2_TYPES, ModelsOpt, OfflineOpt, errors, stderr
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="The model registry: list, locate, download, convert.")
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="The model registry: list, locate, download, convert, prune.")
 
 
 @app.command("list")
 def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """The models in the registry in force, and this CPU's int8 class."""
+    """The models in the registry in force, what of each is on disk (downloaded, converted, sizes), and this CPU's int8 class."""
     from ..models.engines.isa import cpu_int8, precision_for_cpu
     from ..models.registry import Registry
+    from ..models.storage import on_disk
 
     with errors():
         registry = Registry.load(models)
+        disk = {entry.name: entry for entry in on_disk(registry)}
         if as_json:
             import json
 
-            typer.echo(json.dumps([spec.to_dict() for spec in registry.models.values()], indent=2))
+            typer.echo(json.dumps([spec.to_dict() | {"on_disk": disk[spec.name].to_dict()} for spec in registry.models.values()], indent=2))
             return
         typer.echo(f"# {registry.path}")
         cpu = cpu_int8()  # what int8 means on this machine: it decides the default precision on a CPU
@@ -38,7 +40,51 @@ def models_list(models: ModelsOpt = None, as_json: Annotated[bool, typer.Option(
                     role += " (fallback)"
             elif spec.name == registry.summariser:
                 role += " (default)"
-            typer.echo(f"{spec.name:<24} {role:<28} {spec.label}  [{spec.backend or 'auto'}{'+' + spec.quantization if spec.quantization else ''}]")
+            here = disk[spec.name]
+            files = ("local " if spec.is_local else "downloaded ") + human_bytes(here.download_bytes) if here.downloaded else "not downloaded"
+            converted = f"converted {human_bytes(here.conversion_bytes)}" if here.converted else "not converted"
+            typer.echo(f"{spec.name:<24} {role:<28} {spec.label}  [{spec.backend or 'auto'}{'+' + spec.quantization if spec.quantization else ''}]  {files}, {converted}")
+
+
+@app.command("prune")
+def models_prune(
+    models: ModelsOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be removed.")] = False,
+) -> None:
+    """Remove the CTranslate2 conversions no registry entry uses, after showing them (the shared Hugging Face cache is left alone)."""
+    import sys
+
+    from ..models.registry import Registry
+    from ..models.storage import remove, unused_conversions
+
+    with errors():
+        registry = Registry.load(models)
+        unused = unused_conversions(registry)
+        if not unused:
+            stderr().print("nothing to prune: every conversion is used by the registry in force", markup=False)
+            return
+        for entry in unused:
+            typer.echo(f"{human_bytes(entry.size):>9}  {entry.path}  ({entry.reason})")
+        total = human_bytes(sum(entry.size for entry in unused))
+        if dry_run:
+            stderr().print(f"would remove {len(unused)} conversion(s), {total} (--dry-run)", markup=False)
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                stderr().print(f"nothing removed: pass --yes to remove these {len(unused)} conversion(s), {total}", markup=False)
+                return
+            typer.confirm(f"remove these {len(unused)} conversion(s), {total}?", abort=True, err=True)
+        remove(unused)
+        stderr().print(f"removed {len(unused)} conversion(s), {total}", markup=False)
+
+
+def human_bytes(size: int) -> str:
+    """``1.2 GB``, ``340 MB``, ``12 kB``: sizes on disk for people (decimal units, as du -h --si)."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
 
 
 @app.command("path")
