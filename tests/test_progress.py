@@ -170,3 +170,19 @@ def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_
                               window_sentences=100_000, progress=lambda s: estimates.append(s.articles_estimate), total=16).run()
     assert stats.failed == 4 and stats.ok == 12
     assert estimates == sorted(estimates) and estimates[-1] == 16
+
+
+def test_the_estimate_weights_translation_and_summaries_by_their_measured_cost():
+    """A window of 10 articles, 100 sentences: translating took 1 s per 100 sentences, a summary 0.9 s each (issue 23 item 6)."""
+    from summarise.bulk.records import BulkStats
+
+    stats = BulkStats(window_articles=10, window_sentences=100, window_summarise=True, in_flight=100, window_summaries=0, total=10)
+    assert stats.window_fraction == 0.5  # nothing measured yet: equal shares
+    stats.translate_seconds, stats.translated_sentences = 1.0, 100
+    stats.summarise_seconds, stats.summaries_made = 9.0, 10
+    assert stats.stage_costs() == (1.0, 9.0)
+    assert abs(stats.window_fraction - 0.1) < 1e-9  # translated, no summary yet: a tenth of the work, not half
+    stats.window_summaries = 5
+    assert abs(stats.window_fraction - 0.55) < 1e-9
+    stats.window_summarise = False
+    assert stats.window_fraction == 1.0  # translation only: the summaries do not count
