@@ -183,3 +183,15 @@ def test_a_jsonl_whose_first_record_lacks_the_text_field_fails_before_any_work(r
     assert not out.exists()
     named = invoke("bulk", archive, "--out", out, "--models", registry_path, "-s", "fr", "--text-field", "body", "--no-summary")
     assert named.exit_code == 0, named.stderr
+
+
+def test_run_on_a_terminal_shows_the_summary_stage(registry_path, article_file):
+    """stderr a terminal (FORCE_COLOR makes rich treat it as one): a spinner names the summary stage, then goes (issue 23 item 6)."""
+    done = runner.invoke(app, ["run", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "summary"], env={"FORCE_COLOR": "1"})
+    assert done.exit_code == 0, done.stderr
+    assert "translating" in done.stderr and "summarising" in done.stderr
+    assert done.stderr.index("translating") < done.stderr.index("summarising")
+    quiet = runner.invoke(app, ["run", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "summary", "-q"], env={"FORCE_COLOR": "1"})
+    assert "summarising" not in quiet.stderr and quiet.stdout == done.stdout
+    plain = runner.invoke(app, ["translate", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "english"], env={"FORCE_COLOR": "1"})
+    assert "translating" in plain.stderr and "summarising" not in plain.stderr  # translate makes no summary

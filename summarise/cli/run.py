@@ -94,7 +94,7 @@ def run(
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
         document = _read(file, quiet)
-        with _progress(quiet) as progress, downloads(quiet):
+        with _progress(quiet, summariser) as progress, downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
         _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
@@ -178,8 +178,9 @@ def _read(file: str, quiet: bool = False):
 
 
 @contextlib.contextmanager
-def _progress(quiet: bool):
-    """A progress bar on stderr while sentences are translated; silent when stderr is not a terminal."""
+def _progress(quiet: bool, summariser=None):
+    """A progress bar on stderr while sentences are translated, then a spinner while the summary is made
+    (``summariser`` given: the slowest stage with real models); silent when stderr is not a terminal."""
     console = stderr()
     if quiet or not console.is_terminal:
         yield None
@@ -194,7 +195,9 @@ def _progress(quiet: bool):
 
     # Drawn from the first translated batch to the last: a first run's model downloads draw their own
     # bars before (translation model) and after (summariser), and two live displays would tear each other.
+    # The summary's spinner, likewise, only when the summariser is on disk: no download bar will draw.
     bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
+    spinner = console.status("summarising …") if summariser is not None and _on_disk(summariser.sum_spec) else None
     tasks = []
 
     def advance(done: int, total: int) -> None:
@@ -204,11 +207,21 @@ def _progress(quiet: bool):
         bar.update(tasks[0], total=total, advance=done)
         if bar.tasks[0].completed >= total:
             bar.stop()
+            if spinner is not None:
+                spinner.start()
 
     try:
         yield advance
     finally:
         bar.stop()
+        if spinner is not None:
+            spinner.stop()
+
+
+def _on_disk(spec) -> bool:
+    from ..models.hub import cached_snapshot
+
+    return spec is not None and cached_snapshot(spec) is not None
 
 
 def _check_output(output: Optional[Path], file: str) -> None:
