@@ -33,6 +33,13 @@ def test_version(flag):
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "summarise")
+def test_version_on_every_command(command):
+    done = runner.invoke(app, [*command, "--version"], prog_name="summarise")
+    assert done.exit_code == 0 and done.stdout == f"summarise {__version__}\n", done.output
+    assert runner.invoke(app, [*command, "-V"], prog_name="summarise").stdout == done.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "summarise")
 def test_dash_h_is_help_on_every_command_with_no_python_type_names(command):
     short = runner.invoke(app, [*command, "-h"], prog_name="summarise", env=WIDE)
     long = runner.invoke(app, [*command, "--help"], prog_name="summarise", env=WIDE)

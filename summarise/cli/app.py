@@ -41,8 +41,18 @@ def load_command(name: str) -> Any:
     commands = getattr(built, "commands", None)
     if commands is not None and name in commands:
         built = commands[name]  # one of several commands in its module
+    _add_version(built)
     plain_help(built, [ENVVAR_PREFIX, name])
     return built
+
+
+def _add_version(command: Any) -> None:
+    """--version on every command, as on the group: the group's own option, shared."""
+    version = next(param for param in typer.main.get_command(app).params if param.name == "version")
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _add_version(sub)
+    if not any(param.name == "version" for param in command.params):
+        command.params.append(version)
 
 
 def plain_help(command: Any, path: list[str]) -> None:
