@@ -346,7 +346,7 @@ def test_cli_reads_jsonl_on_stdin_with_custom_fields(tmp_path, bulk_registry):
 def _bulk_process(archive: Path, out: Path, registry: Path) -> subprocess.Popen:
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "summarise", "bulk", str(archive), "--out", str(out), "--models", str(registry),
-               "-s", "fr", "--no-summary", "--window", "6", "--device", "cpu", "--threads", "1", "--quiet"]
+               "-s", "fr", "--no-summary", "--window", "6", "--device", "cpu", "--threads", "1"]  # no -q: the end line is read (stderr is a pipe: no bar)
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -21,7 +21,7 @@ from summarise import Summariser
 from summarise.bulk import iter_articles, translate_archive
 from summarise.bulk.sources import count_articles
 from summarise.inputs.kinds import INPUT_KINDS, kind_of
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.errors import InputError
 from summarise.inputs.tables import read_parquet_ids
 from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
@@ -200,7 +200,7 @@ def test_cli_url_list_and_run_through_the_table(server, forced_registry, tmp_pat
 def _bulk_process(archive: Path, out: Path, registry: Path) -> subprocess.Popen:
     env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE", HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
     command = [sys.executable, "-m", "summarise", "bulk", str(archive), "--out", str(out), "--models", str(registry),
-               "-s", "fr", "--no-summary", "--window", "6", "--device", "cpu", "--threads", "1", "--quiet"]
+               "-s", "fr", "--no-summary", "--window", "6", "--device", "cpu", "--threads", "1"]  # no -q: the end line is read (stderr is a pipe: no bar)
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise.bulk import ArchiveWriter, iter_articles, translate_archive
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.errors import InputError, OutputError
 from tests.support.faults import small_disk_run
 from tests.support.bulk import article_text, read_records, write_jsonl

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from summarise.cli.commands import app
+from summarise.cli import app
 from tests import tinymodels
 from tests.support.articles import article
 
@@ -35,7 +35,7 @@ def test_run_json_is_the_full_result(article_file, registry_path):
 
 
 def test_run_text_shows_summary_then_side_by_side(article_file, registry_path):
-    result = invoke("run", article_file, "--models", registry_path, "--width", "120")
+    result = invoke("run", article_file, "--models", registry_path, "--width", "120", "-f", "text")  # a pipe defaults to the summary alone
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert out.index("SUMMARY") < out.index("ORIGINAL (fr)") < out.index("signature: mt:")

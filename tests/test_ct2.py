@@ -257,7 +257,7 @@ def test_batches_are_sized_for_the_device(monkeypatch):
 def test_models_convert_command(model_dirs, tmp_path, ct2_home):
     from typer.testing import CliRunner
 
-    from summarise.cli.commands import app
+    from summarise.cli import app
 
     out = tmp_path / "converted"
     result = CliRunner().invoke(app, ["models", "convert", str(model_dirs["bart"]), "--quantization", "int8", "--output", str(out)])

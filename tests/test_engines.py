@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import summarise.models.engines as engines
 from summarise import Summariser
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.models.engines import devices, select
 from summarise.models.engines import ctranslate2 as ct2
 from summarise.errors import RegistryError, SummariseError

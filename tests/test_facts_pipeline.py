@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.cli.commands import ExitCode, app
+from summarise.cli import app
+from summarise.cli.common import ExitCode
 from summarise.pipeline.options import Options
 from summarise.checks.quality import is_flagged
 from tests import factmodels

@@ -104,7 +104,7 @@ def test_cli_translate_a_url(server, registry_path):
 
     from typer.testing import CliRunner
 
-    from summarise.cli.commands import app
+    from summarise.cli import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["translate", f"{server}/moved", "--models", str(registry_path), "-f", "json", "-s", "fr", "--device", "cpu"])

@@ -11,7 +11,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.errors import InputError
 from summarise.inputs.reading import decode_bytes_warning, read_document, read_limited
 from tests.support.faults import ROOT

@@ -116,7 +116,7 @@ def test_a_broken_html_stack_is_one_error_line_naming_the_package(tmp_path, regi
     page.write_text(_page(), encoding="utf-8")
     code = (
         "import sys; sys.modules['lxml_html_clean'] = None\n"  # lxml.html.clean then raises its own ImportError
-        "from summarise.cli.commands import main; sys.argv = ['summarise', *sys.argv[1:]]; main()"
+        "from summarise.cli import main; sys.argv = ['summarise', *sys.argv[1:]]; main()"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "translate", str(page), "--models", str(registry_path), "-s", "fr", "-f", "json", "--device", "cpu"],

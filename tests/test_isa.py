@@ -213,7 +213,7 @@ def test_the_avx2_environment_reaches_the_saturating_kernels(saturating):
 def test_models_list_names_the_cpu_class_and_what_int8_runs_as(monkeypatch, registry_path):
     from typer.testing import CliRunner
 
-    from summarise.cli.commands import app
+    from summarise.cli import app
 
     monkeypatch.setenv("MKL_ENABLE_INSTRUCTIONS", "AVX2")
     listed = CliRunner().invoke(app, ["models", "list", "--models", str(registry_path)])
@@ -225,7 +225,7 @@ def test_models_list_names_the_cpu_class_and_what_int8_runs_as(monkeypatch, regi
 def test_models_convert_writes_what_the_default_path_runs_without_vnni(monkeypatch, model_dirs, tmp_path):
     from typer.testing import CliRunner
 
-    from summarise.cli.commands import app
+    from summarise.cli import app
 
     monkeypatch.setenv("SUMMARISE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MKL_ENABLE_INSTRUCTIONS", "AVX2")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.cli import commands as cli, quieting
+from summarise.cli import app, quieting
 from tests.support.articles import HEADLINE, PARAGRAPHS, long_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +68,9 @@ def test_quiet_also_hides_the_inputs_own_warnings(tmp_path, registry_path):
     page.write_bytes(PARAGRAPHS[0].encode("utf-8") + b" \xff " + PARAGRAPHS[1].encode("utf-8"))
     out = tmp_path / "out.txt"
     args = ["translate", str(page), "--models", str(registry_path), "-s", "fr", "--device", "cpu", "-o", str(out)]
-    loud = CliRunner().invoke(cli.app, args)
+    loud = CliRunner().invoke(app, args)
     assert loud.exit_code == 0, loud.stderr
     assert loud.stderr.splitlines()[0].startswith("Warning: ") and loud.stderr.endswith(f"wrote {out}\n")
-    quiet = CliRunner().invoke(cli.app, [*args, "-q"])
+    quiet = CliRunner().invoke(app, [*args, "-q"])
     assert quiet.exit_code == 0, quiet.stderr
     assert quiet.stderr == f"wrote {out}\n"

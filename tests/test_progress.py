@@ -152,9 +152,13 @@ def test_cli_progress_json_lines_and_quiet(forced_registry, progress_archive, tm
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert lines and lines[-1]["event"] == "end" and lines[-1]["articles"] == 40 and lines[-1]["total"] == 40
     assert result.stderr.splitlines()[-1].startswith("bulk: 40 ok")
-    for flags in (("--progress", "json", "--quiet"), ()):  # --quiet wins; stderr that is not a terminal stays silent
-        result = invoke(*common, "--out", tmp_path / f"b{len(flags)}.jsonl", *flags)
-        assert result.exit_code == 0 and result.stderr.startswith("bulk: 40 ok"), result.stderr
+    # stderr that is not a terminal: no bar, the end line only
+    result = invoke(*common, "--out", tmp_path / "b0.jsonl")
+    assert result.exit_code == 0 and result.stderr.startswith("bulk: 40 ok"), result.stderr
+    # --quiet wins over --progress json, and means what it means everywhere: errors only, so no end line either
+    result = invoke(*common, "--out", tmp_path / "b3.jsonl", "--progress", "json", "--quiet")
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    assert len((tmp_path / "b3.jsonl").read_text(encoding="utf-8").splitlines()) == 40
 
 
 def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_registry, tmp_path):
@@ -166,3 +170,19 @@ def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_
                               window_sentences=100_000, progress=lambda s: estimates.append(s.articles_estimate), total=16).run()
     assert stats.failed == 4 and stats.ok == 12
     assert estimates == sorted(estimates) and estimates[-1] == 16
+
+
+def test_the_estimate_weights_translation_and_summaries_by_their_measured_cost():
+    """A window of 10 articles, 100 sentences: translating took 1 s per 100 sentences, a summary 0.9 s each (issue 23 item 6)."""
+    from summarise.bulk.records import BulkStats
+
+    stats = BulkStats(window_articles=10, window_sentences=100, window_summarise=True, in_flight=100, window_summaries=0, total=10)
+    assert stats.window_fraction == 0.5  # nothing measured yet: equal shares
+    stats.translate_seconds, stats.translated_sentences = 1.0, 100
+    stats.summarise_seconds, stats.summaries_made = 9.0, 10
+    assert stats.stage_costs() == (1.0, 9.0)
+    assert abs(stats.window_fraction - 0.1) < 1e-9  # translated, no summary yet: a tenth of the work, not half
+    stats.window_summaries = 5
+    assert abs(stats.window_fraction - 0.55) < 1e-9
+    stats.window_summarise = False
+    assert stats.window_fraction == 1.0  # translation only: the summaries do not count

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.bulk import translate_archive
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.errors import DependencyError
 from summarise.bulk import run_archive
 from summarise.bulk.ray import Ray, plan

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from summarise.cli import commands as cli
+from summarise.cli import choices as cli
+from summarise.cli.common import ExitCode
 from summarise.errors import OutputError
 from summarise.output.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
 from summarise.pipeline.summarising import LENGTHS
@@ -32,19 +33,24 @@ def test_every_format_renders_by_name_and_by_suffix(result, entry):
         "html": lambda t: t.startswith("<!DOCTYPE html>"),
         "markdown": lambda t: "## Summary" in t,
         "text": lambda t: t.startswith("SUMMARY"),
+        "english": lambda t: t == "\n\n".join(english for _, english in result.paragraphs()) + "\n",
+        "summary": lambda t: t == result.summary + "\n",
+        "jsonl": lambda t: [json.loads(line)["kind"] for line in t.splitlines()] == ["pair"] * len(result.pairs) + ["summary"],
     }
     assert checks[entry.name](text)
 
 
 def test_cli_choices_come_from_the_tables():
-    assert [member.value for member in cli.Format] == list(FORMATS) == [r.name for r in RENDERERS]
-    assert [member.value for member in cli.PerArticle] == list(PER_ARTICLE_FORMATS) == ["md", "json", "html"]
+    assert [cli.parse_format(s) for r in RENDERERS for s in r.spellings] == [r.name for r in RENDERERS for s in r.spellings]
+    assert [cli.parse_format(name) for name in FORMATS] == [r.name for r in RENDERERS]
+    assert [cli.parse_per_article(s) for s in ("markdown", "md", "MD", "json", "html")] == ["md", "md", "md", "json", "html"]
+    assert {renderer(name).suffix for name in cli.PER_ARTICLE_NAMES} == set(PER_ARTICLE_FORMATS) == {"md", "json", "html"}
     assert [member.value for member in cli.Length] == list(LENGTHS)
     assert renderer("md").name == "markdown"
 
 
 def test_one_exit_code_table():
-    assert [(code.name, int(code)) for code in cli.ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3)]
+    assert [(code.name, int(code)) for code in ExitCode] == [("OK", 0), ("ERROR", 1), ("USAGE", 2), ("FLAGGED", 3), ("INTERRUPTED", 130)]
 
 
 def test_an_internal_error_is_a_traceback_not_a_user_error(tmp_path):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarise.cli.commands import ExitCode, app
+from summarise.cli import app
+from summarise.cli.common import ExitCode
 from summarise.errors import LanguageError
 from summarise.pipeline.options import Options
 from summarise.pipeline.summariser import SentencePair, Summariser, Translation

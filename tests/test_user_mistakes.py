@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.pipeline.caching import SQLiteCache
-from summarise.cli.commands import app
+from summarise.cli import app
 from summarise.text.detecting import check_language_code
 from summarise.errors import LanguageError, ModelLoadError, OutputError, RegistryError, SummariseError
 from summarise.pipeline.options import Options

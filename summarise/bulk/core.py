@@ -8,6 +8,7 @@ reads inputs, skips, writes or counts: see :mod:`summarise.bulk.run`.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -134,12 +135,15 @@ class Core:
         stats.window_articles, stats.window_sentences = len(window), sum(item.sentences for item in window)
         stats.window_summaries, stats.window_summarise, stats.in_flight = 0, self.with_summary, 0
         retries = _budget_retries(self.summariser)
+        began = time.perf_counter()
         for item, outcome in zip(ready, self._translate(ready)):
             if isinstance(outcome, BaseException):
                 item.error = _describe(outcome)
             else:
                 item.result = outcome
             item.prepared = None
+        stats.translate_seconds += time.perf_counter() - began  # the estimate weights the stages by these
+        stats.translated_sentences += sum(item.sentences for item in ready)
         stats.in_flight = stats.window_sentences  # translated or failed; fallbacks one by one do not report
         if self.with_summary:
             self._summarise([item for item in window if item.result is not None and item.error is None])
@@ -167,7 +171,10 @@ class Core:
         """Summaries for a window's articles, a few batches at a time, so that progress moves between them."""
         for start in range(0, len(items), SUMMARY_BATCH_ARTICLES):
             chunk = items[start : start + SUMMARY_BATCH_ARTICLES]
+            began = time.perf_counter()
             self._summarise_together(chunk)
+            self.stats.summarise_seconds += time.perf_counter() - began
+            self.stats.summaries_made += len(chunk)
             self.stats.window_summaries += len(chunk)
             self._report("summaries")
 

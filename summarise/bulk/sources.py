@@ -35,32 +35,6 @@ logger = logging.getLogger("summarise")
 
 
 
-def read_article(spec: str) -> Any:
-    """The one article ``summarise run`` reads: a file of a one-article kind (compressed or not) or a URL.
-
-    Returns a :class:`~summarise.inputs.reading.Document`.  A file holding many
-    articles is refused with the bulk command that reads it.
-    """
-    from ..inputs.archives import ReadContext, iter_compressed_file
-    from ..inputs.reading import read_document
-
-    if is_url(spec):
-        from ..inputs.fetching import fetch_document
-
-        return fetch_document(spec)
-    path = Path(spec)
-    kind = kind_of(path)
-    if kind is not None and kind.many:
-        raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
-    if kind is not None and is_compressed(path):
-        _check_file(path, "text", "id")
-        [item] = iter_compressed_file(path, ReadContext(ONE_ARTICLE_FORMATS))
-        if item.error is not None:
-            raise InputError(item.error)
-        return read_document(item.content, format=item.format, name=path.name)
-    return read_document(path)
-
-
 def _names(many: bool | None = None) -> str:
     """``.txt, .md or .html``: the kinds holding one article (many: those holding many; None: all), for messages."""
     names = [kind.suffixes[0] for kind in INPUT_KINDS if many is None or kind.many == many]
@@ -220,6 +194,33 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
             check_columns(path, text_field, id_field)
         except TableDamaged:
             pass  # not the user's column names: the reader makes it the input's one error record, and the run goes on
+    elif kind.name == "jsonl":
+        _check_first_record(path, text_field)
+
+
+def _check_first_record(path: Path, text_field: str) -> None:
+    """A JSONL file whose first record lacks the text field is one error before any work, as a CSV without the column.
+
+    Otherwise every record would fail alike, one ``failed`` record each.  Only the first object is read;
+    a damaged first line is left to the reader, which makes it that line's error record.
+    """
+    from ..inputs.archives import open_stream
+    from ..inputs.reading import MAX_INPUT_BYTES
+
+    with open_stream(path) as stream:
+        for line in capped_lines(stream, MAX_INPUT_BYTES):
+            if isinstance(line, LongLine):
+                return
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                return
+            if isinstance(data, dict) and text_field not in data:
+                fields = ", ".join(map(repr, data)) or "(none)"
+                raise InputError(f"{path}: its first record has no {text_field!r} field: pass --text-field with one of its fields: {fields}")
+            return
 
 
 def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:

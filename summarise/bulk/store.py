@@ -79,6 +79,16 @@ def _dumps(data: dict[str, Any]) -> bytes:
         return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
 
 
+def refuse_stdout(out: str | os.PathLike) -> None:
+    """``-`` is standard output, as everywhere else: a bulk run refuses it, never makes a folder named ``-``.
+
+    Records go to a file because re-running the same command resumes from it.
+    """
+    if os.fspath(out) == "-":
+        raise OutputError("--out - cannot be resumed: records go to a file so that re-running the command resumes; "
+                          "give --out FILE.jsonl and follow it with `tail -f FILE.jsonl`")
+
+
 class ArchiveWriter:
     """Owns OUT: the lock, the record file, resume state and per-article files.
 
@@ -98,6 +108,7 @@ class ArchiveWriter:
     """
 
     def __init__(self, out: str | os.PathLike, *, per_article: str | None = None, fsync_every: int = FSYNC_EVERY) -> None:
+        refuse_stdout(out)
         self.out = Path(out)
         if per_article is not None and per_article not in PER_ARTICLE_FORMATS:
             raise OutputError(f"unknown per-article format {per_article!r}: expected one of {', '.join(PER_ARTICLE_FORMATS)}")

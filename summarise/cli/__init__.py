@@ -1,5 +1,14 @@
-"""The ``summarise`` command: parse, call one library function, render."""
+"""The ``summarise`` command: parse, call one library function, render.
 
-from .commands import app, main
+    app       the command group and ``main`` (the console script)
+    common    exit statuses, choices, shared options, errors, the summariser's settings
+    run       run and translate: one article
+    bulk      many articles, resumable
+    serve     the HTTP server
+    models    the registry's models: list, path, pull, convert
+    quieting  library noise off, our warnings one line each
+"""
+
+from .app import app, main
 
 __all__ = ["app", "main"]

@@ -139,6 +139,16 @@ def download(spec: ModelSpec) -> str:
         raise ModelLoadError(_hub_error_message(spec, exc)) from None
 
 
+def cached_snapshot(spec: ModelSpec) -> str | None:
+    """The folder of ``spec``'s files when the Hugging Face cache holds them (a local model: its folder), else None; no network."""
+    if spec.is_local:
+        return spec.source
+    try:
+        return _cached(spec, "")
+    except ModelLoadError:
+        return None
+
+
 def _cached(spec: ModelSpec, message: str) -> str:
     """The cached snapshot of ``spec`` when it holds its configs; else :class:`ModelLoadError` with ``message``."""
     from huggingface_hub import snapshot_download

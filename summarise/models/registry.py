@@ -20,6 +20,8 @@ from .spec import ModelSpec
 
 ENV_VAR = "SUMMARISE_MODELS"
 TASKS = ("translation", "summarisation")
+# Other spellings of a task that models.toml accepts: Hugging Face's pipeline tags spell it the American way.
+TASK_ALIASES = {"summarization": "summarisation"}
 ANY_LANGUAGE = "*"
 
 
@@ -182,6 +184,7 @@ def _parse_spec(name: str, entry: Any, path: Path) -> ModelSpec:
     if unknown:
         raise RegistryError(f"{where} has unknown keys {unknown}: expected some of {sorted(known)}")
     task = entry.get("task")
+    task = TASK_ALIASES.get(task, task) if isinstance(task, str) else task
     if task not in TASKS:
         raise RegistryError(f"{where} needs task = one of {list(TASKS)}, got {task!r}")
     source = entry.get("source")

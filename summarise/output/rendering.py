@@ -28,6 +28,12 @@ class Renderer:
     write: Callable[..., str]  # write(result, width=...) -> text
     per_article: bool  # offered for bulk's one file per article
     description: str
+    aliases: tuple[str, ...] = ()  # other spellings users type (the suffix is one already)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every name this format answers to: its name, its suffix, its aliases."""
+        return tuple(dict.fromkeys((self.name, self.suffix, *self.aliases)))
 
 
 def _html(result: Translation, *, width: int = 100) -> str:
@@ -48,21 +54,52 @@ def _text(result: Translation, *, width: int = 100) -> str:
     return render_text(result, width=width)
 
 
+def render_english(result: Translation, *, width: int = 100) -> str:
+    """Only the English translation, one paragraph per paragraph of the original (line breaks inside kept)."""
+    return "\n\n".join(english for _, english in result.paragraphs()) + "\n"
+
+
+def render_summary(result: Translation, *, width: int = 100) -> str:
+    """Only the summary (then its --summary-lang translation, after a blank line)."""
+    if not isinstance(result, Summary):
+        raise OutputError("this result has no summary (translate makes none): use `summarise run`, or --format english")
+    parts = [result.summary]
+    if result.summary_lang and result.summary_translated is not None:
+        parts.append(result.summary_translated)
+    return "\n\n".join(parts) + "\n"
+
+
+def render_jsonl(result: Translation, *, width: int = 100) -> str:
+    """JSON Lines: one object per sentence pair (``"kind": "pair"``), then for a summary one ``"kind": "summary"`` object."""
+    lines = [json.dumps({"kind": "pair", "index": i, "source_lang": result.source_lang, **pair.to_dict()}, ensure_ascii=False) for i, pair in enumerate(result.pairs)]
+    if isinstance(result, Summary):
+        summary = {"kind": "summary", "summary": result.summary, "summary_flags": list(result.summary_flags)}
+        if result.summary_lang:
+            summary |= {"summary_lang": result.summary_lang, "summary_translated": result.summary_translated}
+        lines.append(json.dumps(summary | {"signature": result.signature}, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
 # The one table of output formats, in the order help and errors list them.
 RENDERERS: tuple[Renderer, ...] = (
     Renderer("text", "txt", _text, False, "plain text, summary then two columns"),
     Renderer("markdown", "md", _markdown, True, "Markdown, with a side-by-side table"),
     Renderer("json", "json", _json, True, "JSON: the result's to_dict()"),
     Renderer("html", "html", _html, True, "a self-contained HTML report"),
+    Renderer("english", "en", render_english, False, "only the English translation, paragraphs kept"),
+    Renderer("summary", "summary", render_summary, False, "only the summary"),
+    Renderer("jsonl", "jsonl", render_jsonl, False, "JSON Lines: one object per sentence pair, then the summary"),
 )
 FORMATS: tuple[str, ...] = tuple(r.name for r in RENDERERS)
 PER_ARTICLE_FORMATS: tuple[str, ...] = tuple(r.suffix for r in RENDERERS if r.per_article)
+# Every spelling --format and --per-article accept (md and markdown alike), and the format it names.
+SPELLINGS: dict[str, str] = {spelling: r.name for r in RENDERERS for spelling in r.spellings}
 
 
 def renderer(name: str) -> Renderer:
     """The renderer for a format name or its suffix (``markdown`` or ``md``); unknown names list the valid ones."""
     for entry in RENDERERS:
-        if name in (entry.name, entry.suffix):
+        if name in entry.spellings:
             return entry
     raise OutputError(f"unknown output format {name!r}, expected one of: {', '.join(FORMATS)}")
 

@@ -90,7 +90,10 @@ class ModelUsed:
         }
 
 
-@dataclass
+REPR_SUMMARY_CHARS = 60  # the start of the summary a repr shows
+
+
+@dataclass(repr=False)  # the whole article in a repr buries a prompt: __repr__ is a short line
 class Translation:
     """An article and its sentence-aligned English translation."""
 
@@ -114,6 +117,13 @@ class Translation:
     def flagged(self) -> bool:
         """Whether any sentence is flagged: what ``--strict`` counts as a failure."""
         return any(pair.flags for pair in self.pairs)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.source_lang}->en, {self._repr_counts()}>"
+
+    def _repr_counts(self) -> str:
+        flags = self.quality.describe()
+        return f"{len(self.pairs)} sentences, {flags}"
 
     @property
     def translation(self) -> str:
@@ -153,7 +163,7 @@ class Translation:
         }
 
 
-@dataclass
+@dataclass(repr=False)
 class Summary(Translation):
     """A translation plus a short English summary."""
 
@@ -169,6 +179,11 @@ class Summary(Translation):
     def flagged(self) -> bool:
         """A flagged sentence or a flagged summary: what ``--strict`` counts as a failure."""
         return bool(self.summary_flags) or super().flagged
+
+    def __repr__(self) -> str:
+        start = self.summary if len(self.summary) <= REPR_SUMMARY_CHARS else self.summary[: REPR_SUMMARY_CHARS - 1] + "…"
+        summary_flags = f", summary flagged: {', '.join(self.summary_flags)}" if self.summary_flags else ""
+        return f"<{type(self).__name__} {self.source_lang}->en, {self._repr_counts()}{summary_flags}, summary: {start!r}>"
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()

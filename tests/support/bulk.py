@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from summarise.cli.commands import app
+from summarise.cli import app
 from tests import tinymodels
 
 runner = CliRunner()
