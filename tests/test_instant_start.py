@@ -56,7 +56,7 @@ def _run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, set[s
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", [["run"], ["run", "-f", "json", "-s", "auto"], ["translate"]])
+@pytest.mark.parametrize("command", [["run", "-f", "text"], ["run", "-f", "json", "-s", "auto"], ["translate"]])  # in a pipe, run alone prints the summary
 def test_run_on_converted_models_imports_no_torch_transformers_or_sacremoses(converted_registry, tmp_path, command):
     source = tmp_path / "article.txt"
     source.write_text(article(), encoding="utf-8")
