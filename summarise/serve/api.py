@@ -37,6 +37,7 @@ from .limits import (
 )
 from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
+FETCH_RETRY_AFTER_S = 2  # Retry-After when every URL fetch slot is taken
 router = APIRouter()
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 Term = Annotated[str, StringConstraints(max_length=MAX_TERM_CHARS)]
@@ -151,6 +152,8 @@ async def _fetch(state, url: str):
 
     try:
         fetched = await run_in_threadpool(urls.fetch, url, timeout=state.settings.url_fetch_timeout, max_bytes=state.settings.max_body_bytes)
+    except urls.FetchesBusy as exc:  # the server's fetches are all taken: the same request will do shortly
+        raise ApiError(429, str(exc), retry_after=FETCH_RETRY_AFTER_S) from None
     except ValueError as exc:  # the standard library's own URL parsing ("http://[::1", a redirect to one)
         raise ApiError(400, f"the URL cannot be fetched: {exc}: send a well-formed http(s) URL") from None
     fmt = "html" if "html" in fetched.content_type.lower() else "auto"

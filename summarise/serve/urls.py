@@ -64,6 +64,10 @@ def check_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port, target
 
 
+class FetchesBusy(FetchError):
+    """Every fetch slot is taken: a moment's wait, not a mistake in the request (the API answers 429, Retry-After)."""
+
+
 class FetchSlots:
     """How many URL fetches may run at once on this server; one more is refused at once, not queued.
 
@@ -78,7 +82,7 @@ class FetchSlots:
 
     def __enter__(self) -> "FetchSlots":
         if not self._free.acquire(blocking=False):
-            raise FetchError(f"{self.limit} URL fetches are already running on this server: try again in a few seconds, or send the text")
+            raise FetchesBusy(f"{self.limit} URL fetches are already running on this server: try again in a few seconds, or send the text")
         return self
 
     def __exit__(self, *exc: object) -> None:
