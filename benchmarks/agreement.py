@@ -42,6 +42,7 @@ import platform
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -128,9 +129,9 @@ def child(payload: dict) -> dict:
                 engine = build_engine(spec, device="cpu")
                 ran["default"] = f"{engine.spec.backend} {engine.spec.quantization}"
             elif backend == "ctranslate2":  # the engine itself: the precision exactly as asked, no CPU rule
-                engine = CTranslate2Engine(ModelSpec(**{**spec.__dict__, "backend": backend, "quantization": precision}), device="cpu")
+                engine = CTranslate2Engine(replace(spec, backend=backend, quantization=precision), device="cpu")
             else:
-                engine = TransformersEngine(runnable_spec(ModelSpec(**{**spec.__dict__, "backend": backend, "quantization": precision}), "cpu"), device="cpu")
+                engine = TransformersEngine(runnable_spec(replace(spec, backend=backend, quantization=precision), "cpu"), device="cpu")
             outputs[model][name] = {
                 str(beams): [g.text for g in engine.generate(texts, GenerationRequest(num_beams=beams, max_new_tokens=48))]
                 for beams in BEAMS
