@@ -25,6 +25,7 @@ import pytest
 from summarise.inputs import archives
 from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip
 from summarise.bulk import sources
+from summarise.inputs import iter_jsonl
 from summarise.inputs.tables import iter_csv, iter_parquet
 from tests.support.archivefixtures import article_text, compress, news_pages, write_warc
 
@@ -78,7 +79,7 @@ def test_a_jsonl_line_bomb_is_one_error_record_and_the_lines_after_it_are_read(t
         b'{"id": "bomb", "text": "', *_long_line(BOMB), b'"}\n',
         json.dumps({"id": "after", "text": "Au revoir."}).encode() + b"\n",
     ])
-    items, peak = _peak(lambda: list(sources._jsonl_file(path, ctx())))
+    items, peak = _peak(lambda: list(iter_jsonl(path, ctx())))
     assert [(item.id, item.content) for item in items] == [("before", "Bonjour."), ("2", None), ("after", "Au revoir.")]
     assert f"line 2 of {path.as_posix()} is 32.0 MiB, over the 1.0 MiB input limit ({BOMB + 27} bytes; the line was not read)" in items[1].error
     assert peak < 4 * MAX, peak
@@ -251,7 +252,7 @@ def test_a_corrupt_compressed_stream_is_one_error_record_naming_the_cause(tmp_pa
     data[middle : middle + 64] = bytes(random.Random(7).randrange(256) for _ in range(64))
     path.write_bytes(bytes(data))
     if ".jsonl" in name:
-        items = list(sources._jsonl_file(path, ctx()))
+        items = list(iter_jsonl(path, ctx()))
     elif ".csv" in name:
         items = list(iter_csv(path, ctx()))
     elif ".tar" in name:
@@ -267,7 +268,7 @@ def test_a_corrupt_compressed_stream_is_one_error_record_naming_the_cause(tmp_pa
 def test_jsonl_nested_too_deeply_is_one_error_record(tmp_path):
     path = tmp_path / "deep.jsonl"
     path.write_text('{"id": "a", "text": "Bonjour."}\n' + "[" * 200_000 + "\n" + '{"id": "b", "text": "Salut."}\n')
-    items = list(sources._jsonl_file(path, ctx()))
+    items = list(iter_jsonl(path, ctx()))
     assert [item.id for item in items] == ["a", "2", "b"]
     assert "line 2 of" in items[1].error and "nested too deeply" in items[1].error
 

@@ -11,7 +11,6 @@ import errno
 import hashlib
 import importlib
 import itertools
-import json
 import logging
 import os
 import stat
@@ -22,12 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..inputs.archives import RawArticle, ReadContext
+from ..errors import FetchError, InputError
+from ..inputs.archives import RawArticle, ReadContext, iter_compressed_file, require
+from ..inputs.fetching import HostPacer, fetch, is_url
 from ..inputs.kinds import INPUT_KINDS, ONE_ARTICLE_FORMATS, article_format, is_compressed, kind_of, split_compression
-from ..errors import InputError
-from ..inputs.fetching import HostPacer, is_url
+from ..inputs.reading import MAX_INPUT_BYTES, read_error_message, read_limited
+from ..inputs.tables import TableDamaged, check_columns, row_count
 from ..inputs.globbing import GLOB_MAGIC as _GLOB_MAGIC, expand
-from ..inputs.streams import LongLine, capped_lines, count_lines
+from ..inputs.jsonl import check_first_record, from_mapping, iter_jsonl_stream
+from ..inputs.streams import count_lines
 from .resume import unique_ids
 
 logger = logging.getLogger("summarise")
@@ -97,7 +99,6 @@ def iter_articles(
     a table without the ``text_field`` column and a kind whose library is not
     installed (:class:`~summarise.errors.DependencyError`).
     """
-    from ..inputs.reading import MAX_INPUT_BYTES
 
     if isinstance(inputs, (str, os.PathLike, Mapping)):
         inputs = [inputs]
@@ -136,8 +137,6 @@ def count_articles(inputs: Iterable[InputSpec], *, exclude: Iterable[str | os.Pa
             elif kind.name == "jsonl" and not is_compressed(path):
                 total += count_lines(path)
             elif kind.name == "parquet":
-                from ..inputs.tables import TableDamaged, row_count
-
                 try:
                     total += row_count(path)
                 except TableDamaged:  # read as one error record
@@ -178,7 +177,6 @@ def _check_input(spec: str | os.PathLike, text_field: str = "text", id_field: st
 
 def _check_file(path: Path, text_field: str, id_field: str) -> None:
     """What can be known of a file before any work: its library is installed, its table has the columns."""
-    from ..inputs.archives import require
 
     kind = kind_of(path)
     if kind is None:
@@ -188,39 +186,13 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if split_compression(path.name)[1] == ".zst":
         require("zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
-        from ..inputs.tables import TableDamaged, check_columns
 
         try:
             check_columns(path, text_field, id_field)
         except TableDamaged:
             pass  # not the user's column names: the reader makes it the input's one error record, and the run goes on
     elif kind.name == "jsonl":
-        _check_first_record(path, text_field)
-
-
-def _check_first_record(path: Path, text_field: str) -> None:
-    """A JSONL file whose first record lacks the text field is one error before any work, as a CSV without the column.
-
-    Otherwise every record would fail alike, one ``failed`` record each.  Only the first object is read;
-    a damaged first line is left to the reader, which makes it that line's error record.
-    """
-    from ..inputs.archives import open_stream
-    from ..inputs.reading import MAX_INPUT_BYTES
-
-    with open_stream(path) as stream:
-        for line in capped_lines(stream, MAX_INPUT_BYTES):
-            if isinstance(line, LongLine):
-                return
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError:
-                return
-            if isinstance(data, dict) and text_field not in data:
-                fields = ", ".join(map(repr, data)) or "(none)"
-                raise InputError(f"{path}: its first record has no {text_field!r} field: pass --text-field with one of its fields: {fields}")
-            return
+        check_first_record(path, text_field, MAX_INPUT_BYTES)
 
 
 def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path]) -> Iterator[SourceArticle]:
@@ -230,11 +202,11 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
     for spec in inputs:
         if isinstance(spec, Mapping):
             mapped += 1
-            yield _from_mapping(spec, str(mapped), f"input:{mapped}", ctx.text_field, ctx.id_field)
+            yield _from_raw(from_mapping(spec, str(mapped), f"input:{mapped}", ctx.text_field, ctx.id_field))
             continue
         text = os.fspath(spec)
         if text == "-":
-            yield from _from_jsonl(sys.stdin.buffer, "stdin", ctx)
+            yield from map(_from_raw, iter_jsonl_stream(sys.stdin.buffer, "stdin", ctx))
             continue
         if is_url(text):
             pacer = pacer or HostPacer()
@@ -248,10 +220,8 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
             if kind is not None and kind.many:
                 module, _, function = (kind.reader or "").partition(":")
                 reader = getattr(importlib.import_module(module), function)
-                yield from (_from_raw(item) if not isinstance(item, SourceArticle) else item for item in reader(path, ctx))
+                yield from map(_from_raw, reader(path, ctx))
             elif is_compressed(path):
-                from ..inputs.archives import iter_compressed_file
-
                 yield from (_from_raw(item) for item in iter_compressed_file(path, ctx, _file_id(path, root)))
             else:
                 yield _from_file(path, root)
@@ -260,7 +230,7 @@ def _read_all(inputs: Iterable[InputSpec], ctx: ReadContext, excluded: list[Path
 def _from_raw(raw: RawArticle) -> SourceArticle:
     """An archive reader's item as an article: its text hash is that of its bytes (or UTF-8 text)."""
     content = raw.content
-    sha = None
+    sha = raw.sha256
     if content is not None:
         data = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
         sha = hashlib.sha256(data).hexdigest()
@@ -269,8 +239,6 @@ def _from_raw(raw: RawArticle) -> SourceArticle:
 
 def _from_url(url: str, pacer: HostPacer) -> SourceArticle:
     """A fetched page; a failed fetch is an article with ``error`` set, and the run goes on."""
-    from ..errors import FetchError
-    from ..inputs.fetching import fetch
 
     pacer.wait(url)
     try:
@@ -419,8 +387,6 @@ def _file_id(path: Path, root: Path | None) -> str:
 
 
 def _from_file(path: Path, root: Path | None) -> SourceArticle:
-    from ..errors import InputError
-    from ..inputs.reading import MAX_INPUT_BYTES, read_error_message, read_limited
 
     article_id = _file_id(path, root)
     fmt = article_format(path)
@@ -449,75 +415,3 @@ def _from_file(path: Path, root: Path | None) -> SourceArticle:
     return _article(article_id, str(path), data, fmt, hashlib.sha256(data).hexdigest())
 
 
-def _jsonl_file(path: Path, ctx: ReadContext) -> Iterator[SourceArticle]:
-    """A JSONL file's lines, decompressed as a stream when its name says .gz/.bz2/.xz/.zst.
-
-    A damaged stream keeps the lines before the damage and ends in one error record that says why.
-    """
-    from ..inputs.archives import damage_record, open_stream
-    from ..inputs.streams import damage_of
-
-    name = path.as_posix()
-    try:
-        stream = open_stream(path)
-    except OSError as exc:
-        yield _article(name, name, error=f"{name} cannot be read ({exc.strerror or exc}): check its permissions")
-        return
-    with stream:
-        yield from _from_jsonl(stream, name, ctx)
-        damage = damage_of(stream)
-    if damage is not None:
-        yield _from_raw(damage_record(name, damage, "the lines before it were read"))
-
-
-def _from_jsonl(stream, name: str, ctx: ReadContext) -> Iterator[SourceArticle]:
-    """Articles of JSON lines, each line read within ``ctx.max_bytes``: a longer one is an error record, and the lines after it are read."""
-    several, text_field, id_field = ctx.several, ctx.text_field, ctx.id_field
-    for number, raw in enumerate(capped_lines(stream, ctx.max_bytes), 1):
-        fallback = f"{name}:{number}" if several else str(number)
-        origin = f"{name}:{number}"
-        if isinstance(raw, LongLine):
-            yield _article(fallback, origin, error=f"line {number} of {name} is {_mib(raw.size)}, over the {_mib(ctx.max_bytes)} input "
-                                                   f"limit ({raw.size} bytes; the line was not read): split it into smaller articles")
-            continue
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-            yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not UTF-8: save the archive as UTF-8")
-            continue
-        try:
-            article = _from_mapping(json.loads(line), fallback, origin, text_field, id_field)
-        except json.JSONDecodeError as exc:
-            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-            yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is not valid JSON ({exc.msg} at column {exc.colno}): fix or remove it")
-            continue
-        except RecursionError:  # "[[[[…": json reads (and an id is written back) by recursion
-            sha = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-            yield _article(fallback, origin, sha=sha, error=f"line {number} of {name} is JSON nested too deeply to read: fix or remove it")
-            continue
-        yield article
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MiB"
-
-
-def _from_mapping(data: Any, fallback: str, origin: str, text_field: str, id_field: str) -> SourceArticle:
-    if not isinstance(data, Mapping):
-        return _article(fallback, origin, error=f"{origin} is a JSON {type(data).__name__}, not an object with a {text_field!r} field")
-    raw_id = data.get(id_field)
-    if raw_id is None or raw_id == "" or isinstance(raw_id, bool):
-        article_id = fallback
-    elif isinstance(raw_id, (str, int, float)):
-        article_id = str(raw_id)
-    else:
-        article_id = json.dumps(raw_id, sort_keys=True, ensure_ascii=False)
-    text = data.get(text_field)
-    if text is None:
-        return _article(article_id, origin, error=f"{origin} has no {text_field!r} field: pass --text-field to name the field that holds the article")
-    if not isinstance(text, str):
-        return _article(article_id, origin, error=f"{origin}: field {text_field!r} is a {type(text).__name__}, not a string")
-    return _article(article_id, origin, text, "auto", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .archives import RawArticle, ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, open_stream
 from .extracting import extract_html
 from .fetching import Fetched, HostPacer, fetch, fetch_document, is_url
+from .jsonl import iter_jsonl, iter_jsonl_stream
 from .kinds import INPUT_KINDS, InputKind, article_format, kind_of, split_compression
 from .reading import FORMATS, MAX_INPUT_BYTES, Document, decode_bytes, read_document
 from .tables import iter_csv, iter_parquet, write_parquet
@@ -28,6 +29,8 @@ __all__ = [
     "is_url",
     "iter_compressed_file",
     "iter_csv",
+    "iter_jsonl",
+    "iter_jsonl_stream",
     "iter_parquet",
     "iter_tar",
     "iter_warc",

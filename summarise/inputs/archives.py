@@ -67,6 +67,8 @@ class RawArticle:
     (or text, for tables), or None when ``error`` says why it could not be
     read.  ``charset`` is what the container declared (an HTTP
     ``Content-Type`` charset); ``metadata`` holds e.g. the crawl's URL and date.
+    ``sha256`` stands for an item that has no content (a JSON line that is not an
+    article): the hash of what was read, so that a rerun knows the item.
     """
 
     id: str
@@ -77,6 +79,7 @@ class RawArticle:
     error: str | None = None
     flags: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    sha256: str | None = None
 
 
 @dataclass

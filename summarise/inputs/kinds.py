@@ -45,7 +45,7 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("text", (".txt", ".text"), "text", "plain text, one article", compressible=True),
     InputKind("markdown", (".md", ".markdown"), "markdown", "Markdown, one article", compressible=True),
     InputKind("html", (".html", ".htm", ".xhtml"), "html", "HTML, one article", compressible=True),
-    InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line", "summarise.bulk.sources:_jsonl_file", compressible=True),
+    InputKind("jsonl", (".jsonl", ".ndjson"), None, "JSON Lines, one article per line", "summarise.inputs.jsonl:iter_jsonl", compressible=True),
     InputKind("csv", (".csv", ".tsv"), None, "CSV or TSV with a header row, one article per row", "summarise.inputs.tables:iter_csv", compressible=True),
     InputKind("parquet", (".parquet",), None, "Parquet, one article per row", "summarise.inputs.tables:iter_parquet", needs=("pyarrow.parquet", "pyarrow")),
     InputKind("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), None, "a web crawl (WARC), one article per HTML or text page",
