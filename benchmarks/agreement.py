@@ -26,7 +26,7 @@ identical to it, word for word:
 
 Each CPU class runs in its own process, because MKL and oneDNN read their instruction-set
 caps once, when they load: the CPU's own class, then every lower class it can emulate
-(``summarise.models.engines.isa``: AVX-512 without VNNI, then AVX2).
+(``summarise.models.engines._isa``: AVX-512 without VNNI, then AVX2).
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # first: pySBD installs a top-level `benchmarks` package of its own
 
-from summarise.models.engines.isa import AVX2_ENVIRONMENT, cpu_int8  # noqa: E402
+from summarise.models.engines._isa import AVX2_ENVIRONMENT, cpu_int8  # noqa: E402
 
-# The lower classes an x86 CPU can run, by capping the math libraries (see summarise.models.engines.isa).
+# The lower classes an x86 CPU can run, by capping the math libraries (see summarise.models.engines._isa).
 EMULATED = {
     "avx512": ({"MKL_ENABLE_INSTRUCTIONS": "AVX512", "ONEDNN_MAX_CPU_ISA": "AVX512_CORE"}, ("avx512-vnni",)),
     "avx2": (AVX2_ENVIRONMENT, ("avx512-vnni", "avx-vnni", "avx512")),
@@ -110,9 +110,9 @@ def child(payload: dict) -> dict:
     import ctranslate2
 
     from summarise.models.engines import GenerationRequest, build_engine, runnable_spec
-    from summarise.models.engines.ctranslate2 import CTranslate2Engine
-    from summarise.models.engines.transformers import TransformersEngine
-    from summarise.models.spec import ModelSpec
+    from summarise.models.engines._ctranslate2 import CTranslate2Engine
+    from summarise.models.engines._transformers import TransformersEngine
+    from summarise.models import ModelSpec
 
     supported = set(ctranslate2.get_supported_compute_types("cpu"))
     outputs: dict[str, dict[str, dict[str, list[str]]]] = {}

@@ -299,7 +299,7 @@ def run_budget(ctx: Context) -> Measurement:
 def run_reading(ctx: Context) -> Measurement:
     """Read a generated WARC.gz as bulk does, up to the text the models would get: no model at all."""
     from summarise.bulk import iter_articles
-    from summarise.inputs.reading import read_document
+    from summarise.inputs import read_document
     from tests.support.archivefixtures import news_pages, write_warc
 
     warc = ctx.work / "reading.warc.gz"
@@ -422,7 +422,7 @@ VARIANTS = [
 def library_loop(archive: Path, registry: Path, beams: int, device: str, quantization: str | None) -> None:
     from summarise import Summariser
 
-    from summarise.pipeline.options import Options
+    from summarise.pipeline import Options
 
     summariser = Summariser(registry, device=device, quantization=quantization)
     options = Options(num_beams=beams)

@@ -19,9 +19,9 @@ snippets of furniture and of the blocks above that got in.  "plain" is
 
 Precision, recall and F1 weigh each snippet by its tokens (words; one per CJK character): recall
 is the share of expected tokens found, precision the share of found-or-let-in tokens that are
-expected.  ``--baseline REV`` loads the extractor (``summarise/inputs/extracting.py``, ``summarise/extracting.py`` before the layered package) as it was at git revision REV and
+expected.  ``--baseline REV`` loads the extractor (``summarise/inputs/_extracting.py``, ``summarise/extracting.py`` before the layered package) as it was at git revision REV and
 reads every page through ``read_document`` with it too, so before and after come from one run
-on one machine.  ``--ablate`` adds ours without one step of :mod:`summarise.inputs.articlebody` at a time
+on one machine.  ``--ablate`` adds ours without one step of :mod:`summarise.inputs._articlebody` at a time
 (setting blocks aside, gathering a split body, JSON-LD evidence): what each step buys and costs.
 """
 
@@ -39,9 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from summarise.inputs import articlebody, extracting
+from summarise.inputs import _articlebody as articlebody, _extracting as extracting
 from summarise.errors import InputError
-from summarise.inputs.reading import read_document
+from summarise.inputs import read_document
 from tests.support.extraction_corpus import ALL_PAGES, ISSUE25_PAGES, Page
 
 _TOKENS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
@@ -70,7 +70,7 @@ def baseline(revision: str) -> Callable[[Page], str]:
     Before the layered package the extractor was ``summarise/extracting.py``, importing its
     neighbours relatively; those imports are pointed at where the same functions live today.
     """
-    for path, package in (("summarise/inputs/extracting.py", "summarise.inputs"), ("summarise/extracting.py", "summarise")):
+    for path, package in (("summarise/inputs/_extracting.py", "summarise.inputs"), ("summarise/extracting.py", "summarise")):
         shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True)
         if shown.returncode == 0:
             break
@@ -79,7 +79,7 @@ def baseline(revision: str) -> Callable[[Page], str]:
     source = shown.stdout
     if package == "summarise":
         source = source.replace("from .errors import", "from summarise.errors import").replace(
-            "from .reading import clean_text", "from summarise.text.cleaning import clean_text")
+            "from .reading import clean_text", "from summarise.text._cleaning import clean_text")
     spec = importlib.util.spec_from_loader(f"{package}._baseline_extracting", loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = package
@@ -104,7 +104,7 @@ _STEPS = {
 
 
 def without(step: str) -> Callable[[Page], str]:
-    """Ours with one step of :mod:`summarise.inputs.articlebody` made a no-op."""
+    """Ours with one step of :mod:`summarise.inputs._articlebody` made a no-op."""
     name, stub = _STEPS[step]
 
     def extract(page: Page) -> str:
@@ -139,7 +139,7 @@ def main() -> int:
     parser.add_argument("--baseline", metavar="REV", help="also run the extractor of this git revision")
     parser.add_argument("--repeat", type=int, default=1, help="read each page this many times, extractors in turn; its time is the fastest (default 1)")
     parser.add_argument("--pages", nargs="+", metavar="NAME", help="only these pages (e.g. to time the slowest ones again)")
-    parser.add_argument("--ablate", action="store_true", help="also ours without each step of summarise.inputs.articlebody")
+    parser.add_argument("--ablate", action="store_true", help="also ours without each step of summarise.inputs._articlebody")
     args = parser.parse_args()
     extractors: dict[str, Callable[[Page], str]] = {"ours": ours}
     if args.ablate:

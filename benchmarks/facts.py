@@ -4,7 +4,7 @@
 
 Each row of the table is a source sentence, an English translation (a correct rendering
 or one with the errors MT systems make) and the flags a careful reader would raise.
-The script runs :func:`summarise.checks.facts.check_pair` on every row and reports, per flag,
+The script runs :func:`summarise.checks._facts.check_pair` on every row and reports, per flag,
 precision (raised flags that were right) and recall (errors that were caught), overall
 and per language.  ``--errors`` lists the rows it got wrong.  No model is involved.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.checks.facts import CHECK_FLAGS, check_pair  # noqa: E402
+from summarise.checks._facts import CHECK_FLAGS, check_pair  # noqa: E402
 
 TABLE = Path(__file__).with_name("data") / "fact_pairs.tsv"
 

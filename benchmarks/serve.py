@@ -241,7 +241,7 @@ def main() -> None:
     per_client = 2 if args.quick else args.requests
 
     registry = registry_for(args)
-    from summarise.text.splitting import split_sentences
+    from summarise.text import split_sentences
 
     plans = {n: make_requests(n * per_client, args.tiny, SEED + n, args.sentence_tokens) for n in levels}
     sentences = {p: len(split_sentences(p, "fr")) for plan in plans.values() for p in plan}

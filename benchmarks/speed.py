@@ -82,7 +82,7 @@ from benchmarks.speed_child import child, engine_peaks, matmul_peaks  # noqa: E4
 from benchmarks.speed_oneshot import measure_oneshot, write_registry  # noqa: E402
 from benchmarks.speed_report import build_report, render_markdown  # noqa: E402
 from benchmarks.speed_workloads import article, variants  # noqa: E402
-from summarise.models.engines.isa import cpu_int8  # noqa: E402
+from summarise.models.engines import cpu_int8  # noqa: E402
 
 # -- the parent: build, run, report ---------------------------------------------
 
@@ -168,7 +168,7 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
         has_ct2 = False
         _say("ctranslate2 is not installed: CTranslate2 variants skipped (pip install 'summarise-news[ct2]')")
     if has_ct2:
-        from summarise.models.engines import ctranslate2 as ct2
+        from summarise.models.engines import _ctranslate2 as ct2
 
         conversions = {}
         for source in (mt_dir, sum_dir):
@@ -220,7 +220,7 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
 
 def default_quantization() -> str | None:
     """The quantization the shipped registry gives opus-mt-fr-en: what "the default PyTorch path" means."""
-    from summarise.models.registry import Registry, default_path
+    from summarise.models import Registry, default_path
 
     return Registry.load(default_path()).get("opus-mt-fr-en").quantization
 

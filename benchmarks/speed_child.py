@@ -18,7 +18,7 @@ from benchmarks.speed_workloads import (
     forced_length,
     summary_input,
 )
-from summarise.models.engines.isa import NARROW_SUFFIX
+from summarise.models.engines._isa import NARROW_SUFFIX
 
 
 def peak_rss_mb() -> float:
@@ -80,7 +80,7 @@ def _sync(device: str) -> None:
 
 
 def _spec(role: str, source: Path, stage: Stage) -> Any:
-    from summarise.models.registry import ModelSpec
+    from summarise.models import ModelSpec
 
     backend = None if stage.backend == "default" else stage.backend
     if role == "translate":
@@ -136,7 +136,7 @@ def run_translation(stage: Stage, source: Path, sentences: list[str], device: st
 
     else:
         from summarise.models.engines import GenerationRequest, build_engine
-        from summarise.pipeline.translating import TranslationSettings, Translator
+        from summarise.pipeline._translating import TranslationSettings, Translator
 
         engine = build_engine(_spec("translate", source, stage), device=device, local_files_only=True)
         loaded = time.perf_counter() - started
@@ -186,7 +186,7 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str, r
         seconds, cpu, _, runs = measure(lambda: once(" ".join(sentences), SUMMARY_TOKENS), device, repeat)
     else:
         from summarise.models.engines import GenerationRequest, build_engine
-        from summarise.pipeline.summarising import Summarizer, SummarySettings
+        from summarise.pipeline._summarising import Summarizer, SummarySettings
 
         engine = build_engine(_spec("summarise", source, stage), device=device, local_files_only=True)
         loaded = time.perf_counter() - started
@@ -220,7 +220,7 @@ def child(job: dict) -> dict:
     if job.get("translate"):
         stage = Stage(**job["translate"])
         if stage.one_worker:
-            from summarise.models.engines import ctranslate2 as ct2
+            from summarise.models.engines import _ctranslate2 as ct2
 
             ct2.cpu_layout = lambda task, threads: (1, threads)  # this child process only
         sentences = archive(job["archive_articles"]) if job["workload"] == "archive" else article()
@@ -251,9 +251,8 @@ def engine_peaks(mt_dir: Path, smoke: bool = False) -> dict:
     from transformers import AutoTokenizer
 
     from benchmarks.speed_report import seq2seq_flops
-    from summarise.models.engines import configured_threads
-    from summarise.models.engines import ctranslate2 as ct2
-    from summarise.models.engines.isa import precision_for_cpu
+    from summarise.models.engines import configured_threads, _ctranslate2 as ct2
+    from summarise.models.engines import precision_for_cpu
 
     arch = _json.loads((mt_dir / "config.json").read_text(encoding="utf-8"))
     tokenizer = AutoTokenizer.from_pretrained(mt_dir)

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 
 from benchmarks import common
-from summarise.models.engines.isa import AVX2_ENVIRONMENT, cpu_int8
+from summarise.models.engines._isa import AVX2_ENVIRONMENT, cpu_int8
 
 TARGET_RATIO = 1.1  # forced target tokens per source token: 572 source -> 628 target in the article
 SUMMARY_INPUT_TOKENS = 700
@@ -97,7 +97,7 @@ class Variant:
     cpu_class: str | None = None  # None: this CPU's own
 
 
-# What a CPU without VNNI runs, on this one: MKL and oneDNN capped at AVX2 (summarise.models.engines.isa), and
+# What a CPU without VNNI runs, on this one: MKL and oneDNN capped at AVX2 (summarise.models.engines._isa), and
 # PyTorch's own kernels too, so that the naive loop it is compared with runs on AVX2 as well.
 AVX2_CLASS = tuple(sorted({**AVX2_ENVIRONMENT, "ATEN_CPU_CAPABILITY": "avx2"}.items()))
 

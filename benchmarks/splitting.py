@@ -19,7 +19,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.text.splitting import split_sentences
+from summarise.text import split_sentences
 from tests.support.golden_rules import GOLDEN, XFAIL_IN_PYSBD
 
 Splitter = Callable[[str, str], list[str]]

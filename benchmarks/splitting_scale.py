@@ -23,7 +23,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.text.splitting import split_sentences
+from summarise.text import split_sentences
 
 SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
     "short sentences 'A. '": (lambda n: "A. " * n, "fr"),

@@ -42,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import common, speed_workloads
-from summarise.models.engines.isa import cpu_int8
+from summarise.models.engines import cpu_int8
 
 # name -> (environment changes, beams, threads or None for every CPU this process may use)
 VARIANTS: dict[str, tuple[dict[str, str], int, int | None]] = {
@@ -55,7 +55,7 @@ VARIANTS: dict[str, tuple[dict[str, str], int, int | None]] = {
     "CT2_FORCE_CPU_ISA=AVX512": ({"CT2_FORCE_CPU_ISA": "AVX512"}, 4, None),
 }
 MKL = {"CT2_USE_MKL=1": ({"CT2_USE_MKL": "1"}, 4, None)}
-# Variants that need an instruction set: the CPU classes (summarise.models.engines.isa) that have it.
+# Variants that need an instruction set: the CPU classes (summarise.models.engines._isa) that have it.
 NEEDS = {"CT2_FORCE_CPU_ISA=AVX512": ("AVX-512", ("avx512-vnni", "avx512"))}
 
 

@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from summarise.checks.facts import Renderings, check_pair
-from summarise.text.normalising import links
-from summarise.text.protecting import Protection
+from summarise.checks import Renderings, check_pair
+from summarise.text import links
+from summarise.text import Protection
 
 
 def baseline_spans(protection: Protection, sentence: str, lang: str) -> list[tuple[int, int]]:

@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
     args = parser.parse_args()
-    from summarise.inputs.reading import read_document
+    from summarise.inputs import read_document
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "crawl.warc.gz"

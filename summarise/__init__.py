@@ -28,37 +28,33 @@ from .errors import (
 
 # name -> module that defines it; resolved on first use so that `import summarise` stays light.
 _LAZY = {
-    "Summariser": "pipeline.summariser",
-    "Summary": "pipeline.results",
-    "Translation": "pipeline.results",
-    "SentencePair": "pipeline.results",
-    "summarise": "pipeline.summariser",
-    "translate": "pipeline.summariser",
-    "Registry": "models.registry",
-    "ModelSpec": "models.registry",
-    "split_sentences": "text.splitting",
-    "Sentence": "text.splitting",
-    "read_document": "inputs.reading",
-    "Document": "inputs.reading",
-    "MemoryCache": "pipeline.caching",
-    "SQLiteCache": "pipeline.caching",
-    "ModelCache": "models.engines",
+    "Summariser": "pipeline",
+    "Summary": "pipeline",
+    "Translation": "pipeline",
+    "SentencePair": "pipeline",
+    "summarise": "pipeline",
+    "translate": "pipeline",
+    "Registry": "models",
+    "ModelSpec": "models",
+    "split_sentences": "text",
+    "Sentence": "text",
+    "read_document": "inputs",
+    "Document": "inputs",
+    "MemoryCache": "pipeline",
+    "SQLiteCache": "pipeline",
+    "ModelCache": "models",
     "translate_archive": "bulk",
     "summarise_archive": "bulk",
     "run_archive": "bulk",
-    "Options": "pipeline.options",
+    "Options": "pipeline",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bulk import run_archive, summarise_archive, translate_archive
-    from .pipeline.caching import MemoryCache, SQLiteCache
-    from .models.engines import ModelCache
-    from .pipeline.options import Options
-    from .pipeline.summariser import Summariser, summarise, translate
-    from .inputs.reading import Document, read_document
-    from .models.registry import ModelSpec, Registry
-    from .pipeline.results import SentencePair, Summary, Translation
-    from .text.splitting import Sentence, split_sentences
+    from .inputs import Document, read_document
+    from .models import ModelCache, ModelSpec, Registry
+    from .pipeline import MemoryCache, Options, SentencePair, SQLiteCache, Summariser, Summary, Translation, summarise, translate
+    from .text import Sentence, split_sentences
 
 
 def __getattr__(name: str) -> Any:

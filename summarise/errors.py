@@ -50,7 +50,7 @@ def first_line(exc: BaseException) -> str:
 
 
 class OptionsError(SummariseError):
-    """A per-call option is out of range or of the wrong kind (see :class:`summarise.pipeline.options.Options`)."""
+    """A per-call option is out of range or of the wrong kind (see :class:`summarise.pipeline._options.Options`)."""
 
 
 class ClusterError(SummariseError):

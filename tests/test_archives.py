@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from summarise.inputs import archives, tables
-from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream
-from summarise.inputs.kinds import split_compression
+from summarise.inputs import _archives as archives, _tables as tables
+from summarise.inputs._archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip, member_id, open_stream
+from summarise.inputs import split_compression
 from summarise.errors import DependencyError, InputError, OutputError
-from summarise.inputs.reading import read_document
+from summarise.inputs import read_document
 from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 
 FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}

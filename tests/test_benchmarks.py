@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from summarise.models.engines.isa import cpu_int8, precision_for_cpu
+from summarise.models.engines import cpu_int8, precision_for_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def test_summary_settings_benchmark_smoke(tmp_path):
     report = json.loads((tmp_path / "summary-settings-smoke.json").read_text(encoding="utf-8"))
     assert {"default", "beam 2", "greedy (--fast)", "one thread"} <= set(report["variants"])
     assert report["variants"]["default"]["x_default"] == 1.0
-    # The default engine in every variant: int8, float32 on a CPU without VNNI (summarise.models.engines.isa).
+    # The default engine in every variant: int8, float32 on a CPU without VNNI (summarise.models.engines._isa).
     assert all(row["ran"] == f"ctranslate2 {precision_for_cpu('int8')}" for row in report["variants"].values())
     # A variant that needs an instruction set this CPU lacks is skipped with its reason, not failed.
     forced = "CT2_FORCE_CPU_ISA=AVX512"

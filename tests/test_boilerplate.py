@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.text.boilerplate import (
+from summarise.text._boilerplate import (
     PACKAGED_RULES,
     BoilerplateRules,
     RemovedLine,
@@ -14,7 +14,7 @@ from summarise.text.boilerplate import (
     table_language,
 )
 from summarise.errors import SummariseError
-from summarise.inputs.reading import read_document
+from summarise.inputs import read_document
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NBSP = "\u00a0"

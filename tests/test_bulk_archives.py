@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.bulk import iter_articles, translate_archive
-from summarise.bulk.sources import count_articles
-from summarise.inputs.kinds import INPUT_KINDS, kind_of
+from summarise.bulk import count_articles
+from summarise.inputs import INPUT_KINDS, kind_of
 from summarise.cli import app
 from summarise.errors import InputError
-from summarise.inputs.tables import read_parquet_ids
+from summarise.inputs._tables import read_parquet_ids
 from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 from tests.support.http import Handler, QuietServer
 
@@ -119,7 +119,7 @@ def test_parquet_rows_hold_everything_the_records_hold(tmp_path, summariser):
     """Every key of every record line, pairs' keys included, comes back from the Parquet file."""
     import pyarrow.parquet as pq
 
-    from summarise.inputs.tables import JSON_COLUMNS
+    from summarise.inputs._tables import JSON_COLUMNS
 
     out = tmp_path / "out.parquet"
     list(translate_archive(_inputs(tmp_path), summariser=summariser, out=out, source_lang="fr"))

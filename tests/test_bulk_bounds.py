@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from summarise.inputs import archives
-from summarise.inputs.archives import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip
-from summarise.bulk import sources
+from summarise.inputs import _archives as archives
+from summarise.inputs import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip
+from summarise.bulk import _sources as sources
 from summarise.inputs import iter_jsonl
-from summarise.inputs.tables import iter_csv, iter_parquet
+from summarise.inputs import iter_csv, iter_parquet
 from tests.support.archivefixtures import article_text, compress, news_pages, write_warc
 
 MAX = 1024 * 1024
@@ -137,8 +137,8 @@ def test_warc_header_bombs_are_one_error_record(tmp_path, headers):
 _READ_PARQUET = """
 import resource, sys
 from pathlib import Path
-from summarise.inputs.archives import ReadContext
-from summarise.inputs.tables import iter_parquet
+from summarise.inputs._archives import ReadContext
+from summarise.inputs._tables import iter_parquet
 
 list(iter_parquet(Path(sys.argv[2]), ReadContext()))  # warm up on a small file: imports and Arrow's pools
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -188,7 +188,7 @@ def test_a_file_deleted_during_the_run_is_said_to_be_missing_not_unreadable(tmp_
 
 
 def test_an_oversized_article_in_bulk_is_not_told_to_use_bulk(tmp_path, bulk_summariser):
-    from summarise.inputs.reading import MAX_INPUT_BYTES
+    from summarise.inputs import MAX_INPUT_BYTES
 
     archive = write_jsonl(tmp_path / "a.jsonl", [{"id": "big", "text": "a" * (MAX_INPUT_BYTES + 1)}])
     (record,) = list(translate_archive([archive], summariser=bulk_summariser, source_lang="fr"))

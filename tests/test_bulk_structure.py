@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
-from summarise.inputs.kinds import kind_of
-from summarise.inputs.reading import read_document
+from summarise.inputs import kind_of
+from summarise.inputs import read_document
 from tests.support import imports
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +56,8 @@ def test_an_unknown_file_kind_lists_the_kinds_of_the_table(tmp_path):
 def test_the_bulk_modules_lean_on_few_of_each_other():
     """No cycle anywhere is tests/test_layers.py's (every import counted); here, the shape inside bulk."""
     graph = {name: set(targets) for name, targets in imports.graph(module_level_only=True).items() if name.startswith("summarise.bulk")}
-    assert graph["summarise.bulk.sources"] & set(graph) <= {"summarise.bulk.resume"}
-    assert "summarise.bulk.run" not in graph["summarise.bulk.ray"]  # the driver knows no executor's insides, and back
+    assert graph["summarise.bulk._sources"] & set(graph) <= {"summarise.bulk._resume"}
+    assert "summarise.bulk._run" not in graph["summarise.bulk._ray"]  # the driver knows no executor's insides, and back
 
 
 def test_no_module_over_six_hundred_lines():

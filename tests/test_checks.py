@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.checks.facts import check_pair, check_summary, describe_details, describe_summary_details, number_diff
+from summarise.checks._facts import check_pair, check_summary, describe_details, describe_summary_details, number_diff
 
 # Correct renderings: no flag.
 CORRECT = [

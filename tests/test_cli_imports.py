@@ -40,20 +40,20 @@ def _under(modules: set[str], package: str) -> list[str]:
 @pytest.mark.parametrize("args", [("--help",), ("models", "list"), ("models", "path")], ids=" ".join)
 def test_help_and_the_model_commands_load_no_pipeline(args):
     modules = _loaded(*args)
-    assert "summarise.cli.app" in modules  # the probe really ran the command
+    assert "summarise.cli._app" in modules  # the probe really ran the command
     for package in ("summarise.pipeline", "summarise.output", "summarise.bulk", "summarise.serve", "torch", "transformers", "fastapi", "ray"):
         assert not _under(modules, package), (args, _under(modules, package))
 
 
 def test_run_help_loads_neither_bulk_nor_serve():
     modules = _loaded("run", "--help")
-    assert "summarise.output.rendering" in modules  # its --format choices were read from the one table
+    assert "summarise.output._rendering" in modules  # its --format choices were read from the one table
     for package in ("summarise.bulk", "summarise.serve", "torch", "transformers", "fastapi", "ray"):
         assert not _under(modules, package), _under(modules, package)
 
 
 def test_the_command_table_lists_what_each_command_says_of_itself():
-    from summarise.cli.app import COMMANDS, load_command
+    from summarise.cli._app import COMMANDS, load_command
 
     for name, entry in COMMANDS.items():
         command = load_command(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarise._version import __version__
+from summarise import __version__
 from summarise.cli import app
 
 runner = CliRunner()
@@ -49,7 +49,7 @@ def test_dash_h_is_help_on_every_command_with_no_python_type_names(command):
 
 
 def test_one_metavar_style():
-    from summarise.cli.app import COMMANDS as TABLE, load_command
+    from summarise.cli._app import COMMANDS as TABLE, load_command
 
     seen = set()
     for name in TABLE:
@@ -93,7 +93,7 @@ def test_shell_completion_is_on():
 
 
 def _options(*path):
-    from summarise.cli.app import load_command
+    from summarise.cli._app import load_command
 
     command = load_command(path[0])
     for name in path[1:]:

@@ -164,7 +164,7 @@ def test_bulk_out_dash_is_one_line_refusal_and_no_folder_named_dash(registry_pat
 
 
 def test_the_library_refuses_dash_too(tmp_path):
-    from summarise.bulk.store import ArchiveWriter
+    from summarise.bulk import ArchiveWriter
     from summarise.errors import OutputError
 
     with pytest.raises(OutputError, match="--out - cannot be resumed"):

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 
 from summarise import Summariser
-from summarise.models.engines import GenerationRequest
-from summarise.models.engines import ctranslate2 as ct2
-from summarise.models.engines.transformers import TransformersEngine
+from summarise.models.engines import GenerationRequest, _ctranslate2 as ct2
+from summarise.models.engines._transformers import TransformersEngine
 from summarise.errors import DependencyError, SummariseError
-from summarise.models.registry import ModelSpec
-from summarise.text.splitting import split_sentences
+from summarise.models import ModelSpec
+from summarise.text import split_sentences
 from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import COPY_WINDOW, write_registry
@@ -231,9 +230,8 @@ def test_compute_types_follow_the_device():
 def test_batches_are_sized_for_the_device(monkeypatch):
     import torch
 
-    from summarise.models.engines import batch_limits
-    from summarise.models.engines import transformers as torch_engine
-    from summarise.pipeline.translating import TranslationSettings, Translator
+    from summarise.models.engines import batch_limits, _transformers as torch_engine
+    from summarise.pipeline._translating import TranslationSettings, Translator
 
     class Engine:
         spec = ModelSpec(name="x", task="translation", source="x", languages=("fr",))

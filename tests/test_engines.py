@@ -22,10 +22,9 @@ from typer.testing import CliRunner
 import summarise.models.engines as engines
 from summarise import Summariser
 from summarise.cli import app
-from summarise.models.engines import devices, select
-from summarise.models.engines import ctranslate2 as ct2
+from summarise.models.engines import _devices as devices, _select as select, _ctranslate2 as ct2
 from summarise.errors import RegistryError, SummariseError
-from summarise.models.registry import ModelSpec, Registry
+from summarise.models import ModelSpec, Registry
 from tests import tinymodels
 from tests.support.articles import article
 
@@ -124,7 +123,7 @@ def test_no_gpu_no_torch_import():
     code = textwrap.dedent(
         """
         import sys
-        from summarise.models.engines import configured_threads, devices, resolve_device, set_threads
+        from summarise.models.engines import configured_threads, _devices as devices, resolve_device, set_threads
         devices.NVIDIA_MARKERS = ("/nonexistent/nvidia",)
         set_threads(1)
         print(resolve_device("auto"), configured_threads(), "torch" in sys.modules)
@@ -236,7 +235,7 @@ def test_two_processes_converting_at_once_share_one_conversion(model_dirs, tmp_p
         f"""
         import logging, sys
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
-        from summarise.models.engines import ctranslate2 as ct2
+        from summarise.models.engines import _ctranslate2 as ct2
         path = ct2.convert({str(model_dirs["bart"])!r}, quantization="int8")
         engine = ct2.CTranslate2Engine(ct2.ModelSpec(name="b", task="summarisation", source=str(path), max_input_tokens=64), device="cpu")
         print(path)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from summarise.inputs.reading import read_document
+from summarise.inputs import read_document
 from tests.support.extraction_corpus import ALL_PAGES, PAGES, Page
 
 
@@ -84,7 +84,7 @@ def test_json_ld_metadata_survives_the_pruning() -> None:
 
 
 def test_a_short_result_is_compared_with_plain_trafilatura(monkeypatch) -> None:
-    from summarise.inputs import extracting
+    from summarise.inputs import _extracting as extracting
 
     original = extracting._extract_pruned
 

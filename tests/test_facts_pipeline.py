@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from summarise import Summariser
 from summarise.cli import app
-from summarise.cli.common import ExitCode
-from summarise.pipeline.options import Options
-from summarise.checks.quality import is_flagged
+from summarise.cli._common import ExitCode
+from summarise.pipeline import Options
+from summarise.checks import is_flagged
 from tests import factmodels
 from tests.support.registry import COPY_WINDOW
 from tests.tinymodels import normalise

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from summarise.pipeline.summariser import SentencePair, Summary
-from summarise.checks.quality import is_flagged
-from summarise.output.rendering import render
+from summarise.pipeline import SentencePair, Summary
+from summarise.checks import is_flagged
+from summarise.output import render
 
 SOURCE = "Le chômage est à 7,5 %. Jens Stoltenberg & Cie parlent."
 

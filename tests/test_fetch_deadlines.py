@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from summarise.inputs import fetching
+from summarise.inputs import _fetching as fetching
 from summarise.errors import FetchError
-from summarise.serve import urls
+from summarise.serve import _urls as urls
 from tests.support.archivefixtures import article_text, html_page
 
 PAGE = html_page("Titre", article_text(1)).encode("utf-8")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from summarise.inputs import fetching
+from summarise.inputs import _fetching as fetching
 from summarise.errors import FetchError, InputError
-from summarise.inputs.reading import read_document
+from summarise.inputs import read_document
 from tests.support.http import PAGE, Handler, QuietServer
 
 

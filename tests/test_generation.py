@@ -18,12 +18,12 @@ import pytest
 
 from summarise import Summariser
 from summarise.models.engines import GenerationRequest
-from summarise.models.engines.ctranslate2 import CTranslate2Engine
-from summarise.models.engines.generation import ModelGeneration
-from summarise.models.engines.transformers import TransformersEngine
-from summarise.pipeline.options import Options
-from summarise.models.registry import ModelSpec
-from summarise.text.splitting import split_sentences
+from summarise.models.engines._ctranslate2 import CTranslate2Engine
+from summarise.models.engines._generation import ModelGeneration
+from summarise.models.engines._transformers import TransformersEngine
+from summarise.pipeline import Options
+from summarise.models import ModelSpec
+from summarise.text import split_sentences
 from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import COPY_WINDOW

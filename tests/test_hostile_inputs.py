@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from summarise.cli import app
 from summarise.errors import InputError
-from summarise.inputs.reading import decode_bytes_warning, read_document, read_limited
+from summarise.inputs._reading import decode_bytes_warning, read_document, read_limited
 from tests.support.faults import ROOT
 
 runner = CliRunner()

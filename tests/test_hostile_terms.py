@@ -8,24 +8,23 @@ import re
 import threading
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from summarise.checks import facts as checks
-from summarise.checks.facts import check_pair, missing_names
+from summarise.checks import _facts as checks
+from summarise.checks._facts import check_pair, missing_names
 from summarise.errors import InputError, OptionsError, RegistryError, SummariseError
-from summarise.pipeline.options import Options
-from summarise.text.protecting import Glossary, Protection, keep_terms
-from summarise.models.registry import Registry
+from summarise.pipeline import Options
+from summarise.text import Glossary, Protection, keep_terms
+from summarise.models import Registry
 
-MAX_TERM_CHARS = 200  # summarise.text.protecting.MAX_TERM_CHARS (checked below); literal so the tests run on older code too
+MAX_TERM_CHARS = 200  # summarise.text._protecting.MAX_TERM_CHARS (checked below); literal so the tests run on older code too
 
 # -- class 1: term matching is linear in the text --------------------------------------------------------
 
 
 def test_one_pass_whatever_the_number_and_length_of_terms():
     """The adversarial case of per-term regexes: long terms that almost match everywhere."""
-    from summarise.text.termsearch import TermSearch
+    from summarise.text._termsearch import TermSearch
 
     for size in (2_000, 4_000, 8_000, 16_000):
         search = TermSearch([("a" * 500) + chr(ord("b") + i % 20) + str(i) for i in range(150)])
@@ -49,7 +48,7 @@ def test_protect_cost_does_not_grow_with_the_number_of_terms():
 
 
 def test_term_automata_are_built_once_per_protection(monkeypatch):
-    import summarise.text.protecting as protecting
+    import summarise.text._protecting as protecting
 
     built = []
     real = protecting.TermSearch
@@ -61,7 +60,7 @@ def test_term_automata_are_built_once_per_protection(monkeypatch):
 
 
 def test_names_check_folds_the_renderings_once_not_per_sentence(monkeypatch):
-    from summarise.checks.facts import Renderings
+    from summarise.checks import Renderings
 
     table = {f"Terme{i}": [f"Term{i}"] for i in range(300)}
     renderings = Renderings(table)
@@ -78,7 +77,7 @@ def test_names_check_folds_the_renderings_once_not_per_sentence(monkeypatch):
 
 
 def test_renderings_given_as_a_mapping_still_work():
-    from summarise.checks.facts import Renderings
+    from summarise.checks import Renderings
 
     assert missing_names("Le Bundestag vote.", "The Parliament votes.", "fr", {"Bundestag": ["Parliament"]}) == []
     assert missing_names("Le Bundestag vote.", "The Parliament votes.", "fr", Renderings({"Bundestag": ["Parliament"]})) == []
@@ -87,7 +86,7 @@ def test_renderings_given_as_a_mapping_still_work():
 
 def _protect_with_regexes(protection: Protection, sentence: str, lang: str) -> list[tuple[int, int, str, str]]:
     """What protect chose before the automaton: one regex per term, in priority order."""
-    from summarise.text.normalising import links
+    from summarise.text import links
 
     spans = [(link.start, link.end, "link", link.text) for link in links(sentence)]
 
@@ -225,8 +224,8 @@ def test_options_glossary_from_dev_zero_is_an_error_not_a_memory_bomb():
 
 
 def test_read_settings_file_reads_at_most_its_cap(tmp_path):
-    from summarise.text.protecting import MAX_TERM_CHARS as limit
-    from summarise.support.smallfiles import read_settings_file
+    from summarise.text import MAX_TERM_CHARS as limit
+    from summarise.support import read_settings_file
 
     assert limit == MAX_TERM_CHARS
     path = tmp_path / "f"
@@ -280,7 +279,7 @@ def test_misuse_errors_are_one_line_and_of_the_family(summariser):
 
 def _restore_slot_by_slot(translation, protected):
     """restore() before issue 27: one regex per slot over the whole translation, then one insertion per lost term."""
-    from summarise.text.protecting import Restored
+    from summarise.text._protecting import Restored
 
     def pattern(placeholder):
         return re.compile(r"(?<!\d)" + r"[\s,.\u00a0\u202f'’]?".join(re.escape(d) for d in placeholder) + r"(?!\d)")
@@ -339,7 +338,7 @@ SOURCE = "Le parti Renaissance a perdu face à Otan et Renaissance, voir https:/
                                        "parti", "lost", "voir", "puis", ",", ".", "(", ")", "1", "17301", "73011"]),
                       max_size=12))
 def test_one_pass_restore_gives_what_the_slot_by_slot_restore_gave(parts):
-    from summarise.text.protecting import restore
+    from summarise.text._protecting import restore
 
     protected = Protection.of(keep=["Renaissance", "Otan"]).protect(SOURCE, "fr")
     assert len(protected.slots) == 5
@@ -350,8 +349,8 @@ def test_one_pass_restore_gives_what_the_slot_by_slot_restore_gave(parts):
 
 def test_restore_cost_follows_the_translation_not_the_terms(monkeypatch):
     """Thousands of slots in one long sentence: no per-slot pass over the translation."""
-    import summarise.text.protecting as protecting
-    from summarise.text.protecting import restore
+    import summarise.text._protecting as protecting
+    from summarise.text._protecting import restore
 
     protection = Protection.of(keep=["ab"])
     protected = protection.protect("ab " * 3000, "fr")

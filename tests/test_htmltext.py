@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.serve import htmltext
-from summarise.serve.htmltext import MARKERS, Flow
+from summarise.serve import _htmltext as htmltext
+from summarise.serve._htmltext import MARKERS, Flow
 
 
 def _split(fragment: str) -> tuple[list, list[Flow]]:

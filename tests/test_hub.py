@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from summarise.models import hub
+from summarise.models import _hub as hub
 from summarise.errors import ModelLoadError
-from summarise.models.registry import ModelSpec
+from summarise.models import ModelSpec
 from tests.support.articles import article
 
 ROOT = Path(__file__).resolve().parent.parent

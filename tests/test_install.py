@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.support.deps import DISTRIBUTION, install_hint, require
+from summarise.support import DISTRIBUTION, install_hint, require
 from summarise.errors import DependencyError
 from tests.support.articles import HEADLINE, PARAGRAPHS
 
@@ -43,7 +43,7 @@ def _imported_modules() -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require" and node.args:
-                if isinstance(node.args[0], ast.Constant):  # summarise.support.deps.require("trafilatura", …)
+                if isinstance(node.args[0], ast.Constant):  # summarise.support._deps.require("trafilatura", …)
                     found.add(node.args[0].value.split(".")[0])
     return {name for name in found if name not in sys.stdlib_module_names and name != "summarise"}
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from summarise.models.engines import ctranslate2 as ct2
-from summarise.models.engines.tokenizing import FastTokenizer
+from summarise.models.engines import _ctranslate2 as ct2
+from summarise.models.engines._tokenizing import FastTokenizer
 from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import write_registry

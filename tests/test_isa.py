@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from summarise.models.engines import runnable_spec
-from summarise.models.engines import ctranslate2 as ct2
-from summarise.models.engines.isa import AVX2_ENVIRONMENT, INT8_CLASSES, CpuInt8, classify, cpu_int8, native_class, precision_for_cpu
-from summarise.models.spec import ModelSpec
-from summarise.pipeline.signature import ModelIdentity
+from summarise.models.engines import runnable_spec, _ctranslate2 as ct2
+from summarise.models.engines._isa import AVX2_ENVIRONMENT, INT8_CLASSES, CpuInt8, classify, cpu_int8, native_class, precision_for_cpu
+from summarise.models import ModelSpec
+from summarise.pipeline._signature import ModelIdentity
 
 # Model outputs that depend on the int8 kernels: CI runs these again on the AVX2 ones (.ci/run).
 pytestmark = pytest.mark.numerics

@@ -42,12 +42,12 @@ def test_the_contracts_hold():
 
 # (where, what, the contract that must break): each a function-level or type-only import, which counts as much as any.
 PLANTED = [
-    ("summarise/text/splitting.py", "def _planted():\n    from ..cli import run  # noqa", "Layers: each imports only the layers below it"),
-    ("summarise/inputs/reading.py", "def _planted():\n    from ..bulk import sources  # noqa", "Layers: each imports only the layers below it"),
-    ("summarise/pipeline/translating.py", "def _planted():\n    import torch  # noqa", "torch, transformers, ctranslate2 only in the engine backends"),
-    ("summarise/output/report.py", "def _planted():\n    import fastapi  # noqa", "fastapi, starlette and uvicorn only in serve"),
-    ("summarise/serve/app.py", "def _planted():\n    import typer  # noqa", "typer only in cli"),
-    ("summarise/output/writing.py", "def _planted():\n    from .. import __version__  # noqa", "No module imports the package root"),
+    ("summarise/text/_splitting.py", "def _planted():\n    from ..cli import run  # noqa", "Layers: each imports only the layers below it"),
+    ("summarise/inputs/_reading.py", "def _planted():\n    from ..bulk import _sources  # noqa", "Layers: each imports only the layers below it"),
+    ("summarise/pipeline/_translating.py", "def _planted():\n    import torch  # noqa", "torch, transformers, ctranslate2 only in the engine backends"),
+    ("summarise/output/_report.py", "def _planted():\n    import fastapi  # noqa", "fastapi, starlette and uvicorn only in serve"),
+    ("summarise/serve/_app.py", "def _planted():\n    import typer  # noqa", "typer only in cli"),
+    ("summarise/output/_writing.py", "def _planted():\n    from .. import __version__  # noqa", "No module imports the package root"),
 ]
 
 
@@ -66,13 +66,13 @@ def test_a_planted_edge_breaks_its_contract(tmp_path, where, code, contract):
 def test_a_planted_cycle_of_sibling_modules_breaks_the_acyclic_contract_and_the_ast_search(tmp_path):
     """protecting -> cutting in a function, cutting -> protecting only for a type: a cycle both checks must see."""
     tree = _copy(tmp_path)
-    _plant(tree, "summarise/text/cutting.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .protecting import Protection  # noqa")
-    _plant(tree, "summarise/text/protecting.py", "def _planted():\n    from .cutting import split_long  # noqa")
+    _plant(tree, "summarise/text/_cutting.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._protecting import Protection  # noqa")
+    _plant(tree, "summarise/text/_protecting.py", "def _planted():\n    from ._cutting import split_long  # noqa")
     result = _lint(tree)
     assert result.returncode == 1
     assert "No cycles among siblings, at any depth BROKEN" in result.stdout, result.stdout
     found = imports.cycles(imports.graph(tree / "summarise"))
-    assert found == [["summarise.text.cutting", "summarise.text.protecting"]]
+    assert found == [["summarise.text._cutting", "summarise.text._protecting"]]
 
 
 def test_no_import_cycle_counting_every_import():
@@ -80,8 +80,8 @@ def test_no_import_cycle_counting_every_import():
     edges = imports.graph()
     assert len(edges) > 60 and sum(map(len, edges.values())) > 200  # it sees the package
     # it sees the imports that hide: a function-level one, and one made only for type checking
-    assert "summarise.models.engines.backends" in edges["summarise.models.engines.devices"]
-    assert "summarise.pipeline.summariser" in edges["summarise.bulk.resume"]  # under TYPE_CHECKING
+    assert "summarise.models.engines._backends" in edges["summarise.models.engines._devices"]
+    assert "summarise.bulk._records" in edges["summarise.bulk._store"]  # only under TYPE_CHECKING
     found = imports.cycles(edges)
     assert not found, "\n".join(imports.describe(edges, component) for component in found)
 
@@ -104,7 +104,7 @@ def test_reading_a_text_file_loads_only_inputs_and_text(tmp_path):
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
     allowed = ("summarise.inputs", "summarise.text", "summarise.support")
     outside = [m for m in loaded if m not in ("summarise", "summarise._version", "summarise.errors") and not m.startswith(allowed)]
-    assert "summarise.inputs.reading" in loaded and "summarise.inputs.kinds" in loaded
+    assert "summarise.inputs._reading" in loaded and "summarise.inputs._kinds" in loaded
     assert outside == []
 
 

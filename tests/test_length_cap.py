@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from summarise.models.engines.base import GenerationRequest
-from summarise.models.engines.transformers import TransformersEngine
-from summarise.checks.quality import flag_pair
-from summarise.models.registry import ModelSpec
+from summarise.models.engines import GenerationRequest
+from summarise.models.engines._transformers import TransformersEngine
+from summarise.checks import flag_pair
+from summarise.models import ModelSpec
 from tests import tinymodels
 
 POSITIONS = 16

@@ -8,7 +8,7 @@ import pytest
 
 from summarise import Summariser
 from summarise.errors import OptionsError
-from summarise.pipeline.results import REPR_SUMMARY_CHARS
+from summarise.pipeline._results import REPR_SUMMARY_CHARS
 
 LONG = " ".join(["Le président condamne la guerre. Le ministre parle."] * 40)
 

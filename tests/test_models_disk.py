@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise.cli import app
-from summarise.models.registry import Registry
+from summarise.models import Registry
 from tests.support.registry import write_registry
 
 runner = CliRunner()

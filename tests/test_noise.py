@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.cli import app, quieting
+from summarise.cli import app, _quieting as quieting
 from tests.support.articles import HEADLINE, PARAGRAPHS, long_sentence
 
 ROOT = Path(__file__).resolve().parent.parent

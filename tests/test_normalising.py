@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from summarise.text.normalising import fold, links, names, numbers, parse_number
+from summarise.text._normalising import fold, links, names, numbers, parse_number
 
 
 def hard_values(text: str, lang: str) -> list[set[Decimal]]:

@@ -9,7 +9,7 @@ import pytest
 
 from summarise import Summariser
 from summarise.errors import LanguageError, OptionsError
-from summarise.pipeline.options import Options
+from summarise.pipeline import Options
 
 TEXT = "Le président condamne la guerre. Le ministre appelle à la paix."
 

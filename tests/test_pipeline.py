@@ -10,8 +10,8 @@ import pytest
 
 from summarise import SentencePair, Summariser, Summary, Translation, summarise, translate
 from summarise.errors import InputError, LanguageError, ModelLoadError
-from summarise.pipeline.options import Options
-from summarise.text.splitting import split_sentences
+from summarise.pipeline import Options
+from summarise.text import split_sentences
 from tests import tinymodels
 from tests.support.articles import article
 from tests.support.registry import COPY_WINDOW
@@ -145,9 +145,9 @@ def test_importing_the_package_loads_no_torch():
 
 def test_signature_names_what_really_runs_not_only_what_was_asked(registry_path, monkeypatch):
     """int8 is a CPU kernel: on a GPU the model runs fp16, and results and bulk resume must agree on that."""
-    from summarise.models.engines import devices
+    from summarise.models.engines import _devices as devices
 
-    from summarise.models.engines.isa import precision_for_cpu
+    from summarise.models.engines import precision_for_cpu
 
     s = Summariser(registry_path, device="cpu", quantization="int8")
     runs = precision_for_cpu("int8")  # float32 on a CPU whose int8 sums saturate (engines.isa)

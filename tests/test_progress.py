@@ -12,10 +12,10 @@ from rich.console import Console
 
 from summarise import Summariser
 from summarise.bulk import BulkProgress, BulkStats, summarise_archive, translate_archive
-from summarise.bulk.progress import JsonProgress, progress_bar
+from summarise.bulk import JsonProgress, progress_bar
 from summarise.models.engines import Generated
-from summarise.models.registry import ModelSpec
-from summarise.pipeline.translating import TranslationSettings, Translator
+from summarise.models import ModelSpec
+from summarise.pipeline._translating import TranslationSettings, Translator
 from tests.support.bulk import article_text, write_jsonl
 
 # --------------------------------------------------------------------------- budget retries
@@ -174,7 +174,7 @@ def test_the_estimate_never_goes_back_with_failed_articles_in_the_window(forced_
 
 def test_the_estimate_weights_translation_and_summaries_by_their_measured_cost():
     """A window of 10 articles, 100 sentences: translating took 1 s per 100 sentences, a summary 0.9 s each (issue 23 item 6)."""
-    from summarise.bulk.records import BulkStats
+    from summarise.bulk import BulkStats
 
     stats = BulkStats(window_articles=10, window_sentences=100, window_summarise=True, in_flight=100, window_summaries=0, total=10)
     assert stats.window_fraction == 0.5  # nothing measured yet: equal shares

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from summarise.errors import InputError
-from summarise.text.protecting import Glossary, GlossaryEntry, Protection, keep_terms, restore
+from summarise.text._protecting import Glossary, GlossaryEntry, Protection, keep_terms, restore
 
 URL = "https://www.nato.int/cps/fr/natohq.htm"
 SENTENCE = f"Le parti Renaissance a perdu à l'Assemblée nationale, voir {URL}."
@@ -129,7 +129,7 @@ def test_renderings_for_the_names_check():
 def _registry(keep):
     from pathlib import Path
 
-    from summarise.models.registry import Registry
+    from summarise.models import Registry
 
     raw = {
         "defaults": {"keep": keep},
@@ -160,7 +160,7 @@ def test_registry_keep_must_be_a_list_of_terms(keep):
 def test_keep_and_glossary_are_per_call_options(tmp_path):
     from summarise import Summariser
     from summarise.errors import OptionsError
-    from summarise.pipeline.options import Options
+    from summarise.pipeline import Options
 
     path = tmp_path / "glossary.tsv"
     path.write_text("Otan\tNATO\tfr\n", encoding="utf-8")

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from summarise.checks import quality
-from summarise.text.detecting import LanguageDetector
+from summarise.checks import _quality as quality
+from summarise.text import LanguageDetector
 from summarise.models.engines import Generated, GenerationRequest
-from summarise.pipeline.summariser import LOOP_RETRY, SentencePair, Summariser
-from summarise.checks.facts import check_pair
-from summarise.checks.quality import FLAGS, document_quality, flag_pair, has_loop, is_flagged, repetition_score
-from summarise.models.registry import ModelSpec
-from summarise.pipeline.translating import RetryPolicy, TranslationSettings, Translator
+from summarise.pipeline._summariser import LOOP_RETRY, SentencePair, Summariser
+from summarise.checks import check_pair
+from summarise.checks._quality import FLAGS, document_quality, flag_pair, has_loop, is_flagged, repetition_score
+from summarise.models import ModelSpec
+from summarise.pipeline._translating import RetryPolicy, TranslationSettings, Translator
 from tests import tinymodels
 
 SOURCE = "Le ministre a promis une réponse dans les prochains jours et annoncé une campagne nationale."

@@ -9,8 +9,8 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from summarise.checks import quality
-from summarise.checks.quality import copy_similarity, is_copy
+from summarise.checks import _quality as quality
+from summarise.checks._quality import copy_similarity, is_copy
 
 WORDS = "le la les un une des et de du que qui dans pour avec sur par conseil ville projet accord gouvernement président réforme budget".split()
 

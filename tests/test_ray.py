@@ -26,7 +26,7 @@ from summarise.bulk import translate_archive
 from summarise.cli import app
 from summarise.errors import DependencyError
 from summarise.bulk import run_archive
-from summarise.bulk.ray import Ray, plan
+from summarise.bulk._ray import Ray, plan
 from tests.support.bulk import make_archive, read_records
 from tests.support.ray import needs_ray
 
@@ -252,7 +252,7 @@ def test_summaries_errors_and_per_article_files_on_ray(ray_session, ray_registry
 def test_archives_read_the_same_on_ray(ray_session, ray_registry, tmp_path):
     """A crawl (with a page whose charset only its HTTP header gives) and a table: Ray reads them as a local run does."""
     from summarise.bulk import Ray, run_archive
-    from summarise.inputs.tables import read_parquet_ids
+    from summarise.inputs._tables import read_parquet_ids
     from tests.support.archivefixtures import html_page, news_pages, write_parquet, write_warc
 
     cyrillic = html_page("Новости", "Городской совет утвердил бюджет.", charset=None).encode("cp1251", "xmlcharrefreplace")

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from summarise.bulk import Ray, translate_archive
-from summarise.bulk.ray import batch_sizes
+from summarise.bulk._ray import batch_sizes
 from summarise.errors import ClusterError, SummariseError
 from tests.support.bulk import make_archive, read_records
 from tests.support.ray import needs_ray

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarise.errors import InputError
-from summarise.inputs.reading import (
+from summarise.inputs._reading import (
     MAX_INPUT_BYTES,
     Document,
     clean_text,
@@ -283,7 +283,7 @@ def test_to_dict_is_plain():
 
 def test_importing_is_cheap():
     code = (
-        "import sys, summarise.inputs.reading, summarise.text.boilerplate as b;"
+        "import sys, summarise.inputs._reading, summarise.text._boilerplate as b;"
         "heavy = {'trafilatura', 'charset_normalizer'} & set(sys.modules);"
         "assert not heavy, heavy; assert not b.PACKAGED_RULES.loaded"
     )

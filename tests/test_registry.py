@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarise.errors import LanguageError, RegistryError, UnknownModelError
-from summarise.models.registry import Registry, default_path, resolve_path
+from summarise.models import Registry, default_path, resolve_path
 
 REPO_REGISTRY = Path(__file__).resolve().parent.parent / "models.toml"
 

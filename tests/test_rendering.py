@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from summarise.cli import choices as cli
-from summarise.cli.common import ExitCode
+from summarise.cli import _choices as cli
+from summarise.cli._common import ExitCode
 from summarise.errors import OutputError
-from summarise.output.rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
-from summarise.pipeline.summarising import LENGTHS
+from summarise.output import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, render, renderer
+from summarise.pipeline import LENGTHS
 
 
 @pytest.fixture(scope="module")

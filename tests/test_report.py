@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise.cli import app
-from summarise.cli.common import ExitCode
+from summarise.cli._common import ExitCode
 from summarise.errors import LanguageError
-from summarise.pipeline.options import Options
-from summarise.pipeline.summariser import SentencePair, Summariser, Translation
-from summarise.output.rendering import render, render_markdown, render_text
-from summarise.output.report import render_html
+from summarise.pipeline import Options
+from summarise.pipeline import SentencePair, Summariser, Translation
+from summarise.output._rendering import render, render_markdown, render_text
+from summarise.output import render_html
 from tests import tinymodels
 from tests.support.registry import write_registry
 from tests.support.report import SCRIPT, crafted_summary, parse_report, text_of

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summarise.text.boilerplate import RemovedLine
-from summarise.pipeline.summariser import SentencePair, Translation
-from summarise.output.report import render_html
+from summarise.text import RemovedLine
+from summarise.pipeline import SentencePair, Translation
+from summarise.output import render_html
 from tests.support.report import crafted_summary, parse_report, text_of
 
 ARABIC = "قال الوزير إن المطر سيصل غدا."

@@ -12,7 +12,7 @@ pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
 from fastapi.testclient import TestClient
 
 from summarise.serve import ServeSettings, create_app
-from summarise.serve.service import Service
+from summarise.serve._service import Service
 from tests.support.serve import FRENCH, make_client, settings_for
 
 @pytest.fixture(scope="module")
@@ -311,7 +311,7 @@ def test_api_keys(registry_path, monkeypatch):
 
 
 def test_keys_from_the_environment():
-    from summarise.serve.settings import keys_from_env
+    from summarise.serve import keys_from_env
 
     assert keys_from_env({"SUMMARISE_API_KEYS": " a, b ,,c"}) == ("a", "b", "c")
     assert keys_from_env({}) == ()
@@ -394,7 +394,7 @@ def test_html_inline_tags_travel_with_their_sentence(client, service, monkeypatc
 
 
 def test_html_flow_whose_tags_come_back_out_of_order_is_translated_run_by_run(client, monkeypatch):
-    from summarise.serve import htmltext
+    from summarise.serve import _htmltext as htmltext
 
     monkeypatch.setattr(htmltext.Flow, "rebuild", lambda self, translation: None if self.tags else translation)
     out = client.post("/translate", json={"q": INLINE, "source": "fr", "target": "en", "format": "html"}).json()["translatedText"]

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from summarise.serve.batching import Busy, Closed, MicroBatcher
+from summarise.serve._batching import Busy, Closed, MicroBatcher
 
 
 def test_concurrent_jobs_share_calls_and_get_their_own_answers():

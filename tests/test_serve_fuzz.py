@@ -12,8 +12,7 @@ import json
 import pytest
 
 pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from tests.support.serve import make_client
 

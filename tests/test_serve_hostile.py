@@ -31,7 +31,7 @@ async def _hello(scope, receive, send):
 
 @contextlib.contextmanager
 def _server(**settings):
-    from summarise.serve.server import uvicorn_config
+    from summarise.serve._server import uvicorn_config
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -99,7 +99,7 @@ def test_connections_over_the_cap_are_closed_at_once():
 def test_the_default_connection_cap_is_below_the_descriptor_limit():
     import resource
 
-    from summarise.serve.connections import default_max_connections
+    from summarise.serve._connections import default_max_connections
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert 16 <= default_max_connections() < soft
@@ -163,8 +163,8 @@ def test_the_timeout_covers_preparation_and_stops_it(registry_path, monkeypatch)
 
 
 def test_model_work_stops_once_its_request_gave_up(registry_path, monkeypatch):
-    from summarise.serve.batching import Abandoned
-    from summarise.serve.service import Work
+    from summarise.serve._batching import Abandoned
+    from summarise.serve._service import Work
 
     with make_client(registry_path) as client:
         service = client.app.state.summarise.service
@@ -202,7 +202,7 @@ def test_api_keys_of_the_wrong_type_or_size_are_400(registry_path, key):
 
 @pytest.mark.parametrize("path", ["/translate", "/detect", "/v1/translate"])
 def test_deeply_nested_json_is_400_before_parsing(client, path):
-    from summarise.serve.limits import MAX_JSON_DEPTH
+    from summarise.serve._limits import MAX_JSON_DEPTH
 
     body = b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     response = client.post(path, content=body, headers={"Content-Type": "application/json"})
@@ -210,7 +210,7 @@ def test_deeply_nested_json_is_400_before_parsing(client, path):
 
 
 def test_json_depth_is_counted_outside_strings():
-    from summarise.serve.limits import MAX_JSON_DEPTH, json_depth
+    from summarise.serve._limits import MAX_JSON_DEPTH, json_depth
 
     assert json_depth(b'{"a": "[[[[", "b": [[1]], "c": "\\"]]"}') == 3
     assert json_depth(b"[" * 1000) == MAX_JSON_DEPTH + 1  # counting stops past the limit
@@ -273,8 +273,8 @@ def test_answers_name_models_by_registry_name_not_path(client, registry_path, mo
 
 
 def test_every_key_check_compares_every_known_key_with_equal_length_digests(monkeypatch):
-    import summarise.serve.limits as limits
-    from summarise.serve.limits import KeyCheck
+    import summarise.serve._limits as limits
+    from summarise.serve._limits import KeyCheck
 
     keys = [f"key-{i}-" + "x" * 30 for i in range(5)]
     check = KeyCheck(keys)

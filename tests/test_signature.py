@@ -10,9 +10,9 @@ import pytest
 
 from summarise import Summariser
 from summarise.bulk import summarise_archive
-from summarise.pipeline.options import Options
-from summarise.models.registry import ModelSpec
-from summarise.pipeline.signature import ModelIdentity, Signature
+from summarise.pipeline import Options
+from summarise.models import ModelSpec
+from summarise.pipeline._signature import ModelIdentity, Signature
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -54,7 +54,7 @@ def test_a_part_without_a_key_is_refused(bad):
     ],
 )
 def test_model_identity_is_computed_in_one_place(spec, label, cache_key):
-    from summarise.pipeline.summariser import ModelUsed
+    from summarise.pipeline import ModelUsed
 
     identity = ModelIdentity.of(spec)
     assert identity.label == label and identity.cache_key == cache_key
@@ -121,7 +121,7 @@ NEW = "mt:m/a@unpinned+transformers|beams:2|gen:model|sum:m/b@unpinned+transform
 
 
 def test_an_old_signature_reads_as_todays_with_its_implied_defaults():
-    from summarise.pipeline.signature import same_settings
+    from summarise.pipeline import same_settings
 
     assert Signature.parse(OLD).normalised() == Signature.parse(NEW)
     assert Signature.parse(NEW).normalised() == Signature.parse(NEW)  # today's form is already normal
@@ -149,7 +149,7 @@ def test_an_old_signature_reads_as_todays_with_its_implied_defaults():
     ],
 )
 def test_old_signatures_still_differ_from_other_settings(current):
-    from summarise.pipeline.signature import same_settings
+    from summarise.pipeline import same_settings
 
     assert not same_settings(OLD, current) and not same_settings(current, OLD)
 

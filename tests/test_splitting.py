@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from summarise.text.cutting import split_long
-from summarise.text.splitting import Paragraph, is_space, split_paragraphs, split_sentences
+from summarise.text import split_long
+from summarise.text._splitting import Paragraph, is_space, split_paragraphs, split_sentences
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -171,7 +170,7 @@ def test_sentences_cover_everything(parts: list[str], lang: str) -> None:
 
 def test_import_is_light() -> None:
     """The module imports neither torch nor sacremoses until sentences are split."""
-    module = Path(__file__).resolve().parent.parent / "summarise" / "text" / "splitting.py"
+    module = Path(__file__).resolve().parent.parent / "summarise" / "text" / "_splitting.py"
     code = (
         "import importlib.util, sys\n"
         f"spec = importlib.util.spec_from_file_location('splitting_probe', {str(module)!r})\n"

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from summarise.text import splitting
-from summarise.text.cutting import split_long
-from summarise.text.splitting import split_sentences
+from summarise.text import _splitting as splitting
+from summarise.text import split_long
+from summarise.text import split_sentences
 
 
 class _Watched(str):

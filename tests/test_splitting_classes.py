@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.text.splitting import split_sentences
+from summarise.text import split_sentences
 from tests.support.golden_rules import GOLDEN, cases
 
 ENUMERATION = [

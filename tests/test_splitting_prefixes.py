@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from summarise.text import splitting
+from summarise.text import _splitting as splitting
 
 
 def _sacremoses_words():
@@ -33,7 +33,7 @@ def test_splitting_imports_no_sacremoses() -> None:
     """Splitting reads the lists directly: sacremoses' reader would import joblib, tqdm and its regex tables."""
     code = (
         "import sys\n"
-        "from summarise.text.splitting import split_sentences\n"
+        "from summarise.text._splitting import split_sentences\n"
         "assert [s.text for s in split_sentences('M. Dupont est là. Il part.', 'fr')] == ['M. Dupont est là.', 'Il part.']\n"
         "loaded = sorted(m for m in ('sacremoses', 'joblib', 'tqdm', 'regex', 'torch', 'transformers') if m in sys.modules)\n"
         "assert not loaded, loaded\n"

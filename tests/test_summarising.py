@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from summarise.errors import SummariseError
-from summarise.models.engines.transformers import TransformersEngine
-from summarise.models.registry import Registry
-from summarise.pipeline.summarising import SummarySettings, Summarizer, length_bounds
+from summarise.models.engines._transformers import TransformersEngine
+from summarise.models import Registry
+from summarise.pipeline._summarising import SummarySettings, Summarizer, length_bounds
 from tests.support.articles import PARAGRAPHS, long_sentence
 
 

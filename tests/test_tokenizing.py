@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from summarise.models.engines import tokenizing
-from summarise.models.engines.transformers import load_tokenizer as load_transformers_tokenizer
-from summarise.text.splitting import split_sentences
+from summarise.models.engines import _tokenizing as tokenizing
+from summarise.models.engines._transformers import load_tokenizer as load_transformers_tokenizer
+from summarise.text import split_sentences
 from tests import tinymodels
 from tests.support import tokenizerfolders
 
@@ -143,9 +143,9 @@ def _random_model(family: str, tokenizer, out: Path) -> Path:
 @pytest.mark.parametrize("family", ["marian", "bart"])
 def test_a_converted_model_writes_the_same_with_our_tokenizer_as_with_transformers(family, texts, tmp_path):
     """The engine end to end: one converted model, run once on our tokenizer and once on transformers'."""
-    from summarise.models.engines import ctranslate2 as ct2
-    from summarise.models.engines.base import GenerationRequest
-    from summarise.models.spec import ModelSpec
+    from summarise.models.engines import _ctranslate2 as ct2
+    from summarise.models.engines import GenerationRequest
+    from summarise.models import ModelSpec
 
     build = tokenizerfolders.build_marian if family == "marian" else tokenizerfolders.build_bart
     tokenizer = load_transformers_tokenizer(build(ROOT, tmp_path / "tokenizer"))

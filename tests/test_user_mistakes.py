@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.pipeline.caching import SQLiteCache
+from summarise.pipeline import SQLiteCache
 from summarise.cli import app
-from summarise.text.detecting import check_language_code
+from summarise.text import check_language_code
 from summarise.errors import LanguageError, ModelLoadError, OutputError, RegistryError, SummariseError
-from summarise.pipeline.options import Options
-from summarise.models.registry import Registry
+from summarise.pipeline import Options
+from summarise.models import Registry
 
 runner = CliRunner()
 TEXT = "Le président condamne la guerre. Les élèves sont partis."

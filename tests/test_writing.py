@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarise.errors import OutputError
-from summarise.output.writing import check_output, remove_stale_temporaries, write_output
+from summarise.output._writing import check_output, remove_stale_temporaries, write_output
 from tests.support.faults import ROOT, small_disk_run
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -67,7 +67,7 @@ def test_a_device_is_written_as_a_stream_not_replaced(tmp_path):
 
 
 def _write_to_dev_stdout(**kwargs) -> subprocess.CompletedProcess:
-    script = "from summarise.output.writing import write_output; print(write_output('/dev/stdout', 'to stdout\\n'), file=__import__('sys').stderr)"
+    script = "from summarise.output._writing import write_output; print(write_output('/dev/stdout', 'to stdout\\n'), file=__import__('sys').stderr)"
     return subprocess.run([sys.executable, "-c", script], env=ENV, **kwargs)
 
 
@@ -128,7 +128,7 @@ from summarise.errors import OutputError
 target = Path(sys.argv[1]) / "out.txt"
 target.write_text("old")
 try:
-    from summarise.output.writing import write_output
+    from summarise.output._writing import write_output
     write_output(target, "x" * 200_000)
 except OutputError as exc:
     print("ERROR", exc)

@@ -25,44 +25,49 @@ Where things are:
 
 from __future__ import annotations
 
-from ..inputs.kinds import INPUT_KINDS, InputKind
-from .core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, CoreSettings, article_records
-from .ray import Ray
-from .records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, ProgressHook
-from .resume import resume_rule
-from .run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
-from .sources import InputSpec, SourceArticle, count_articles, iter_articles
-from .store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, safe_name
+from ..inputs import INPUT_KINDS, InputKind
+from ._core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, CoreSettings, article_records
+from ._progress import JsonProgress, progress_bar
+from ._ray import Ray, require_ray
+from ._records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, ProgressHook
+from ._resume import resume_rule
+from ._run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
+from ._sources import InputSpec, SourceArticle, count_articles, iter_articles
+from ._store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, refuse_stdout, safe_name
 
 __all__ = [
+    "ArchiveRun",
+    "ArchiveWriter",
+    "article_records",
+    "ArticleRecord",
     "ARTICLES_DIR",
+    "BulkProgress",
+    "BulkStats",
+    "CoreSettings",
+    "count_articles",
     "DEFAULT_CACHE_ENTRIES",
     "DEFAULT_WINDOW_ARTICLES",
     "DEFAULT_WINDOW_SENTENCES",
     "FSYNC_EVERY",
     "INPUT_KINDS",
-    "MAX_NAME_BYTES",
-    "PER_ARTICLE_FORMATS",
-    "PROGRESS_EVENTS",
-    "RECORDS_NAME",
-    "ArchiveRun",
-    "ArchiveWriter",
-    "ArticleRecord",
-    "BulkProgress",
-    "BulkStats",
-    "CoreSettings",
     "InputKind",
     "InputSpec",
+    "iter_articles",
+    "JsonProgress",
     "Local",
+    "MAX_NAME_BYTES",
+    "PER_ARTICLE_FORMATS",
+    "progress_bar",
+    "PROGRESS_EVENTS",
     "ProgressHook",
     "Ray",
-    "SourceArticle",
-    "article_records",
-    "count_articles",
-    "iter_articles",
+    "RECORDS_NAME",
+    "refuse_stdout",
+    "require_ray",
     "resume_rule",
     "run_archive",
     "safe_name",
+    "SourceArticle",
     "summarise_archive",
     "translate_archive",
 ]

@@ -5,19 +5,25 @@ Layer: above ``text | inputs | models``, below the pipeline that runs them.
 
 from __future__ import annotations
 
-from .facts import SUMMARY_DESCRIPTIONS, SUMMARY_FLAGS, PairCheck, SummaryCheck, check_pair, check_summary
-from .quality import FLAG_DESCRIPTIONS, FLAGS, QualitySummary, document_quality, explain, flag_pair
+from ._facts import SUMMARY_DESCRIPTIONS, SUMMARY_FLAGS, check_pair, check_summary, describe_details, describe_summary_details, PairCheck, Renderings, SummaryCheck
+from ._quality import FLAG_DESCRIPTIONS, FLAGS, document_quality, explain, flag_pair, is_flagged, loop_flagged, QualitySummary, repetition_score
 
 __all__ = [
     "check_pair",
     "check_summary",
+    "describe_details",
+    "describe_summary_details",
     "document_quality",
     "explain",
     "FLAG_DESCRIPTIONS",
     "flag_pair",
     "FLAGS",
+    "is_flagged",
+    "loop_flagged",
     "PairCheck",
     "QualitySummary",
+    "Renderings",
+    "repetition_score",
     "SUMMARY_DESCRIPTIONS",
     "SUMMARY_FLAGS",
     "SummaryCheck",

@@ -9,6 +9,6 @@
     quieting  library noise off, our warnings one line each
 """
 
-from .app import app, main
+from ._app import app, main
 
 __all__ = ["app", "main"]

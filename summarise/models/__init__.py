@@ -6,21 +6,33 @@ by the two backend modules of :mod:`summarise.models.engines`, and only when an 
 
 from __future__ import annotations
 
-from .engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS, Backend, Engine, ModelCache, build_engine, runnable_spec
-from .registry import Registry, default_path
-from .spec import ModelSpec
+from ._hub import cached_snapshot, progress_bars, pull
+from ._storage import on_disk, remove, unused_conversions
+from .engines import Conversion, convert_model, BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS, Backend, Engine, ModelCache, build_engine, runnable_spec
+from ._registry import ANY_LANGUAGE, default_path, Registry, resolve_path
+from ._spec import ModelSpec
 
 __all__ = [
+    "Conversion",
+    "convert_model",
+    "ANY_LANGUAGE",
     "Backend",
     "BACKEND_NAMES",
     "BACKENDS",
     "build_engine",
+    "cached_snapshot",
     "default_path",
     "DEVICES",
     "Engine",
     "ModelCache",
     "ModelSpec",
+    "on_disk",
     "PRECISIONS",
+    "progress_bars",
+    "pull",
     "Registry",
+    "remove",
+    "resolve_path",
     "runnable_spec",
+    "unused_conversions",
 ]

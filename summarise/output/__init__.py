@@ -5,11 +5,12 @@ Layer: above ``pipeline``; ``bulk``, ``serve`` and ``cli`` render through it.
 
 from __future__ import annotations
 
-from .rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, Renderer, render, render_json, renderer
-from .report import render_html
-from .writing import write_atomic, write_output
+from ._rendering import FORMATS, PER_ARTICLE_FORMATS, RENDERERS, SPELLINGS, render, render_json, renderer, Renderer
+from ._report import render_html
+from ._writing import STREAM, check_output, write_atomic, write_output
 
 __all__ = [
+    "check_output",
     "FORMATS",
     "PER_ARTICLE_FORMATS",
     "render",
@@ -18,6 +19,8 @@ __all__ = [
     "Renderer",
     "renderer",
     "RENDERERS",
+    "SPELLINGS",
+    "STREAM",
     "write_atomic",
     "write_output",
 ]

@@ -6,18 +6,20 @@ changes per call.  Layer: above ``checks``; ``output``, ``bulk`` and ``serve`` b
 
 from __future__ import annotations
 
-from .caching import MemoryCache, SQLiteCache, TranslationCache
-from .options import Options
-from .results import ModelUsed, SentencePair, Summary, Translation
-from .signature import Signature
-from .summariser import Summariser, summarise, translate
-from .summarising import LENGTHS
+from ._caching import MemoryCache, SQLiteCache, TranslationCache
+from ._options import Options
+from ._results import ModelUsed, SentencePair, Summary, Translation
+from ._signature import same_settings, Signature
+from ._summariser import Prepared, summarise, Summariser, translate
+from ._summarising import LENGTHS
 
 __all__ = [
     "LENGTHS",
     "MemoryCache",
     "ModelUsed",
     "Options",
+    "Prepared",
+    "same_settings",
     "SentencePair",
     "Signature",
     "SQLiteCache",

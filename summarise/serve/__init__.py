@@ -17,12 +17,18 @@ Nothing here is imported by ``import summarise``; it needs the ``[serve]`` extra
 
 from __future__ import annotations
 
-from .settings import ServeSettings
+from ._server import serve
+from ._settings import keys_from_env, ServeSettings
 
-__all__ = ["ServeSettings", "create_app"]
+__all__ = [
+    "create_app",
+    "keys_from_env",
+    "serve",
+    "ServeSettings",
+]
 
 
 def create_app(*args, **kwargs):
-    from .app import create_app as build
+    from ._app import create_app as build
 
     return build(*args, **kwargs)

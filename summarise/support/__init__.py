@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from .deps import DISTRIBUTION, install_hint, require
+from ._deps import DISTRIBUTION, install_hint, require
+from ._smallfiles import NotRegular, read_settings_file, TooLarge
 
 __all__ = [
     "DISTRIBUTION",
     "install_hint",
+    "NotRegular",
+    "read_settings_file",
     "require",
+    "TooLarge",
 ]

@@ -5,23 +5,31 @@ Layer: below inputs, models and everything else; imports only ``support`` and ``
 
 from __future__ import annotations
 
-from .boilerplate import RemovedLine, remove_boilerplate
-from .cleaning import clean_text
-from .cutting import split_long
-from .detecting import Detection, LanguageDetector, check_language_code
-from .languages import DEFAULT_LANGUAGES, LANGUAGE_NAMES, TARGET_LANG
-from .protecting import Glossary, GlossaryLike, Protected, Protection
-from .splitting import Paragraph, Sentence, split_paragraphs, split_sentences
+from ._boilerplate import RemovedLine, remove_boilerplate
+from ._cleaning import CONTROL_CHARACTERS, clean_text
+from ._cutting import split_long
+from ._detecting import Detection, LanguageDetector, check_language_code
+from ._languages import DEFAULT_LANGUAGES, LANGUAGE_NAMES, TARGET_LANG
+from ._normalising import fold, links, names, numbers
+from ._protecting import MAX_TERM_CHARS, Glossary, GlossaryLike, keep_terms, Protected, Protection
+from ._splitting import Paragraph, Sentence, split_paragraphs, split_sentences
 
 __all__ = [
     "check_language_code",
     "clean_text",
+    "CONTROL_CHARACTERS",
     "DEFAULT_LANGUAGES",
     "Detection",
+    "fold",
     "Glossary",
     "GlossaryLike",
+    "keep_terms",
     "LANGUAGE_NAMES",
     "LanguageDetector",
+    "links",
+    "MAX_TERM_CHARS",
+    "names",
+    "numbers",
     "Paragraph",
     "Protected",
     "Protection",

@@ -1,6 +1,6 @@
 """A Hugging Face hub on 127.0.0.1 that serves folders as model repositories: enough of the API for the hub client.
 
-It answers what ``huggingface_hub`` asks when ``summarise.models.hub`` downloads a model:
+It answers what ``huggingface_hub`` asks when ``summarise.models._hub`` downloads a model:
 the model info (``/api/models/ID[/revision/REV]``), the file tree
 (``/api/models/ID/tree/REV``) and the files (``HEAD``/``GET /ID/resolve/REV/FILE``),
 and records every request so that tests can say what was fetched.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from summarise.models.spec import ModelSpec
-from summarise.pipeline.results import ModelUsed, SentencePair, Summary
-from summarise.text.boilerplate import RemovedLine
-from summarise.text.detecting import Detection
+from summarise.models import ModelSpec
+from summarise.pipeline import ModelUsed, SentencePair, Summary
+from summarise.text import RemovedLine
+from summarise.text import Detection
 
 
 SCRIPT = "<script>alert(1)</script>"

@@ -17,43 +17,52 @@ ctranslate2: only the backend modules do, when an engine is built.
 
 from __future__ import annotations
 
-from .backends import (
+from ._backends import (
     BACKEND_NAMES,
     BACKENDS,
     CPU_DEFAULT,
     PRECISIONS,
     Backend,
+    backend_module,
     check_precision,
     get_backend,
     importable,
     quiet_backend_logging,
 )
-from .base import Engine, Generated, GenerationRequest, TokenWindow
-from .cache import ModelCache
-from .devices import DEVICES, batch_limits, configured_threads, cuda_device_count, reset_threads, resolve_device, set_threads
-from .select import build_engine, choose_backend, default_backend, reset_probes, runnable_spec
+from ._base import Engine, Generated, GenerationRequest, TokenWindow
+from ._cache import ModelCache
+from ._converting import Conversion, convert_model
+from ._devices import DEVICES, batch_limits, configured_threads, cuda_device_count, reset_threads, resolve_device, set_threads
+from ._isa import cpu_int8, precision_for_cpu
+from ._select import build_engine, choose_backend, default_backend, reset_probes, runnable_spec
 
 __all__ = [
-    "BACKENDS",
-    "BACKEND_NAMES",
-    "DEVICES",
-    "PRECISIONS",
+    "Conversion",
+    "convert_model",
     "Backend",
+    "backend_module",
+    "BACKEND_NAMES",
+    "BACKENDS",
+    "batch_limits",
+    "build_engine",
+    "check_precision",
+    "choose_backend",
+    "configured_threads",
+    "cpu_int8",
+    "cuda_device_count",
+    "default_backend",
+    "DEVICES",
     "Engine",
     "Generated",
     "GenerationRequest",
     "ModelCache",
-    "TokenWindow",
-    "batch_limits",
-    "build_engine",
-    "choose_backend",
-    "configured_threads",
-    "cuda_device_count",
-    "default_backend",
+    "precision_for_cpu",
+    "PRECISIONS",
     "quiet_backend_logging",
     "reset_probes",
     "reset_threads",
     "resolve_device",
     "runnable_spec",
     "set_threads",
+    "TokenWindow",
 ]
