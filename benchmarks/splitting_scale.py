@@ -8,7 +8,7 @@ Linear work doubles when the line doubles (ratio 2); the splitter rescanned the 
 cut (ratio 4: 'A. ' * 50000 took 213 s).  ``--baseline`` takes another checkout (``git worktree add``
 or ``git archive <commit> summarise | tar -x -C DIR``) and runs its splitter on the same lines in the
 same process; shapes that take it longer than ``--budget`` seconds are cut short and marked.  The
-tests count work instead of timing it (``tests/test_splitting_bounds.py``); this is for people.
+tests count work instead of timing it (``tests/text/test_splitting_bounds.py``); this is for people.
 """
 
 from __future__ import annotations

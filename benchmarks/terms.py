@@ -16,7 +16,7 @@ Two workloads, at the server's caps (terms of 200 characters, sentences of 5,000
 "baseline" is the code before issue 27, reproduced here: protect with ``re.finditer`` per term
 and per sentence, the names check folding every rendering for every sentence.  "ours" is
 ``Protection.protect`` and ``check_pair`` with a :class:`~summarise.checks.Renderings`.  Both
-choose the same spans (``tests/test_hostile_terms.py`` checks it on generated cases).
+choose the same spans (``tests/text/test_hostile_terms.py`` checks it on generated cases).
 """
 
 from __future__ import annotations

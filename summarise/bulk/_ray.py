@@ -390,7 +390,7 @@ def _process(ray, options: Ray, sizing: Sizing, slab: list[SourceArticle], worke
         runtime_env={"env_vars": _worker_env()},
         # Fault tolerance is Ray Data's default for actor pools (ActorPoolMapOperator._apply_default_remote_args):
         # max_restarts=-1 restarts a dead actor, max_task_retries=-1 retries its batches.  Passing them here is
-        # deprecated in Ray 2.60 (`**ray_remote_args`); tests/test_ray.py kills an actor to hold Ray to it.
+        # deprecated in Ray 2.60 (`**ray_remote_args`); tests/bulk/test_ray.py kills an actor to hold Ray to it.
     )
     for table in mapped.iter_batches(batch_size=None, batch_format="pyarrow"):
         job.stats.cache_hits += sum(table.column("cache_hits").to_pylist())

@@ -6,7 +6,7 @@ whose whole body sits in ``<form id="aspnetForm">``, a page whose article is a `
 copy behind a JavaScript app, and old table layouts (menu cell, content cell, paragraphs in
 ``<td>``s or separated by ``<br>``).  The texts are written for these tests, in 14 languages.
 
-Used by ``tests/test_extraction_pages.py`` and ``benchmarks/extraction.py`` (ours against plain
+Used by ``tests/inputs/test_extraction_pages.py`` and ``benchmarks/extraction.py`` (ours against plain
 ``trafilatura.extract``).  A snippet is found when it occurs in the extracted text once runs of
 whitespace are made single spaces.
 """

@@ -14,7 +14,7 @@ class names, nesting and languages varied so that no one name or language carrie
 texts are written for these tests.  ``expected`` holds *every* paragraph of the article (so that
 recall is measured on the whole body), ``unwanted`` a line of each block that must stay out.
 
-Used by ``tests/test_extraction_pages.py`` and ``benchmarks/extraction.py`` through
+Used by ``tests/inputs/test_extraction_pages.py`` and ``benchmarks/extraction.py`` through
 :data:`tests.support.extraction_corpus.ALL_PAGES`.
 """
 

@@ -24,7 +24,7 @@ The math libraries can be told to use fewer instructions than the CPU has
 class: that is how an AVX-512 machine runs, and tests, the AVX2 arithmetic
 (:data:`AVX2_ENVIRONMENT`).  ``CT2_FORCE_CPU_ISA`` is not such a cap: it moves CTranslate2's own
 kernels (softmax, layer norm, the quantisation of activations) but not the GEMM, whose int8
-sums stay exact on a VNNI CPU (measured: ``tests/test_isa.py`` builds a model whose sums
+sums stay exact on a VNNI CPU (measured: ``tests/models/test_isa.py`` builds a model whose sums
 saturate; with ``CT2_FORCE_CPU_ISA=AVX2`` alone its int8 scores equal the VNNI ones bit for bit).
 """
 

@@ -8,7 +8,7 @@ does before the first sentence is translated.  Two families cover the models we 
 * :class:`MarianTokenizer`: OPUS-MT's layout, ``source.spm`` / ``target.spm`` and ``vocab.json``.
 
 Each gives the ids, the token strings and the decoded text (special tokens skipped, no clean-up of
-spaces) that transformers' own tokenizer gives for the same folder; ``tests/test_tokenizing.py``
+spaces) that transformers' own tokenizer gives for the same folder; ``tests/models/test_tokenizing.py``
 proves it on a corpus for both families.  :func:`load_tokenizer` returns ``None`` for a folder of
 another shape, and the caller falls back to transformers.
 """

@@ -16,7 +16,7 @@ from summarise.text._boilerplate import (
 from summarise.errors import SummariseError
 from summarise.inputs import read_document
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NBSP = "\u00a0"
 
 SCRAPED_REMOVED = [

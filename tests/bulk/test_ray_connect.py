@@ -160,7 +160,7 @@ def test_a_run_on_a_ray_start_cluster(token_cluster, small_archive, forced_regis
     out = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "summarise", "bulk", str(small_archive), "--out", str(out), "--engine", "ray", "--ray-address", address,
                "--workers", "1", "--models", str(forced_registry), "-s", "fr", "--no-summary", "--device", "cpu", "--progress", "json"]
-    env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")])))
+    env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])))
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     assert len(read_records(out)) == 20

@@ -11,7 +11,7 @@ from summarise.inputs import kind_of
 from summarise.inputs import read_document
 from tests.support import imports
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "summarise"
 
 HTML = "<html><body><p>Le président condamne la guerre.</p></body></html>"

@@ -14,7 +14,7 @@ from summarise.pipeline import Options
 from summarise.models import ModelSpec
 from summarise.pipeline._signature import ModelIdentity, Signature
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,7 @@ def test_empty_and_blank() -> None:
 
 
 def test_example_article() -> None:
-    path = Path(__file__).resolve().parent.parent / "examples" / "article_fr.txt"
+    path = Path(__file__).resolve().parents[2] / "examples" / "article_fr.txt"
     if not path.exists():
         pytest.skip("example article not present")
     text = path.read_text(encoding="utf-8")
@@ -170,7 +170,7 @@ def test_sentences_cover_everything(parts: list[str], lang: str) -> None:
 
 def test_import_is_light() -> None:
     """The module imports neither torch nor sacremoses until sentences are split."""
-    module = Path(__file__).resolve().parent.parent / "summarise" / "text" / "_splitting.py"
+    module = Path(__file__).resolve().parents[2] / "summarise" / "text" / "_splitting.py"
     code = (
         "import importlib.util, sys\n"
         f"spec = importlib.util.spec_from_file_location('splitting_probe', {str(module)!r})\n"

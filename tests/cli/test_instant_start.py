@@ -50,7 +50,7 @@ def _run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, set[s
     wrapper = tmp_path / "wrapper.py"
     wrapper.write_text(WRAPPER, encoding="utf-8")
     dump = tmp_path / "modules.json"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run([sys.executable, str(wrapper), str(dump), *args], capture_output=True, text=True, env=env, timeout=300)
     return done, set(json.loads(dump.read_text(encoding="utf-8")))
 

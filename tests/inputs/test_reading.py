@@ -20,7 +20,7 @@ from summarise.inputs._reading import (
     read_document,
 )
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # Characters that differ between cp1252 and latin-1 (’ œ € …) and ones they share (é à ç « »).
 FRENCH = (
@@ -287,4 +287,4 @@ def test_importing_is_cheap():
         "heavy = {'trafilatura', 'charset_normalizer'} & set(sys.modules);"
         "assert not heavy, heavy; assert not b.PACKAGED_RULES.loaded"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

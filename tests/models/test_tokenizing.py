@@ -17,7 +17,7 @@ from summarise.text import split_sentences
 from tests import tinymodels
 from tests.support import tokenizerfolders
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 WINDOW = 512  # the OPUS-MT and test models' window

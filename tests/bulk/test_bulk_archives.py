@@ -27,7 +27,7 @@ from summarise.inputs._tables import read_parquet_ids
 from tests.support.archivefixtures import article_text, compress, html_page, news_pages, write_parquet, write_warc
 from tests.support.http import Handler, QuietServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

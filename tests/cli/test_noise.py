@@ -13,7 +13,7 @@ import pytest
 from summarise.cli import app, _quieting as quieting
 from tests.support.articles import HEADLINE, PARAGRAPHS, long_sentence
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

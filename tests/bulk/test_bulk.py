@@ -24,7 +24,7 @@ from summarise.bulk import ArchiveWriter, iter_articles, safe_name, summarise_ar
 from summarise.errors import OutputError
 from tests.support.bulk import SHARED, article_text, invoke, make_archive, read_records, sentence, write_jsonl
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def bulk_registry(forced_registry) -> Path:

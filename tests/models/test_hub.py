@@ -18,7 +18,7 @@ from summarise.errors import ModelLoadError
 from summarise.models import ModelSpec
 from tests.support.articles import article
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 

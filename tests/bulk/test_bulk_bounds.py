@@ -158,7 +158,7 @@ def test_a_parquet_of_dictionary_encoded_huge_cells_is_read_cell_by_cell(tmp_pat
     pq.write_table(pa.table({"id": ["1"], "text": ["Bonjour."]}), small)
     assert path.stat().st_size < 64 * 1024  # 12 cells of 21 MiB, stored once, compressed
     done = subprocess.run([sys.executable, "-c", _READ_PARQUET, str(path), str(small)], capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).resolve().parents[1])
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
     rows, all_refused, grew_mib = done.stdout.split()
     assert (rows, all_refused) == ("12", "True")

@@ -21,7 +21,7 @@ from tests import tinymodels
 from tests.support.registry import write_registry
 from tests.support.report import SCRIPT, crafted_summary, parse_report, text_of
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 runner = CliRunner()
 
 

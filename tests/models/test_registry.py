@@ -9,7 +9,7 @@ import pytest
 from summarise.errors import LanguageError, RegistryError, UnknownModelError
 from summarise.models import Registry, default_path, resolve_path
 
-REPO_REGISTRY = Path(__file__).resolve().parent.parent / "models.toml"
+REPO_REGISTRY = Path(__file__).resolve().parents[2] / "models.toml"
 
 
 def test_shipped_registry_is_the_repository_file():
