@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from ..errors import InputError, LanguageError, SummariseError
+from ..errors import InputError, LanguageError, SummariseError, worded
 from ..inputs.kinds import ONE_ARTICLE_FORMATS
 from ..inputs.reading import read_document
 from ..output.rendering import render_json
@@ -32,8 +32,10 @@ from .limits import (
     MAX_KEY_CHARS,
     MAX_URL_CHARS,
     ApiError,
+    field_advice,
     header_key,
     read_json,
+    read_urlencoded,
 )
 from .service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
@@ -108,14 +110,18 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
     state = request.app.state.summarise
     upload = None
     strict = True
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":  # UTF-8 even when sent unescaped (see read_urlencoded)
+        fields = {key: value for key, value in (await read_urlencoded(request)).items() if value != ""}
+        strict = False  # form values are all text: "3" is the number 3 here
+    elif kind == "multipart/form-data":
         try:
             form = await request.form()
-        except Exception as exc:  # noqa: BLE001 - a malformed multipart or urlencoded body is the client's
+        except Exception as exc:  # noqa: BLE001 - a malformed multipart body is the client's
             raise ApiError(400, f"Invalid request: malformed form body ({exc})") from None
         fields = {key: value for key, value in form.items() if isinstance(value, str) and value != ""}
         upload = form.get("file") if not isinstance(form.get("file"), str) else None
-        strict = False  # form values are all text: "3" is the number 3 here
+        strict = False
     else:
         fields = await read_json(request)
         if not isinstance(fields, dict):
@@ -141,7 +147,7 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
         else:
             document = await run_in_threadpool(read_text, body.text, fmt="text")
     except (InputError, LanguageError) as exc:
-        raise ApiError(400, str(exc)) from None
+        raise ApiError(400, worded(exc, field_advice)) from None
     return body, document
 
 
@@ -177,7 +183,7 @@ async def _work(request: Request, *, summarise: bool, endpoint: str, cancel: thr
     except TooManySentences as exc:
         raise ApiError(413, str(exc)) from None
     except SummariseError as exc:  # bad input, unknown language, bad options, a summary_lang without an en-xx model
-        raise ApiError(400, state.public(str(exc))) from None
+        raise ApiError(400, state.public(worded(exc, field_advice))) from None
     return (await state.run(Work([prepared], summarise=summarise, cancel=cancel), endpoint=endpoint))[0]
 
 

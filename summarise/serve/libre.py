@@ -16,15 +16,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, LanguageError
+from ..errors import InputError, LanguageError, worded
 from ..text.languages import LANGUAGE_NAMES, TARGET_LANG
 from . import htmltext
-from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, header_key, read_json
+from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, field_advice, header_key, read_json, read_urlencoded
 from .service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
 router = APIRouter(tags=["LibreTranslate"])
 SHORT_TEXT = 40  # LibreTranslate detects texts this short from all the request's texts together
 TRANSLATE_OPTIONS = {"keep_boilerplate": True}  # a client asked for this text translated: all of it
+LIBRE_FIELDS = {"source_lang": "source"}  # the library's option names that this API names otherwise
 
 
 class LibreArgs(BaseModel):
@@ -55,8 +56,17 @@ def parse_args(args: dict[str, Any]) -> LibreArgs:
         raise ApiError(400, f"Invalid request: {', '.join(names) or 'a parameter'} must be a string (within its size limit)") from None
 
 
+def content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def is_json(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
+    return content_type(request) == "application/json"
+
+
+def advice(option: str, example: object) -> str:
+    """An error's fix in this API's words: LibreTranslate's field names (``source``, not ``source_lang``)."""
+    return field_advice(LIBRE_FIELDS.get(option, option), example)
 
 
 async def request_args(request: Request) -> dict[str, Any]:
@@ -68,9 +78,12 @@ async def request_args(request: Request) -> dict[str, Any]:
         return data
     args: dict[str, Any] = dict(request.query_params)
     if request.method == "POST":
+        if content_type(request) == "application/x-www-form-urlencoded":
+            args.update(await read_urlencoded(request))
+            return args
         try:
             form = await request.form()
-        except Exception as exc:  # noqa: BLE001 - malformed multipart/urlencoded bodies
+        except Exception as exc:  # noqa: BLE001 - malformed multipart bodies
             raise ApiError(400, f"Invalid request: {exc}") from None
         args.update({key: value for key, value in form.items() if isinstance(value, str)})
     return args
@@ -219,7 +232,7 @@ def _prepare_runs(service: Service, flow: htmltext.Flow, lang: str, options: Any
             _stop_if(cancel)
             prepared.append(service.prepare(read_text(run, fmt="text"), source_lang=lang, options=options))
     except (InputError, LanguageError) as exc:
-        raise ApiError(400, service.public(str(exc))) from None
+        raise ApiError(400, service.public(worded(exc, advice))) from None
     return prepared
 
 
@@ -248,11 +261,15 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
             if len(sample) <= SHORT_TEXT:
                 whole = whole if whole is not None else " ".join(texts)
                 sample = whole
-            detection = service.detector.detect(sample)
-            lang = detection.lang if detection.lang != "und" else TARGET_LANG
-            detected = {"confidence": round(100 * detection.confidence, 1), "language": lang}
-            if not service.has_source(lang):
-                raise ApiError(400, f"{lang} is not supported")
+            if sample.strip():
+                try:
+                    detection = service.detect_source(sample)
+                except LanguageError as exc:
+                    raise ApiError(400, service.public(worded(exc, advice))) from None
+                lang = detection.lang
+                detected = {"confidence": round(100 * detection.confidence, 1), "language": lang}
+            else:  # nothing to detect: passed through unchanged, as English would be
+                lang, detected = TARGET_LANG, {"confidence": 0.0, "language": TARGET_LANG}
         items = []
         for index, unit in enumerate(units):
             if not unit.strip() or lang == target:
@@ -263,7 +280,7 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
             try:
                 items.append(service.prepare(read_text(unit, fmt="text"), source_lang=lang, options=marked if tagged else options))
             except (InputError, LanguageError) as exc:
-                raise ApiError(400, service.public(str(exc))) from None
+                raise ApiError(400, service.public(worded(exc, advice))) from None
         plan.append({"segments": segments, "flows": flows, "items": items, "detected": detected, "lang": lang})
     return plan
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LanguageError, SummariseError
+from ..errors import InputError, SummariseError
 from ..pipeline.options import Options
 from ..pipeline.summariser import Prepared, Summariser, Summary, Translation
 from ..text.languages import TARGET_LANG
+from ..text.detecting import Detection
 from ..text.protecting import Glossary
 from ..inputs.reading import Document, read_document
 from ..models.registry import ANY_LANGUAGE, Registry
@@ -117,9 +118,10 @@ class Service:
     # -- languages --------------------------------------------------------------
 
     def source_languages(self) -> list[str]:
+        """Languages the registry names a model for (English included), each with at least one target."""
         langs = {lang for spec in self.registry.models.values() if spec.task == "translation" for lang in spec.languages}
         langs.discard(ANY_LANGUAGE)
-        return sorted(langs | {TARGET_LANG})
+        return [lang for lang in sorted(langs | {TARGET_LANG}) if self.targets(lang)]
 
     def targets(self, source: str) -> list[str]:
         """Targets reachable from ``source``: English, and every en-xx model's language through English."""
@@ -127,13 +129,11 @@ class Service:
         return sorted(({TARGET_LANG} | onward) - {source})
 
     def has_source(self, lang: str) -> bool:
-        if lang == TARGET_LANG:
-            return True
-        try:
-            self.registry.translation_model(lang, TARGET_LANG)
-        except LanguageError:
-            return False
-        return True
+        return self.base.has_source(lang)
+
+    def detect_source(self, text: str) -> Detection:
+        """``text``'s language by the one policy the CLI and both APIs follow (a LanguageError when unsure)."""
+        return self.base.detect_source(text)
 
     # -- building and running work ------------------------------------------------
 
