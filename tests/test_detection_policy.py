@@ -97,3 +97,19 @@ def test_the_cli_names_its_flag_for_a_language_without_a_model(tmp_path, french_
     assert refused.exit_code == 1
     assert "the text looks like es (83% sure), and no model here translates es" in refused.stderr
     assert refused.stderr.rstrip().endswith("if it is another language, name it: pass --source-lang")
+
+
+def test_an_errors_option_survives_pickling(detector):
+    """Bulk work on Ray sends errors between processes: the fix must still be worded by the front end that shows it."""
+    import pickle
+
+    from summarise.errors import worded
+
+    with pytest.raises(LanguageError) as refused:
+        detector.source(NUMBERS, every_language)
+    again = pickle.loads(pickle.dumps(refused.value))
+    assert type(again) is LanguageError and str(again) == str(refused.value)
+    assert (again.option, again.example, again.problem) == ("source_lang", "fr", refused.value.problem)
+    assert worded(again, lambda option, example: f"use {option}") == f"{again.problem}: use source_lang"
+    plain = pickle.loads(pickle.dumps(LanguageError("no model")))
+    assert str(plain) == "no model" and plain.option is None and worded(plain, lambda *_: "never") == "no model"

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError, LanguageError, worded
 from ..text.languages import LANGUAGE_NAMES, TARGET_LANG
 from . import htmltext
+from .openapi import answer, as_form, body, client_schema
 from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, field_advice, header_key, read_json, read_urlencoded
 from .service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
@@ -38,11 +39,31 @@ class LibreArgs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    q: Union[str, list[str], None] = None
-    source: Optional[str] = Field(None, max_length=MAX_CODE_CHARS)
-    target: Optional[str] = Field(None, max_length=MAX_CODE_CHARS)
-    format: Optional[str] = Field(None, max_length=16)
-    api_key: Optional[str] = Field(None, max_length=MAX_KEY_CHARS)
+    q: Union[str, list[str], None] = Field(None, description="The text, or a list of texts (JSON only) answered in the same order.")
+    source: Optional[str] = Field(None, max_length=MAX_CODE_CHARS, description="Source language code (see /languages), or auto to detect it.")
+    target: Optional[str] = Field(None, max_length=MAX_CODE_CHARS, description="Target language code: en, or a language an en-xx model reaches.")
+    format: Optional[str] = Field(None, max_length=16, description="text (the default) or html: tags and attributes kept, text between them translated.")
+    api_key: Optional[str] = Field(None, max_length=MAX_KEY_CHARS, description="API key, when the server requires one; any value when it requires none.")
+
+
+_LIBRE_SCHEMA = LibreArgs.model_json_schema()
+_TRANSLATE_FIELDS = client_schema(_LIBRE_SCHEMA, ("q", "source", "target", "format", "api_key"), required=("q", "source", "target"))
+_TRANSLATE_FIELDS["description"] = "Unknown fields (alternatives and the like) are ignored, as LibreTranslate ignores them."
+TRANSLATE_BODY = body(
+    _TRANSLATE_FIELDS,
+    as_form(_TRANSLATE_FIELDS),
+    {
+        "text": ("One text", {"q": "Le président a annoncé une aide militaire.", "source": "fr", "target": "en"}),
+        "auto": ("Detect the source", {"q": "La guerre continue en Ukraine depuis des mois.", "source": "auto", "target": "en"}),
+        "list": ("Several texts (JSON only)", {"q": ["La guerre continue.", "Les alliés soutiennent l'Ukraine."], "source": "fr", "target": "en"}),
+        "html": ("HTML", {"q": "<p>La guerre <b>continue</b>.</p>", "source": "fr", "target": "en", "format": "html"}),
+        "key": ("With an API key", {"q": "Bonjour tout le monde.", "source": "fr", "target": "en", "api_key": "KEY"}),
+    },
+)
+_DETECT_FIELDS = client_schema(_LIBRE_SCHEMA, ("q", "api_key"), required=("q",))
+_DETECT_FIELDS["description"] = "Unknown fields are ignored."
+_DETECT_FIELDS["properties"]["q"] = {**_DETECT_FIELDS["properties"]["q"], "description": "The text (a list is detected as one text)."}
+DETECT_BODY = body(_DETECT_FIELDS, as_form(_DETECT_FIELDS), {"text": ("One text", {"q": "La guerre continue en Ukraine depuis des mois."})})
 
 
 def parse_args(args: dict[str, Any]) -> LibreArgs:
@@ -100,7 +121,8 @@ def language_list(service: Service) -> list[dict[str, Any]]:
     return [{"code": code, "name": LANGUAGE_NAMES.get(code, code), "targets": service.targets(code)} for code in service.source_languages()]
 
 
-@router.get("/languages", summary="Languages and their targets (LibreTranslate)")
+@router.get("/languages", summary="Languages and their targets (LibreTranslate)",
+            openapi_extra=answer("Every source language with at least one target", [{"code": "fr", "name": "French", "targets": ["en"]}]))
 @router.post("/languages", include_in_schema=False)
 async def languages(request: Request):
     return language_list(request.app.state.summarise.service)
@@ -121,8 +143,13 @@ async def frontend_settings(request: Request):
     }
 
 
-@router.post("/detect", summary="Detect the language of a text (LibreTranslate)")
+@router.post("/detect", summary="Detect the language of a text (LibreTranslate)",
+             openapi_extra={**DETECT_BODY, **answer("The likeliest languages, with confidences in percent",
+                                                     [{"confidence": 99.4, "language": "fr"}, {"confidence": 0.1, "language": "oc"}])})
 async def detect(request: Request):
+    """Up to three languages, likeliest first, each with the detector's probability in percent: the same number
+    `/translate` reports as `detectedLanguage` and `/v1` as `detection.confidence` (there a fraction of 1).
+    A `q` list is detected as one text."""
     cancel = threading.Event()  # nothing to stop: detection is one call
     return await request.app.state.summarise.within_timeout(_detect(request), cancel)
 
@@ -140,9 +167,15 @@ async def _detect(request: Request):
     return [{"confidence": round(100 * p, 1), "language": code} for code, p in candidates]
 
 
-@router.post("/translate", summary="Translate text (LibreTranslate)")
+@router.post("/translate", summary="Translate text (LibreTranslate)",
+             openapi_extra={**TRANSLATE_BODY, **answer("The translation; with source auto, the language taken and its confidence in percent",
+                                                        {"translatedText": "The war continues in Ukraine for months.",
+                                                         "detectedLanguage": {"confidence": 99.4, "language": "fr"}})})
 async def translate(request: Request):
-    """The whole request (reading, preparing, the models) under the request timeout; see State.within_timeout."""
+    """LibreTranslate's call: a JSON body, or form fields and the query string together. `q` may be a list
+    (JSON), answered as a list. With `source` auto the language is detected by the server's one policy (see
+    docs/server.md): a short text is detected together with the request's other texts, and a text whose
+    language is unclear, or has no model, is refused with 400."""
     cancel = threading.Event()
     return await request.app.state.summarise.within_timeout(_translate_request(request, cancel), cancel)
 
