@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError, LanguageError, worded
 from ..text.languages import LANGUAGE_NAMES, TARGET_LANG
 from . import htmltext
-from .openapi import answer, as_form, body, client_schema
 from .limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, field_advice, header_key, read_json, read_urlencoded
+from .openapi import answer, as_form, body, client_schema
 from .service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
 router = APIRouter(tags=["LibreTranslate"])

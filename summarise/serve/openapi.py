@@ -76,7 +76,7 @@ STYLE = (
     "table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #eee;padding:3px 6px;"
     "text-align:left;vertical-align:top}th{font-weight:600}pre{background:#f6f8fa;padding:8px;overflow-x:auto;"
     "white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px}code{font-size:13px;background:#f3f3f3;padding:0 3px}"
-    "nav a{margin-right:1em}"
+    "nav a{margin-right:1em;white-space:nowrap}td code{overflow-wrap:anywhere}"
 )
 
 
