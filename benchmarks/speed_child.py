@@ -251,8 +251,7 @@ def engine_peaks(mt_dir: Path, smoke: bool = False) -> dict:
     from transformers import AutoTokenizer
 
     from benchmarks.speed_report import seq2seq_flops
-    from summarise.models.engines import configured_threads, _ctranslate2 as ct2
-    from summarise.models.engines import precision_for_cpu
+    from summarise.models.engines import configured_threads, _ctranslate2 as ct2, precision_for_cpu
 
     arch = _json.loads((mt_dir / "config.json").read_text(encoding="utf-8"))
     tokenizer = AutoTokenizer.from_pretrained(mt_dir)

@@ -31,8 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from summarise.checks import Renderings, check_pair
-from summarise.text import links
-from summarise.text import Protection
+from summarise.text import links, Protection
 
 
 def baseline_spans(protection: Protection, sentence: str, lang: str) -> list[tuple[int, int]]:

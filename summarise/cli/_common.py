@@ -15,7 +15,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 
-from ..errors import SummariseError
+from ..errors import SummariseError, worded
 from ..models.engines import BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS
 
 
@@ -55,8 +55,16 @@ def errors() -> Iterator[None]:
         from rich.markup import escape
 
         # Escaped: messages hold ids, paths and "pip install 'summarise-news[ray]'", which are not markup.
-        stderr().print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True)
+        stderr().print(f"[bold red]Error:[/] {escape(worded(exc, flag_advice))}", markup=True)
         raise typer.Exit(code=ExitCode.ERROR) from None
+
+
+def flag_advice(option: str, example: object) -> str:
+    """An error's fix in the CLI's words: the option's flag (``source_lang`` is ``--source-lang``)."""
+    flag = "--" + option.replace("_", "-")
+    if example is None or example is True:
+        return f"pass {flag}"
+    return f"pass {flag}, e.g. {flag} {example}"
 
 
 def printable(text: str) -> str:

@@ -23,9 +23,9 @@ from .._version import __version__
 from ..text import RemovedLine, remove_boilerplate
 from ._caching import TranslationCache
 from ..checks import Renderings, check_pair, check_summary
-from ..text import LanguageDetector, check_language_code
+from ..text import Detection, LanguageDetector, check_language_code
 from ..models.engines import ModelCache, get_backend, runnable_spec, set_threads
-from ..errors import InputError, OptionsError
+from ..errors import InputError, LanguageError, OptionsError
 from ._options import Options
 from ..text import GlossaryLike, Protected, Protection
 from ..checks import (
@@ -154,7 +154,7 @@ class Summariser:
             raise InputError("input is empty: nothing to translate")
         detection = None
         if source_lang == "auto":
-            detection = self.detector.require(document.text)
+            detection = self.detect_source(document.text)
             lang = detection.lang
         else:
             lang = check_language_code(source_lang)
@@ -163,7 +163,7 @@ class Summariser:
             _, removed = remove_boilerplate(document.text, lang)
         sentences = [s for s in split_sentences(document.text, lang) if not _inside(s, removed)]
         if not sentences:
-            raise InputError("input has no text left to translate once boilerplate is set aside: pass --keep-boilerplate")
+            raise InputError("input has no text left to translate once boilerplate is set aside", option="keep_boilerplate", example=True)
         return Prepared(document, lang, detection, sentences, removed, time.perf_counter() - started, options)
 
     def translate_prepared(self, items: Iterable[Prepared], progress: ProgressCallback | None = None) -> list[Translation]:
@@ -291,6 +291,20 @@ class Summariser:
         )
 
     # -- models -----------------------------------------------------------
+
+    def has_source(self, lang: str) -> bool:
+        """Whether this summariser can take ``lang`` as a source: English (kept as it is), or a translation model for it."""
+        if lang == TARGET_LANG or self._mt_override is not None:
+            return True
+        try:
+            self.registry.translation_model(lang, TARGET_LANG)
+        except LanguageError:
+            return False
+        return True
+
+    def detect_source(self, text: str) -> Detection:
+        """``text``'s language by the one detection policy (see :meth:`LanguageDetector.source`), or a LanguageError."""
+        return self.detector.source(text, self.has_source)
 
     def translation_spec(self, lang: str) -> ModelSpec:
         if self._mt_override is not None:

@@ -135,7 +135,8 @@ class Summarizer:
         while total > window:
             stages += 1
             if stages >= MAX_STAGES:
-                raise SummariseError(f"summary did not converge in {MAX_STAGES} stages: use --length short or a summariser with a larger window")
+                raise SummariseError(f"summary did not converge in {MAX_STAGES} stages (a summariser with a larger window would, or a shorter summary)",
+                                     option="length", example="short")
             chunks = self._chunks(sentences, counts, window)
             first_chunks = first_chunks or len(chunks)
             if progress:

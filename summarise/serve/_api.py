@@ -9,7 +9,6 @@ name a path on the server.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import PurePath
 import threading
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from ..errors import InputError, LanguageError, SummariseError
+from ..errors import InputError, LanguageError, SummariseError, worded
 from ..inputs import ONE_ARTICLE_FORMATS, read_document
 from ..output import render_json
 from ..text import MAX_TERM_CHARS
@@ -31,9 +30,12 @@ from ._limits import (
     MAX_KEY_CHARS,
     MAX_URL_CHARS,
     ApiError,
+    field_advice,
     header_key,
     read_json,
+    read_urlencoded,
 )
+from ._openapi import answer, as_form, body, client_schema, docs_page
 from ._service import REQUEST_OPTIONS, TooManySentences, Work, read_text
 
 FETCH_RETRY_AFTER_S = 2  # Retry-After when every URL fetch slot is taken
@@ -86,19 +88,34 @@ class ArticleRequest(BaseModel):
         return value
 
 
-_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": ArticleRequest.model_json_schema()},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}, **{k: {"type": "string"} for k in ArticleRequest.model_fields}},
-                }
-            },
-        },
-    }
+_ARTICLE_FIELDS = client_schema(ArticleRequest.model_json_schema())
+_BODY = body(
+    _ARTICLE_FIELDS,
+    as_form(
+        _ARTICLE_FIELDS,
+        keep={"type": "string", "description": "Terms kept verbatim, one per line or comma-separated."},
+        glossary={"type": "string", "description": "A JSON object: source term -> the English it must come out as."},
+        file={"type": "string", "format": "binary", "description": "An uploaded article (multipart only), read as the CLI reads a file; "
+                                                                   "its name only picks the format."},
+    ),
+    {
+        "text": ("Plain text, the language detected", {"text": "Le président a annoncé une aide militaire. La guerre continue en Ukraine depuis des mois."}),
+        "options": ("Options", {"text": "Le président a annoncé une aide militaire.", "source_lang": "fr", "length": "short", "num_beams": 2,
+                                "keep": ["Otan"], "glossary": {"Otan": "NATO"}}),
+        "html": ("An HTML page", {"html": "<html><body><article><p>Le président a annoncé une aide militaire.</p></article></body></html>",
+                                  "source_lang": "fr"}),
+        "url": ("A URL (servers started with --allow-url-fetch)", {"url": "https://example.org/article.html"}),
+    },
+)
+_RESULT = {
+    "source_lang": "fr",
+    "detection": {"lang": "fr", "confidence": 0.9939, "sure": True},
+    "original": "La guerre continue en Ukraine depuis des mois.",
+    "pairs": [{"source": "La guerre continue en Ukraine depuis des mois.", "translation": "The war has been going on in Ukraine for months.",
+               "start": 0, "end": 46, "paragraph": 0, "flags": []}],
+    "translation": "The war has been going on in Ukraine for months.",
+    "quality": {"flagged": 0, "sentences": 1, "share": 0.0, "by_flag": {}},
+    "signature": "mt:Helsinki-NLP/opus-mt-fr-en@…+ctranslate2+int8|beams:4|gen:model|bp:removed|v:…",
 }
 
 
@@ -107,14 +124,18 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
     state = request.app.state.summarise
     upload = None
     strict = True
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":  # UTF-8 even when sent unescaped (see read_urlencoded)
+        fields = {key: value for key, value in (await read_urlencoded(request)).items() if value != ""}
+        strict = False  # form values are all text: "3" is the number 3 here
+    elif kind == "multipart/form-data":
         try:
             form = await request.form()
-        except Exception as exc:  # noqa: BLE001 - a malformed multipart or urlencoded body is the client's
+        except Exception as exc:  # noqa: BLE001 - a malformed multipart body is the client's
             raise ApiError(400, f"Invalid request: malformed form body ({exc})") from None
         fields = {key: value for key, value in form.items() if isinstance(value, str) and value != ""}
         upload = form.get("file") if not isinstance(form.get("file"), str) else None
-        strict = False  # form values are all text: "3" is the number 3 here
+        strict = False
     else:
         fields = await read_json(request)
         if not isinstance(fields, dict):
@@ -140,7 +161,7 @@ async def _article(request: Request) -> tuple[ArticleRequest, Any]:
         else:
             document = await run_in_threadpool(read_text, body.text, fmt="text")
     except (InputError, LanguageError) as exc:
-        raise ApiError(400, str(exc)) from None
+        raise ApiError(400, worded(exc, field_advice)) from None
     return body, document
 
 
@@ -176,25 +197,30 @@ async def _work(request: Request, *, summarise: bool, endpoint: str, cancel: thr
     except TooManySentences as exc:
         raise ApiError(413, str(exc)) from None
     except SummariseError as exc:  # bad input, unknown language, bad options, a summary_lang without an en-xx model
-        raise ApiError(400, state.public(str(exc))) from None
+        raise ApiError(400, state.public(worded(exc, field_advice))) from None
     return (await state.run(Work([prepared], summarise=summarise, cancel=cancel), endpoint=endpoint))[0]
 
 
-@router.post("/v1/translate", tags=["summarise"], summary="Translate an article sentence by sentence", openapi_extra=_BODY)
+@router.post("/v1/translate", tags=["summarise"], summary="Translate an article sentence by sentence",
+             openapi_extra={**_BODY, **answer("The result (abridged here)", _RESULT)})
 async def v1_translate(request: Request):
-    """The same JSON as `summarise translate --format json`."""
+    """The same JSON as `summarise translate --format json`. Give exactly one of `text`, `html`, `url` or an
+    uploaded `file`. With `source_lang` auto (the default) the language is detected by the same policy as
+    `/translate` and the CLI; `detection.confidence` is the number `/translate` reports in percent."""
     result = await _run(request, summarise=False, endpoint="/v1/translate")
     return Response(render_json(result), media_type="application/json")
 
 
-@router.post("/v1/summarise", tags=["summarise"], summary="Translate and summarise an article", openapi_extra=_BODY)
+@router.post("/v1/summarise", tags=["summarise"], summary="Translate and summarise an article",
+             openapi_extra={**_BODY, **answer("The result with its summary (abridged here)", {"summary": "The war continues in Ukraine.", **_RESULT})})
 async def v1_summarise(request: Request):
-    """The same JSON as `summarise run --format json`."""
+    """The same JSON as `summarise run --format json`: `/v1/translate`'s, with the summary first."""
     result = await _run(request, summarise=True, endpoint="/v1/summarise")
     return Response(render_json(result), media_type="application/json")
 
 
-@router.post("/v1/report", tags=["summarise"], summary="The self-contained HTML report of an article", openapi_extra=_BODY, response_class=HTMLResponse)
+@router.post("/v1/report", tags=["summarise"], summary="The self-contained HTML report of an article", openapi_extra=_BODY,
+             response_class=HTMLResponse)
 async def v1_report(request: Request):
     """The same page as `summarise run --format html`: summary, then original and English side by side."""
     from ..output import render_html
@@ -223,30 +249,4 @@ async def metrics(request: Request):
 @router.get("/docs", include_in_schema=False)
 async def docs(request: Request):
     """The OpenAPI description as one page with no scripts and no external assets (the JSON is at /openapi.json)."""
-    spec = request.app.openapi()
-    rows = []
-    for path, methods in spec.get("paths", {}).items():
-        for method, op in methods.items():
-            content = op.get("requestBody", {}).get("content", {})
-            kinds = ", ".join(content) or "—"
-            schema = content.get("application/json", {}).get("schema", {})
-            props = schema.get("properties", {})
-            fields = "".join(
-                f"<li><code>{html.escape(name)}</code> {html.escape(str(p.get('description', '')))}</li>" for name, p in props.items()
-            )
-            rows.append(
-                f"<section><h2><span>{html.escape(method.upper())}</span> <code>{html.escape(path)}</code></h2>"
-                f"<p>{html.escape(op.get('summary', ''))}</p><p class=d>{html.escape(op.get('description', '') or '')}</p>"
-                f"<p class=d>Body: {html.escape(kinds)}</p>{'<ul>' + fields + '</ul>' if fields else ''}</section>"
-            )
-    page = (
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>summarise API</title>"
-        "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
-        "h2{font-size:16px}h2 span{background:#234;color:#fff;padding:1px 6px;border-radius:3px;font-size:12px}"
-        ".d{color:#555}section{border-top:1px solid #ddd;padding:6px 0}</style></head><body>"
-        f"<h1>{html.escape(spec['info']['title'])} {html.escape(spec['info']['version'])}</h1>"
-        f"<p>{html.escape(spec['info'].get('description', ''))} Machine-readable: <a href=/openapi.json>/openapi.json</a>.</p>"
-        + "".join(rows)
-        + "</body></html>"
-    )
-    return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
+    return HTMLResponse(docs_page(request.app.openapi()), headers={"Content-Security-Policy": REPORT_CSP})

@@ -16,9 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import InputError, LanguageError, SummariseError
+from ..errors import InputError, LanguageError, SummariseError, worded
 from ._batching import Busy, Closed
-from ._limits import ApiError, BodyLimit, KeyCheck, TimedOut
+from ._limits import ApiError, BodyLimit, KeyCheck, TimedOut, field_advice
 from ._metrics import Metrics
 from ._service import Service, Work
 from ._settings import ServeSettings
@@ -82,9 +82,9 @@ class State:
             work.cancel.set()  # started: it stops at its next batch once no request of its call waits for it
             raise
         except (InputError, LanguageError) as exc:
-            raise ApiError(400, self.public(str(exc))) from None
+            raise ApiError(400, self.public(worded(exc, field_advice))) from None
         except SummariseError as exc:
-            raise ApiError(500, f"Cannot translate text: {self.public(str(exc))}") from None
+            raise ApiError(500, f"Cannot translate text: {self.public(worded(exc, field_advice))}") from None
         self.metrics.count_sentences(endpoint, work.sentences)
         return [service.publish(result) if not isinstance(result, str) else result for result in results]
 

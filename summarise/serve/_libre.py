@@ -16,15 +16,17 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, LanguageError
+from ..errors import InputError, LanguageError, worded
 from ..text import LANGUAGE_NAMES, TARGET_LANG
 from . import _htmltext as htmltext
-from ._limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, header_key, read_json
+from ._limits import MAX_CODE_CHARS, MAX_KEY_CHARS, ApiError, TimedOut, field_advice, header_key, read_json, read_urlencoded
+from ._openapi import answer, as_form, body, client_schema
 from ._service import SentenceTooLong, Service, TooManySentences, Work, read_text
 
 router = APIRouter(tags=["LibreTranslate"])
 SHORT_TEXT = 40  # LibreTranslate detects texts this short from all the request's texts together
 TRANSLATE_OPTIONS = {"keep_boilerplate": True}  # a client asked for this text translated: all of it
+LIBRE_FIELDS = {"source_lang": "source"}  # the library's option names that this API names otherwise
 
 
 class LibreArgs(BaseModel):
@@ -37,11 +39,31 @@ class LibreArgs(BaseModel):
 
     model_config = ConfigDict(extra="ignore", strict=True)
 
-    q: Union[str, list[str], None] = None
-    source: Optional[str] = Field(None, max_length=MAX_CODE_CHARS)
-    target: Optional[str] = Field(None, max_length=MAX_CODE_CHARS)
-    format: Optional[str] = Field(None, max_length=16)
-    api_key: Optional[str] = Field(None, max_length=MAX_KEY_CHARS)
+    q: Union[str, list[str], None] = Field(None, description="The text, or a list of texts (JSON only) answered in the same order.")
+    source: Optional[str] = Field(None, max_length=MAX_CODE_CHARS, description="Source language code (see /languages), or auto to detect it.")
+    target: Optional[str] = Field(None, max_length=MAX_CODE_CHARS, description="Target language code: en, or a language an en-xx model reaches.")
+    format: Optional[str] = Field(None, max_length=16, description="text (the default) or html: tags and attributes kept, text between them translated.")
+    api_key: Optional[str] = Field(None, max_length=MAX_KEY_CHARS, description="API key, when the server requires one; any value when it requires none.")
+
+
+_LIBRE_SCHEMA = LibreArgs.model_json_schema()
+_TRANSLATE_FIELDS = client_schema(_LIBRE_SCHEMA, ("q", "source", "target", "format", "api_key"), required=("q", "source", "target"))
+_TRANSLATE_FIELDS["description"] = "Unknown fields (alternatives and the like) are ignored, as LibreTranslate ignores them."
+TRANSLATE_BODY = body(
+    _TRANSLATE_FIELDS,
+    as_form(_TRANSLATE_FIELDS),
+    {
+        "text": ("One text", {"q": "Le président a annoncé une aide militaire.", "source": "fr", "target": "en"}),
+        "auto": ("Detect the source", {"q": "La guerre continue en Ukraine depuis des mois.", "source": "auto", "target": "en"}),
+        "list": ("Several texts (JSON only)", {"q": ["La guerre continue.", "Les alliés soutiennent l'Ukraine."], "source": "fr", "target": "en"}),
+        "html": ("HTML", {"q": "<p>La guerre <b>continue</b>.</p>", "source": "fr", "target": "en", "format": "html"}),
+        "key": ("With an API key", {"q": "Bonjour tout le monde.", "source": "fr", "target": "en", "api_key": "KEY"}),
+    },
+)
+_DETECT_FIELDS = client_schema(_LIBRE_SCHEMA, ("q", "api_key"), required=("q",))
+_DETECT_FIELDS["description"] = "Unknown fields are ignored."
+_DETECT_FIELDS["properties"]["q"] = {**_DETECT_FIELDS["properties"]["q"], "description": "The text (a list is detected as one text)."}
+DETECT_BODY = body(_DETECT_FIELDS, as_form(_DETECT_FIELDS), {"text": ("One text", {"q": "La guerre continue en Ukraine depuis des mois."})})
 
 
 def parse_args(args: dict[str, Any]) -> LibreArgs:
@@ -55,8 +77,17 @@ def parse_args(args: dict[str, Any]) -> LibreArgs:
         raise ApiError(400, f"Invalid request: {', '.join(names) or 'a parameter'} must be a string (within its size limit)") from None
 
 
+def content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def is_json(request: Request) -> bool:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
+    return content_type(request) == "application/json"
+
+
+def advice(option: str, example: object) -> str:
+    """An error's fix in this API's words: LibreTranslate's field names (``source``, not ``source_lang``)."""
+    return field_advice(LIBRE_FIELDS.get(option, option), example)
 
 
 async def request_args(request: Request) -> dict[str, Any]:
@@ -68,9 +99,12 @@ async def request_args(request: Request) -> dict[str, Any]:
         return data
     args: dict[str, Any] = dict(request.query_params)
     if request.method == "POST":
+        if content_type(request) == "application/x-www-form-urlencoded":
+            args.update(await read_urlencoded(request))
+            return args
         try:
             form = await request.form()
-        except Exception as exc:  # noqa: BLE001 - malformed multipart/urlencoded bodies
+        except Exception as exc:  # noqa: BLE001 - malformed multipart bodies
             raise ApiError(400, f"Invalid request: {exc}") from None
         args.update({key: value for key, value in form.items() if isinstance(value, str)})
     return args
@@ -87,7 +121,8 @@ def language_list(service: Service) -> list[dict[str, Any]]:
     return [{"code": code, "name": LANGUAGE_NAMES.get(code, code), "targets": service.targets(code)} for code in service.source_languages()]
 
 
-@router.get("/languages", summary="Languages and their targets (LibreTranslate)")
+@router.get("/languages", summary="Languages and their targets (LibreTranslate)",
+            openapi_extra=answer("Every source language with at least one target", [{"code": "fr", "name": "French", "targets": ["en"]}]))
 @router.post("/languages", include_in_schema=False)
 async def languages(request: Request):
     return language_list(request.app.state.summarise.service)
@@ -108,8 +143,13 @@ async def frontend_settings(request: Request):
     }
 
 
-@router.post("/detect", summary="Detect the language of a text (LibreTranslate)")
+@router.post("/detect", summary="Detect the language of a text (LibreTranslate)",
+             openapi_extra={**DETECT_BODY, **answer("The likeliest languages, with confidences in percent",
+                                                     [{"confidence": 99.4, "language": "fr"}, {"confidence": 0.1, "language": "oc"}])})
 async def detect(request: Request):
+    """Up to three languages, likeliest first, each with the detector's probability in percent: the same number
+    `/translate` reports as `detectedLanguage` and `/v1` as `detection.confidence` (there a fraction of 1).
+    A `q` list is detected as one text."""
     cancel = threading.Event()  # nothing to stop: detection is one call
     return await request.app.state.summarise.within_timeout(_detect(request), cancel)
 
@@ -127,9 +167,15 @@ async def _detect(request: Request):
     return [{"confidence": round(100 * p, 1), "language": code} for code, p in candidates]
 
 
-@router.post("/translate", summary="Translate text (LibreTranslate)")
+@router.post("/translate", summary="Translate text (LibreTranslate)",
+             openapi_extra={**TRANSLATE_BODY, **answer("The translation; with source auto, the language taken and its confidence in percent",
+                                                        {"translatedText": "The war continues in Ukraine for months.",
+                                                         "detectedLanguage": {"confidence": 99.4, "language": "fr"}})})
 async def translate(request: Request):
-    """The whole request (reading, preparing, the models) under the request timeout; see State.within_timeout."""
+    """LibreTranslate's call: a JSON body, or form fields and the query string together. `q` may be a list
+    (JSON), answered as a list. With `source` auto the language is detected by the server's one policy (see
+    docs/server.md): a short text is detected together with the request's other texts, and a text whose
+    language is unclear, or has no model, is refused with 400."""
     cancel = threading.Event()
     return await request.app.state.summarise.within_timeout(_translate_request(request, cancel), cancel)
 
@@ -219,7 +265,7 @@ def _prepare_runs(service: Service, flow: htmltext.Flow, lang: str, options: Any
             _stop_if(cancel)
             prepared.append(service.prepare(read_text(run, fmt="text"), source_lang=lang, options=options))
     except (InputError, LanguageError) as exc:
-        raise ApiError(400, service.public(str(exc))) from None
+        raise ApiError(400, service.public(worded(exc, advice))) from None
     return prepared
 
 
@@ -248,11 +294,15 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
             if len(sample) <= SHORT_TEXT:
                 whole = whole if whole is not None else " ".join(texts)
                 sample = whole
-            detection = service.detector.detect(sample)
-            lang = detection.lang if detection.lang != "und" else TARGET_LANG
-            detected = {"confidence": round(100 * detection.confidence, 1), "language": lang}
-            if not service.has_source(lang):
-                raise ApiError(400, f"{lang} is not supported")
+            if sample.strip():
+                try:
+                    detection = service.detect_source(sample)
+                except LanguageError as exc:
+                    raise ApiError(400, service.public(worded(exc, advice))) from None
+                lang = detection.lang
+                detected = {"confidence": round(100 * detection.confidence, 1), "language": lang}
+            else:  # nothing to detect: passed through unchanged, as English would be
+                lang, detected = TARGET_LANG, {"confidence": 0.0, "language": TARGET_LANG}
         items = []
         for index, unit in enumerate(units):
             if not unit.strip() or lang == target:
@@ -263,7 +313,7 @@ def _plan(service: Service, texts: list[str], source: str, target: str, fmt: str
             try:
                 items.append(service.prepare(read_text(unit, fmt="text"), source_lang=lang, options=marked if tagged else options))
             except (InputError, LanguageError) as exc:
-                raise ApiError(400, service.public(str(exc))) from None
+                raise ApiError(400, service.public(worded(exc, advice))) from None
         plan.append({"segments": segments, "flows": flows, "items": items, "detected": detected, "lang": lang})
     return plan
 

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,6 +70,36 @@ async def read_json(request) -> Any:
         return json.loads(raw)
     except (ValueError, RecursionError):
         raise ApiError(400, "Invalid JSON format") from None
+
+
+MAX_FORM_FIELDS = 1000  # as Starlette's own form parser allows
+
+
+async def read_urlencoded(request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body's fields (the first of a repeated name), decoded as UTF-8.
+
+    Starlette's parser takes bytes sent unescaped as Latin-1, so ``curl -d "q=Le président parle."`` reached
+    the models as "Le prÃ©sident parle.": here both escaped and raw bytes are UTF-8, as Flask (LibreTranslate)
+    reads them, and a body that is not UTF-8 is refused rather than mangled.
+    """
+    raw = await request.body()
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS, errors="strict")
+    except UnicodeDecodeError:
+        raise ApiError(400, "Invalid request: the form body is not UTF-8") from None
+    except ValueError:
+        raise ApiError(400, f"Invalid request: more than {MAX_FORM_FIELDS} form fields") from None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+def field_advice(field: str, example: object) -> str:
+    """An error's fix in an API's words: the request field to set (the CLI names its flags instead)."""
+    if example is None:
+        return f"set the {field} field"
+    return f"set the {field} field, e.g. \"{field}\": {json.dumps(example)}"
 
 
 class TimedOut(Exception):

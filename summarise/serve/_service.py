@@ -19,9 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LanguageError, SummariseError
+from ..errors import InputError, SummariseError
 from ..pipeline import Options, Prepared, Summariser, Summary, Translation
-from ..text import TARGET_LANG, Glossary
+from ..text import TARGET_LANG, Detection, Glossary
 from ..inputs import Document, read_document
 from ..models import ANY_LANGUAGE, Registry
 from ..text import split_sentences
@@ -115,9 +115,10 @@ class Service:
     # -- languages --------------------------------------------------------------
 
     def source_languages(self) -> list[str]:
+        """Languages the registry names a model for (English included), each with at least one target."""
         langs = {lang for spec in self.registry.models.values() if spec.task == "translation" for lang in spec.languages}
         langs.discard(ANY_LANGUAGE)
-        return sorted(langs | {TARGET_LANG})
+        return [lang for lang in sorted(langs | {TARGET_LANG}) if self.targets(lang)]
 
     def targets(self, source: str) -> list[str]:
         """Targets reachable from ``source``: English, and every en-xx model's language through English."""
@@ -125,13 +126,11 @@ class Service:
         return sorted(({TARGET_LANG} | onward) - {source})
 
     def has_source(self, lang: str) -> bool:
-        if lang == TARGET_LANG:
-            return True
-        try:
-            self.registry.translation_model(lang, TARGET_LANG)
-        except LanguageError:
-            return False
-        return True
+        return self.base.has_source(lang)
+
+    def detect_source(self, text: str) -> Detection:
+        """``text``'s language by the one policy the CLI and both APIs follow (a LanguageError when unsure)."""
+        return self.base.detect_source(text)
 
     # -- building and running work ------------------------------------------------
 

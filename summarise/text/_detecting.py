@@ -7,25 +7,40 @@ Nothing is downloaded at run time.  The identifier is loaded once per
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LanguageError
 
-MIN_CONFIDENCE = 0.80
+MIN_CONFIDENCE = 0.80  # a text of any length whose top language is this likely is taken as that language
+SHORT_TEXT_CHARS = 200  # below this, the probability spreads over related languages even when the guess is right
+CLEAR_LEAD = 2.0  # ... so a short text's top language must be this many times as likely as the next one
 SAMPLE_CHARS = 4000  # enough for a confident guess; detection cost stays flat on long articles
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
 class Detection:
+    """What the detector said of a text.  ``confidence`` is the top language's probability among every
+    language the detector knows (about 97), normalised to sum to 1 over all of them; ``sure`` is
+    ``confidence >= MIN_CONFIDENCE``.  ``chars``: the length of the text the guess was made on."""
+
     lang: str
     confidence: float
     sure: bool
     candidates: tuple[tuple[str, float], ...] = ()
+    chars: int = 0
 
     def to_dict(self) -> dict:
         return {"lang": self.lang, "confidence": round(self.confidence, 4), "sure": self.sure}
+
+    @property
+    def lead(self) -> float:
+        """How many times as likely the top language is as the next one (infinite when there is none)."""
+        if len(self.candidates) < 2 or self.candidates[1][1] <= 0:
+            return float("inf")
+        return self.confidence / self.candidates[1][1]
 
 
 class LanguageDetector:
@@ -44,7 +59,7 @@ class LanguageDetector:
     def detect(self, text: str) -> Detection:
         sample = text[:SAMPLE_CHARS]
         if not sample.strip():
-            return Detection(lang="und", confidence=0.0, sure=False)
+            return Detection(lang="und", confidence=0.0, sure=False, chars=len(sample))
         ranked = self._load().rank(sample)[:3]
         lang, confidence = ranked[0]
         confidence = float(confidence)
@@ -53,17 +68,32 @@ class LanguageDetector:
             confidence=confidence,
             sure=confidence >= self.min_confidence,
             candidates=tuple((code, float(p)) for code, p in ranked),
+            chars=len(sample),
         )
 
-    def require(self, text: str) -> Detection:
-        """The detected language, or a :class:`LanguageError` that asks for ``--source-lang``."""
+    def source(self, text: str, has_model: Callable[[str], bool]) -> Detection:
+        """The source language of ``text``, by the one policy the CLI, the library and both server APIs follow.
+
+        The top language is taken when a model translates it (``has_model``) and either its confidence is at
+        least ``min_confidence``, or the text is short (under ``SHORT_TEXT_CHARS``) and the top language is at
+        least ``CLEAR_LEAD`` times as likely as the next.  Otherwise a :class:`LanguageError` whose fix is the
+        ``source_lang`` option, which each front end names its own way.
+        """
         detection = self.detect(text)
-        if not detection.sure:
+        clear = detection.sure or (detection.chars < SHORT_TEXT_CHARS and detection.lead >= CLEAR_LEAD)
+        if detection.lang == "und" or not clear:
             guesses = ", ".join(f"{code} {p:.0%}" for code, p in detection.candidates) or "none"
-            raise LanguageError(
-                f"cannot tell the source language for sure (best guesses: {guesses}): pass --source-lang, e.g. --source-lang fr"
-            )
+            raise LanguageError(f"cannot tell the source language for sure (best guesses: {guesses})",
+                                option="source_lang", example=_example(detection, has_model))
+        if not has_model(detection.lang):
+            raise LanguageError(f"the text looks like {detection.lang} ({detection.confidence:.0%} sure), and no model here "
+                                f"translates {detection.lang}: if it is another language, name it", option="source_lang")
         return detection
+
+
+def _example(detection: Detection, has_model: Callable[[str], bool]) -> str:
+    """The value to suggest: the best guess when it is at least an even bet and has a model, else fr (any code would do)."""
+    return detection.lang if detection.confidence >= 0.5 and has_model(detection.lang) else "fr"
 
 
 # ISO 639-1: every two-letter code there is (plus the withdrawn sh, still used by OPUS-MT).  Three-letter

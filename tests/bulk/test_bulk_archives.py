@@ -18,8 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarise import Summariser
-from summarise.bulk import iter_articles, translate_archive
-from summarise.bulk import count_articles
+from summarise.bulk import iter_articles, translate_archive, count_articles
 from summarise.inputs import INPUT_KINDS, kind_of
 from summarise.cli import app
 from summarise.errors import InputError

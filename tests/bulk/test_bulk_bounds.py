@@ -22,11 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from summarise.inputs import _archives as archives
-from summarise.inputs import ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip
+from summarise.inputs import _archives as archives, ReadContext, iter_compressed_file, iter_tar, iter_warc, iter_zip
 from summarise.bulk import _sources as sources
-from summarise.inputs import iter_jsonl
-from summarise.inputs import iter_csv, iter_parquet
+from summarise.inputs import iter_jsonl, iter_csv, iter_parquet
 from tests.support.archivefixtures import article_text, compress, news_pages, write_warc
 
 MAX = 1024 * 1024

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarise.bulk import INPUT_KINDS, Local, Ray, count_articles, iter_articles, run_archive
-from summarise.inputs import kind_of
-from summarise.inputs import read_document
+from summarise.inputs import kind_of, read_document
 from tests.support import imports
 
 ROOT = Path(__file__).resolve().parents[2]

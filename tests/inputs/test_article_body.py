@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from summarise.inputs import _articlebody as articlebody
-from summarise.inputs import read_document
+from summarise.inputs import _articlebody as articlebody, read_document
 from tests.support.extraction_corpus import ISSUE25_PAGES, Page
 from tests.support.extraction_pages_tail import CLASSES, ESD_BODY, FR_COMMENTS, MAG_BODY, MAG_PULL, TV_BODY
 from tests.support.extraction_pages_variants import RUJ_BODY

@@ -143,8 +143,7 @@ def _random_model(family: str, tokenizer, out: Path) -> Path:
 @pytest.mark.parametrize("family", ["marian", "bart"])
 def test_a_converted_model_writes_the_same_with_our_tokenizer_as_with_transformers(family, texts, tmp_path):
     """The engine end to end: one converted model, run once on our tokenizer and once on transformers'."""
-    from summarise.models.engines import _ctranslate2 as ct2
-    from summarise.models.engines import GenerationRequest
+    from summarise.models.engines import _ctranslate2 as ct2, GenerationRequest
     from summarise.models import ModelSpec
 
     build = tokenizerfolders.build_marian if family == "marian" else tokenizerfolders.build_bart

@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 from summarise.cli import app
 from summarise.cli._common import ExitCode
 from summarise.errors import LanguageError
-from summarise.pipeline import Options
-from summarise.pipeline import SentencePair, Summariser, Translation
+from summarise.pipeline import Options, SentencePair, Summariser, Translation
 from summarise.output._rendering import render, render_markdown, render_text
 from summarise.output import render_html
 from tests import tinymodels

@@ -11,8 +11,7 @@ import pytest
 from rich.console import Console
 
 from summarise import Summariser
-from summarise.bulk import BulkProgress, BulkStats, summarise_archive, translate_archive
-from summarise.bulk import JsonProgress, progress_bar
+from summarise.bulk import BulkProgress, BulkStats, summarise_archive, translate_archive, JsonProgress, progress_bar
 from summarise.models.engines import Generated
 from summarise.models import ModelSpec
 from summarise.pipeline._translating import TranslationSettings, Translator

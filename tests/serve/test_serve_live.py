@@ -59,10 +59,12 @@ def wait_ready(url: str, process: subprocess.Popen | None = None, timeout: float
 
 
 @contextmanager
-def running_server(registry_path: Path, *extra: str):
+def running_server(registry_path: Path, *extra: str, keys: bool = True):
     port = free_port()
     command = [sys.executable, "-m", "summarise", "serve", "--models", str(registry_path), "--device", "cpu", "--port", str(port), "--preload", "fr", *extra]
-    env = {**os.environ, "SUMMARISE_API_KEYS": KEY}
+    env = {key: value for key, value in os.environ.items() if key != "SUMMARISE_API_KEYS"}
+    if keys:
+        env["SUMMARISE_API_KEYS"] = KEY
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -118,6 +120,44 @@ def test_deep_translator_client(live, summariser):
     assert translator.translate_batch(FRENCH[:2]) == [english(summariser, text) for text in FRENCH[:2]]
     with pytest.raises(deep.exceptions.AuthorizationException):
         deep.LibreTranslator(source="fr", target="en", api_key="wrong", custom_url=live).translate(FRENCH[1])
+
+
+@pytest.fixture(scope="module")
+def keyless(registry_path):
+    with running_server(registry_path, keys=False) as (url, process):
+        yield url
+
+
+def test_clients_with_the_fewest_arguments_the_readme_names(keyless, summariser):
+    """The README's list: libretranslatepy needs the URL alone; deep-translator needs source, target, custom_url
+    (ending in /) and an api_key, which it checks itself before any request: any value does on a server without keys."""
+    from libretranslatepy import LibreTranslateAPI
+
+    client = LibreTranslateAPI(keyless.rstrip("/"))  # it adds the slash
+    assert client.translate(FRENCH[0], "fr", "en") == english(summariser, FRENCH[0])
+    assert client.translate(FRENCH[1], "auto", "en") == english(summariser, FRENCH[1])
+    assert client.detect(FRENCH[1])[0]["language"] == "fr"
+    deep = pytest.importorskip("deep_translator")
+    translator = deep.LibreTranslator(source="fr", target="en", api_key="-", custom_url=keyless)
+    assert translator.translate(FRENCH[1]) == english(summariser, FRENCH[1])
+    assert deep.LibreTranslator(source="auto", target="en", api_key="-", custom_url=keyless).translate(FRENCH[2]) == english(summariser, FRENCH[2])
+    if not os.environ.get("LIBRE_API_KEY"):  # its default, read when deep_translator is imported
+        with pytest.raises(deep.exceptions.ApiKeyException):
+            deep.LibreTranslator(source="fr", target="en", custom_url=keyless)
+
+
+def test_both_apis_detect_alike_over_the_wire(live):
+    """The issue's case, as curl -d sends it (UTF-8 unescaped): /translate and /v1 take French at the same confidence."""
+    raw = urllib.request.Request(live + "translate", data="q=Le président parle.&source=auto&target=en&api_key=KEY".replace("KEY", KEY).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(raw, timeout=120) as response:
+        libre = json.load(response)
+    ours = _post(live, {"text": "Le président parle.", "api_key": KEY}, "v1/translate")
+    assert libre["detectedLanguage"] == {"confidence": 75.8, "language": "fr"} and "président" in libre["translatedText"]
+    assert ours["detection"] == {"lang": "fr", "confidence": 0.7575, "sure": False} and ours["pairs"][0]["source"] == "Le président parle."
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _post(live, {"text": "Otan 2024 : 12 , 5 .", "api_key": KEY}, "v1/translate")
+    assert refused.value.code == 400 and json.load(refused.value)["error"].endswith('set the source_lang field, e.g. "source_lang": "fr"')
 
 
 def test_sixteen_parallel_requests_get_what_they_get_alone(live, summariser):

@@ -42,3 +42,26 @@ max_new_tokens = 24
         encoding="utf-8",
     )
     return path
+
+
+def write_french_only_registry(path: Path, model_dirs: dict[str, Path]) -> Path:
+    """A registry whose one translation model is French, with no fallback: other languages have no model."""
+    path.write_text(
+        f"""
+[defaults]
+summariser = "tiny-bart"
+
+[models.tiny-copy]
+task = "translation"
+source = "{model_dirs['copy']}"
+languages = ["fr"]
+max_input_tokens = {COPY_WINDOW}
+
+[models.tiny-bart]
+task = "summarisation"
+source = "{model_dirs['bart']}"
+max_input_tokens = 64
+""",
+        encoding="utf-8",
+    )
+    return path

@@ -6,8 +6,7 @@ import xml.etree.ElementTree as ET
 
 from summarise.models import ModelSpec
 from summarise.pipeline import ModelUsed, SentencePair, Summary
-from summarise.text import RemovedLine
-from summarise.text import Detection
+from summarise.text import RemovedLine, Detection
 
 
 SCRIPT = "<script>alert(1)</script>"

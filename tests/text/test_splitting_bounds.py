@@ -10,9 +10,7 @@ import sys
 
 import pytest
 
-from summarise.text import _splitting as splitting
-from summarise.text import split_long
-from summarise.text import split_sentences
+from summarise.text import _splitting as splitting, split_long, split_sentences
 
 
 class _Watched(str):
