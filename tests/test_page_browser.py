@@ -32,8 +32,10 @@ DONE_S = 180  # the longest wait for a tiny-model answer on a busy 2-core machin
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory, model_dirs):
-    """The real app on 127.0.0.1; Arabic has a (tiny, random) model of its own, so /languages lists it."""
-    extra = f'\n[models.tiny-ar]\ntask = "translation"\nsource = "{model_dirs["marian"]}"\nlanguages = ["ar"]\nmax_input_tokens = 64\nnum_beams = 1\n'
+    """The real app on 127.0.0.1; Arabic has a (tiny, random) model of its own, so /languages lists it, and an
+    en-de model makes German a summary language."""
+    extra = (f'\n[models.tiny-ar]\ntask = "translation"\nsource = "{model_dirs["marian"]}"\nlanguages = ["ar"]\nmax_input_tokens = 64\nnum_beams = 1\n'
+             f'\n[models.tiny-en-de]\ntask = "translation"\nsource = "{model_dirs["copy"]}"\nlanguages = ["en"]\ntarget = "de"\nmax_input_tokens = 31\nnum_beams = 1\n')
     registry = write_registry(tmp_path_factory.mktemp("browser") / "models.toml", model_dirs, extra=extra)
     with served(registry, preload=("fr", "ar")) as base:
         yield base
@@ -162,7 +164,7 @@ def test_page_translates_summarises_and_the_report_reuses_the_result(url, browse
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(url)
     wait_until(page, "document.querySelectorAll('#source option').length > 1")
-    assert page.evaluate("[...document.querySelectorAll('#source option')].map(o => o.value)") == ["auto", "ar", "fr"]
+    assert page.evaluate("[...document.querySelectorAll('#source option')].map(o => o.value)") == ["auto", "ar", "fr"]  # English: nothing to do
     page.fill("#text", FRENCH)
     page.select_option("#source", "fr")
     status = run_action(page, "Translate and summarise")
@@ -198,6 +200,51 @@ def test_page_translates_summarises_and_the_report_reuses_the_result(url, browse
     assert status.startswith("Done in"), status
     assert page.evaluate("document.querySelector('#result .summary')") is None
     assert page.evaluate("document.querySelectorAll('#result td.en .s').length") == 3
+    page.close()
+
+
+def test_the_keyboard_path_is_the_mouse_path(url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    wait_until(page, "document.querySelectorAll('#source option').length > 1")
+    page.focus("#text")
+    order = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id"))
+    assert order == ["file", "source", "target", "length", "summarise", "translate"]
+    page.focus("#text")
+    page.keyboard.type(FRENCH.split("\n")[0])
+    page.focus("#source")
+    page.keyboard.press("ArrowDown")  # auto -> ar -> fr in the closed list
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.getElementById('source').value") == "fr"
+    status = run_action(page, "Translate and summarise", keyboard=True)
+    assert status.startswith("Done in"), status
+    assert page.evaluate("document.activeElement.id") == "result"
+    page.keyboard.press("Tab")  # from the result onward: its links and chips, in reading order
+    assert page.evaluate("document.getElementById('result').contains(document.activeElement)")
+    page.close()
+
+
+def test_a_file_and_a_summary_language(url, browser, tmp_path):
+    upload = tmp_path / "article.html"
+    upload.write_text(f"<html><head><title>Aide</title></head><body><article><p>{FRENCH.split(chr(10))[0]}</p></article></body></html>", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    wait_until(page, "document.querySelectorAll('#source option').length > 1")
+    assert set(page.get_attribute("#file", "accept").split(",")) >= {".txt", ".md", ".html"}
+    page.set_input_files("#file", str(upload))
+    assert "article.html will be read" in page.inner_text("#status")
+    page.select_option("#source", "fr")
+    assert page.evaluate("[...document.querySelectorAll('#target option')].map(o => o.value)") == ["en", "de"]
+    page.select_option("#target", "de")
+    status = run_action(page, "Translate and summarise")
+    assert status.startswith("Done in"), status
+    assert "président" in page.evaluate("[...document.querySelectorAll('#result td.src')].map(td => td.textContent).join(' ')")
+    assert page.inner_text("#result .summary .other h2").lower() == "summary in german (de)"
+    page.click("#clear-file")
+    assert page.evaluate("document.getElementById('file').files.length") == 0
     page.close()
 
 
@@ -259,4 +306,5 @@ def test_page_errors_are_for_people(url, browser):
     page.fill("#text", "x" * 20)
     status = run_action(page, "Translate")
     assert "--" not in status and "/" not in status and "source_lang" not in status, status
+    assert "From list" in status, status
     page.close()
