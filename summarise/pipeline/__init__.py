@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .caching import MemoryCache, SQLiteCache, TranslationCache
 from .options import Options
-from .results import ModelUsed, SentencePair, Summary, Translation
+from .results import ModelUsed, SentencePair, Summary, Translation, result_from_dict
 from .signature import Signature
 from .summariser import Summariser, summarise, translate
 from .summarising import LENGTHS
@@ -27,4 +27,5 @@ __all__ = [
     "translate",
     "Translation",
     "TranslationCache",
+    "result_from_dict",
 ]

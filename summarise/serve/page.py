@@ -32,9 +32,10 @@ from starlette.responses import HTMLResponse
 
 from ..errors import InputError
 from ..inputs.kinds import ONE_ARTICLE_FORMATS
+from ..output import render_fragment, render_html
 from ..output.report import css as report_css
-from ..output.report import pair_hover_css, render_fragment, render_html
-from ..pipeline.results import result_from_dict
+from ..output.report import pair_hover_css
+from ..pipeline import result_from_dict
 from ..text.languages import RIGHT_TO_LEFT
 from .api import REPORT_CSP
 from .limits import MAX_JSON_DEPTH, ApiError, header_key, json_depth, read_json
