@@ -129,7 +129,11 @@ form.addEventListener("submit", async (event) => {
   try {
     const response = await call(summarise ? "/v1/summarise" : "/v1/translate", {method: "POST", body: articleBody()});
     const json = await response.text();
-    await show(json);
+    try {
+      await show(json);
+    } catch (error) {
+      throw new Error("The text was translated, but the result could not be shown: " + error.message.charAt(0).toLowerCase() + error.message.slice(1));
+    }
     held = json;
     reportButton.disabled = false;
     clearInterval(clock);
