@@ -5,8 +5,9 @@ Layer: above ``text | inputs | models``, below the pipeline that runs them.
 
 from __future__ import annotations
 
-from ._facts import SUMMARY_DESCRIPTIONS, SUMMARY_FLAGS, check_pair, check_summary, describe_details, describe_summary_details, PairCheck, Renderings, SummaryCheck
-from ._quality import FLAG_DESCRIPTIONS, FLAGS, document_quality, explain, flag_pair, is_flagged, loop_flagged, QualitySummary, repetition_score
+from ._facts import SUMMARY_DESCRIPTIONS, SUMMARY_FLAGS, SUMMARY_LABELS, check_pair, check_summary, describe_details, describe_summary_details, PairCheck, Renderings, SummaryCheck
+from ._quality import FLAG_DESCRIPTIONS, FLAGS, document_quality, explain, flag_pair, is_flagged, label, loop_flagged, QualitySummary, repetition_score
+
 
 __all__ = [
     "check_pair",
@@ -19,6 +20,7 @@ __all__ = [
     "flag_pair",
     "FLAGS",
     "is_flagged",
+    "label",
     "loop_flagged",
     "PairCheck",
     "QualitySummary",
@@ -26,5 +28,6 @@ __all__ = [
     "repetition_score",
     "SUMMARY_DESCRIPTIONS",
     "SUMMARY_FLAGS",
+    "SUMMARY_LABELS",
     "SummaryCheck",
 ]

@@ -40,6 +40,7 @@ SUMMARY_DESCRIPTIONS: dict[str, str] = {
     "repetition": "the summary repeats itself (a generation loop)",
     "unsupported": "the summary states a number or name that appears nowhere in the translation",
 }
+SUMMARY_LABELS: dict[str, str] = {"empty": "Empty summary", "repetition": "Repeats itself", "unsupported": "Not in the article"}
 
 TRANSLITERATED_SIMILARITY = 0.6  # Cyrillic/Greek names transliterate loosely ("zelenskii"/"zelensky")
 MIN_NAME_CHARS = 3  # shorter folded names ("Си", "M") are not judged
@@ -410,6 +411,7 @@ __all__ = [
     "PairCheck",
     "Renderings",
     "SUMMARY_DESCRIPTIONS",
+    "SUMMARY_LABELS",
     "SUMMARY_FLAGS",
     "SummaryCheck",
     "check_pair",

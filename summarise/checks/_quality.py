@@ -69,6 +69,25 @@ FLAG_DESCRIPTIONS: dict[str, str] = {
     "placeholder": "the model dropped a protected term (link or --keep term): it was put back at a guessed position",
     "glossary": "the model dropped a glossary term: its target was put back at a guessed position",
 }
+# What a reader sees on a flagged sentence's chip: a few words, no internal ids (beside the descriptions above).
+FLAG_LABELS: dict[str, str] = {
+    "empty": "Empty translation",
+    "length_limit": "Cut short",
+    "length_ratio": "Odd length",
+    "repetition": "Repeats itself",
+    "copy": "Not translated",
+    "wrong_language": "Wrong language",
+    "numbers": "Numbers differ",
+    "names": "Name missing",
+    "urls": "Link changed",
+    "placeholder": "Term moved",
+    "glossary": "Glossary term moved",
+}
+
+
+def label(flag: str) -> str:
+    """The human label of ``flag`` (:data:`FLAG_LABELS`); an unknown flag reads as itself, spaced."""
+    return FLAG_LABELS.get(flag) or flag.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -419,11 +438,13 @@ __all__ = [
     "DEFAULT_RATIO",
     "FLAGS",
     "FLAG_DESCRIPTIONS",
+    "FLAG_LABELS",
     "LENGTH_RATIOS",
     "QualitySummary",
     "RatioRange",
     "document_quality",
     "explain",
+    "label",
     "flag_pair",
     "has_loop",
     "is_copy",

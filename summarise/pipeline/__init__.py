@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._caching import MemoryCache, SQLiteCache, TranslationCache
 from ._options import Options
-from ._results import ModelUsed, SentencePair, Summary, Translation
+from ._results import ModelUsed, result_from_dict, SentencePair, Summary, Translation
 from ._signature import same_settings, Signature
 from ._summariser import Prepared, summarise, Summariser, translate
 from ._summarising import LENGTHS
@@ -29,4 +29,5 @@ __all__ = [
     "translate",
     "Translation",
     "TranslationCache",
+    "result_from_dict",
 ]

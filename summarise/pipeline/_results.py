@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..text import RemovedLine, Detection
 from ._options import Options
 from ..checks import QualitySummary, document_quality
@@ -210,4 +211,124 @@ class Prepared:
     options: Options = field(default_factory=Options)
 
 
-__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation"]
+def result_from_dict(data: Any) -> Translation | Summary:
+    """The result that ``to_dict()`` wrote (a :class:`Summary` when it has a ``summary``), to render again.
+
+    Built for data a client sends back (the server renders a result it gave out), so
+    every field is checked for its type; what does not fit is an :class:`InputError`
+    naming the field.  ``quality`` and ``translation`` are derived, so they are
+    recomputed from the pairs, never taken as sent; ``options`` are not rebuilt (a
+    rendering does not show them).
+    """
+    try:
+        return _rebuild(_of(data, dict, "result"))
+    except _Misfit as exc:
+        raise InputError(f"not a result as /v1/translate or /v1/summarise give it: {exc}") from None
+
+
+class _Misfit(Exception):
+    """A field of a result dict with the wrong type (the message names it)."""
+
+
+def _of(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _Misfit(f"{where} must be {names}")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    return [_of(item, str, f"{where}[{i}]") for i, item in enumerate(_of(value, list, where))]
+
+
+def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = ...) -> Any:
+    if key not in data or (data[key] is None and default is not ...):
+        if default is ...:
+            raise _Misfit(f"{where}.{key} is missing")
+        return default
+    return _of(data[key], kind, f"{where}.{key}")
+
+
+def _pair(data: Any, where: str) -> SentencePair:
+    data = _of(data, dict, where)
+    details = {
+        _of(flag, str, f"{where}.details"): {
+            _of(kind, str, f"{where}.details.{flag}"): _strings(values, f"{where}.details.{flag}.{kind}")
+            for kind, values in _of(entry, dict, f"{where}.details.{flag}").items()
+        }
+        for flag, entry in _field(data, "details", dict, where, {}).items()
+    }
+    return SentencePair(
+        source=_field(data, "source", str, where),
+        translation=_field(data, "translation", str, where),
+        start=_field(data, "start", int, where),
+        end=_field(data, "end", int, where),
+        paragraph=_field(data, "paragraph", int, where),
+        pieces=_field(data, "pieces", int, where, 1),
+        flags=_strings(data.get("flags") or [], f"{where}.flags"),
+        details=details,
+    )
+
+
+def _model(data: Any, where: str) -> ModelUsed:
+    data = _of(data, dict, where)
+    optional = (str, type(None))
+    return ModelUsed(
+        role=_field(data, "role", str, where),
+        name=_field(data, "name", str, where),
+        source=_field(data, "id", str, where),
+        revision=_field(data, "revision", optional, where, None),
+        backend=_field(data, "backend", optional, where, None),
+        quantization=_field(data, "quantization", optional, where, None),
+        num_beams=_field(data, "num_beams", int, where),
+    )
+
+
+def _rebuild(data: dict[str, Any]) -> Translation | Summary:
+    detection = _field(data, "detection", dict, "result", None)
+    if detection is not None:
+        detection = Detection(
+            lang=_field(detection, "lang", str, "result.detection"),
+            confidence=float(_field(detection, "confidence", (int, float), "result.detection")),
+            sure=bool(_field(detection, "sure", bool, "result.detection")),
+        )
+    removed = []
+    for i, line in enumerate(_field(data, "removed", list, "result", [])):
+        where = f"result.removed[{i}]"
+        line = _of(line, dict, where)
+        removed.append(RemovedLine(_field(line, "text", str, where), _field(line, "start", int, where), _field(line, "end", int, where), _field(line, "reason", str, where)))
+    timings = {
+        _of(name, str, "result.timings"): float(_of(seconds, (int, float), f"result.timings.{name}"))
+        for name, seconds in _field(data, "timings", dict, "result", {}).items()
+    }
+    common = dict(
+        original=_field(data, "original", str, "result"),
+        source_lang=_field(data, "source_lang", str, "result"),
+        pairs=[_pair(pair, f"result.pairs[{i}]") for i, pair in enumerate(_field(data, "pairs", list, "result"))],
+        models=[_model(model, f"result.models[{i}]") for i, model in enumerate(_field(data, "models", list, "result", []))],
+        signature=_field(data, "signature", str, "result", ""),
+        detection=detection,
+        removed=removed,
+        metadata=dict(_field(data, "metadata", dict, "result", {})),
+        timings=timings,
+    )
+    if "summary" not in data:
+        return Translation(**common)
+    summary_details = [dict(_of(entry, dict, f"result.summary_details[{i}]")) for i, entry in enumerate(_field(data, "summary_details", list, "result", []))]
+    for i, entry in enumerate(summary_details):
+        _field(entry, "sentence", str, f"result.summary_details[{i}]")
+        for kind in ("numbers", "names"):
+            if kind in entry:
+                entry[kind] = _strings(entry[kind], f"result.summary_details[{i}].{kind}")
+    return Summary(
+        **common,
+        summary=_field(data, "summary", str, "result"),
+        summary_stages=_field(data, "summary_stages", int, "result", 0),
+        summary_lang=_field(data, "summary_lang", (str, type(None)), "result", None),
+        summary_translated=_field(data, "summary_translated", (str, type(None)), "result", None),
+        summary_flags=_strings(data.get("summary_flags") or [], "result.summary_flags"),
+        summary_details=summary_details,
+    )
+
+
+__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation", "result_from_dict"]

@@ -26,7 +26,7 @@ from ._settings import ServeSettings
 logger = logging.getLogger("summarise.serve")
 
 # Endpoints named in the metrics; anything else counts as "other" so that probing cannot grow the label set.
-ENDPOINTS = ("/", "/translate", "/languages", "/detect", "/frontend/settings", "/v1/translate", "/v1/summarise", "/v1/report", "/healthz", "/metrics", "/docs", "/openapi.json")
+ENDPOINTS = ("/", "/translate", "/languages", "/detect", "/frontend/settings", "/v1/translate", "/v1/summarise", "/v1/report", "/v1/render", "/healthz", "/metrics", "/docs", "/openapi.json")
 
 
 class State:

@@ -9,10 +9,11 @@ from ._boilerplate import RemovedLine, remove_boilerplate
 from ._cleaning import CONTROL_CHARACTERS, clean_text
 from ._cutting import split_long
 from ._detecting import Detection, LanguageDetector, check_language_code
-from ._languages import DEFAULT_LANGUAGES, LANGUAGE_NAMES, TARGET_LANG
+from ._languages import DEFAULT_LANGUAGES, LANGUAGE_NAMES, RIGHT_TO_LEFT, TARGET_LANG, direction
 from ._normalising import fold, links, names, numbers
 from ._protecting import MAX_TERM_CHARS, Glossary, GlossaryLike, keep_terms, Protected, Protection
 from ._splitting import Paragraph, Sentence, split_paragraphs, split_sentences
+
 
 __all__ = [
     "check_language_code",
@@ -20,6 +21,7 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "DEFAULT_LANGUAGES",
     "Detection",
+    "direction",
     "fold",
     "Glossary",
     "GlossaryLike",
@@ -35,6 +37,7 @@ __all__ = [
     "Protection",
     "remove_boilerplate",
     "RemovedLine",
+    "RIGHT_TO_LEFT",
     "Sentence",
     "split_long",
     "split_paragraphs",

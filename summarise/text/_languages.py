@@ -16,3 +16,12 @@ LANGUAGE_NAMES = {  # ISO 639-1 code -> English name
     "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
     "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
 }
+# Languages written right to left: the report and the page set dir="rtl" on their text from this table
+# (dir="auto" cannot: the text sits in <bdi> isolates, which its algorithm skips, and numbers are neutral).
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def direction(code: str | None) -> str:
+    """``"rtl"`` for a language written right to left (:data:`RIGHT_TO_LEFT`), else ``"ltr"``; a region is ignored."""
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return "rtl" if base in RIGHT_TO_LEFT else "ltr"

@@ -46,14 +46,14 @@ def test_every_format_shows_the_details(fmt):
     out = render(_result(), fmt)
     assert "numbers: missing 7,5; added 75" in out
     assert "names: missing Jens, Stoltenberg" in out
-    assert "unsupported" in out and "numbers 9; names Boris" in out
+    assert ("Not in the article" if fmt == "html" else "unsupported") in out and "numbers 9; names Boris" in out
 
 
 def test_html_report_stays_well_formed_with_details():
     page = render(_result(), "html")
     root = ET.fromstring(page.split("\n", 1)[1])
     text = "".join(root.itertext())
-    assert "Summary flagged: unsupported" in text
+    assert "Summary flagged: Not in the article" in text  # the human label of "unsupported"
     assert "Boris <Johnson> said" in text  # escaped in the markup, intact as text
     titles = [el.get("title") for el in root.iter() if el.get("title")]
     assert any("numbers: missing 7,5; added 75" in title for title in titles)

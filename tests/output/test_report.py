@@ -99,20 +99,27 @@ def test_one_row_per_paragraph_with_sentences_aligned():
     assert len(rows[1].findall("td")[0].findall("br")) == len(rows[1].findall("td")[1].findall("br")) == 1
 
 
-def test_flagged_sentences_are_highlighted_with_the_reason_on_hover():
+def test_flagged_sentences_carry_labelled_chips_and_their_reasons_as_text():
     root = parse_report(render_html(crafted_summary()))
     flagged = [s for s in root.iter("span") if "flag" in _classes(s)]
     assert len(flagged) == 4  # two flagged pairs, on both sides
     titles = [s.get("title") for s in flagged]
-    assert all(titles)
-    assert any(t.startswith("copy: the translation is (nearly) a copy") and "wrong_language:" in t for t in titles)
-    assert any(t.startswith("repetition:") for t in titles)
-    badges = [text_of(s) for s in root.iter("span") if "badge" in _classes(s)]
-    assert badges == ["copy", "wrong_language", "repetition"]
+    assert all(titles)  # still there for a mouse
+    assert any(t.startswith("Not translated: the translation is (nearly) a copy") and "Wrong language:" in t for t in titles)
+    chips = [a for a in root.iter("a") if "chip" in _classes(a)]
+    assert [text_of(a) for a in chips] == ["Not translated · Wrong language", "Repeats itself"]
+    assert [a.get("href") for a in chips] == ["#r3", "#r4"]
+    assert chips[0].get("aria-label") == "Sentence 3 flagged: Not translated, Wrong language. Go to the reasons."
+    reasons = {li.get("id"): text_of(li) for li in root.iter("li") if (li.get("id") or "").startswith("r")}
+    assert list(reasons) == ["r3", "r4"]
+    assert reasons["r3"].startswith("3 Not translated: the translation is (nearly) a copy of the source; Wrong language: ")
+    assert reasons["r4"].startswith("4 Repeats itself: the translation repeats itself")
     clean = [s for s in root.iter("span") if "s" in _classes(s) and "flag" not in _classes(s)]
     assert clean and all(s.get("title") is None for s in clean)
     quality = next(s for s in root.iter("section") if "quality" in _classes(s))
     assert "2 of 4 sentences flagged (50%)" in text_of(quality)
+    assert "hover" not in text_of(root.find("body"))
+    assert [text_of(dt) for dt in quality.iter("dt")] == ["Repeats itself · 1", "Not translated · 1", "Wrong language · 1"]
     assert [a.get("href") for a in quality.iter("a")] == ["#s3", "#s4"]
     assert {e.get("id") for e in root.iter("span")} >= {"s3", "s4"}
 
@@ -120,11 +127,11 @@ def test_flagged_sentences_are_highlighted_with_the_reason_on_hover():
 def test_boilerplate_is_folded_where_it_stood():
     root = parse_report(render_html(crafted_summary()))
     rows = [tr for tr in root.iter("tr") if tr.find("td") is not None]
-    kinds = ["removed" if "removed" in _classes(tr) else tr.get("id") for tr in rows]
-    assert kinds == ["p0", "removed", "p2", "p3"]
+    kinds = [tr.get("id") or tr.get("class") for tr in rows]
+    assert kinds == ["p0", "removed", "p2", "why", "p3", "why"]
     details = rows[1].find("td/details")
     assert details.find("summary").text == "1 line set aside as boilerplate"
-    assert text_of(details.find("ul")) == "sharePartager cet article"
+    assert text_of(details.find("ul")) == "share Partager cet article"
 
 
 def test_summary_metadata_languages_models_and_signature():
@@ -139,7 +146,7 @@ def test_summary_metadata_languages_models_and_signature():
     paragraphs = summary.findall(".//p")
     assert [p.get("lang") for p in paragraphs] == ["en", "fr"]
     assert [text_of(p) for p in paragraphs] == [result.summary, "Le ministre promet."]
-    footer = text_of(root.find("body/footer"))
+    footer = text_of(root.find("body/div/footer"))
     assert "/models/copy@unpinned" in footer and "/models/bart@unpinned" in footer
     assert result.signature in footer
 

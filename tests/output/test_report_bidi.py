@@ -1,4 +1,6 @@
-"""The HTML report isolates right-to-left text and override characters (dir="auto", <bdi>)."""
+"""The HTML report sets the direction from the language and isolates every run of input text (<bdi>).
+
+How it renders is checked in Chromium (tests/test_page_browser.py); here, the markup."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def test_right_to_left_sentences_are_isolated():
     rows = [tr for tr in root.iter("tr") if tr.get("id")]
     for row in rows:
         source, english = row.findall("td")
-        assert source.get("dir") == "auto" and english.get("dir") == "auto"
+        assert source.get("dir") == "rtl" and english.get("dir") == "ltr"
         for span in list(source) + list(english):
             if span.tag == "span":
                 assert [child.tag for child in span] == ["sup", "bdi"]
@@ -37,7 +39,7 @@ def test_right_to_left_sentences_are_isolated():
 def test_titles_bylines_and_removed_lines_are_isolated():
     root = parse_report(render_html(_arabic()))
     h1 = next(root.iter("h1"))
-    assert h1.get("dir") == "auto" and [c.tag for c in h1] == ["bdi"] and text_of(h1) == f"عنوان {OVERRIDE}"
+    assert h1.get("dir") == "rtl" and h1.get("lang") == "ar" and [c.tag for c in h1] == ["bdi"] and text_of(h1) == f"عنوان {OVERRIDE}"
     bdis = [text_of(b) for b in root.iter("bdi")]
     assert "ن. م." in bdis and "شارك" in bdis
 

@@ -31,7 +31,7 @@ def posts(spec):
 
 
 def test_every_post_declares_its_body_with_examples(spec):
-    assert set(posts(spec)) == {"/translate", "/detect", "/v1/translate", "/v1/summarise", "/v1/report"}
+    assert set(posts(spec)) == {"/translate", "/detect", "/v1/translate", "/v1/summarise", "/v1/report", "/v1/render"}
     for path, op in posts(spec).items():
         content = op["requestBody"]["content"]
         assert set(content) == {"application/json", *FORMS}, path  # both APIs read JSON and both form encodings
@@ -52,7 +52,7 @@ def test_libretranslate_bodies_name_its_fields(spec):
 
 
 def test_the_examples_are_requests_the_server_takes(client, spec):
-    for path in ("/translate", "/detect", "/v1/translate"):
+    for path in ("/translate", "/detect", "/v1/translate", "/v1/render"):
         content = posts(spec)[path]["requestBody"]["content"]
         for name, example in content["application/json"]["examples"].items():
             if "url" in example["value"]:

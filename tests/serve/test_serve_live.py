@@ -1,16 +1,14 @@
-"""The real server on 127.0.0.1: real clients (libretranslatepy, deep-translator), concurrency, SIGTERM, and the page
-in headless Chromium.  Everything stays on the loopback interface."""
+"""The real server on 127.0.0.1: real clients (libretranslatepy, deep-translator), concurrency, SIGTERM.  Everything stays
+on the loopback interface.  The page in headless Chromium: tests/test_page_browser.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -225,85 +223,3 @@ def test_sigterm_lets_in_flight_requests_finish(registry_path, summariser):
         assert "Waiting for application shutdown" in log and "Application shutdown complete" in log
         with pytest.raises(urllib.error.URLError):
             urllib.request.urlopen(url + "healthz", timeout=5)
-
-
-# -- the page in headless Chromium ----------------------------------------------------------------------------------
-
-# Served by the test from the same origin as the page, so it may script the page it opens; the page itself is the
-# production one.  It types an article (with markup in it) into the form, clicks the button, waits for the page's
-# script to post to /v1/summarise and render the answer, then writes what the page shows into its own DOM.
-HARNESS = """<!DOCTYPE html><html><body><pre id="out">pending</pre><script>
-const out = document.getElementById("out");
-const page = window.open("/", "page");
-const started = Date.now();
-function finish(data) { out.textContent = JSON.stringify(data); }
-function step() {
-  try {
-    const d = page.document;
-    if (d.readyState !== "complete" || !d.getElementById("text")) return setTimeout(step, 50);
-    if (!page.filled) {
-      page.filled = true;
-      d.getElementById("text").value = ARTICLE;
-      d.getElementById("source_lang").value = "fr";
-      d.getElementById("go").click();
-    }
-    const summary = d.getElementById("summary").textContent;
-    if (summary || d.getElementById("status").className === "error") {
-      const rows = [...d.querySelectorAll("#sbs tbody tr")].map(r => [...r.cells].map(c => c.textContent));
-      return finish({summary, status: d.getElementById("status").textContent, rows,
-                     injected: d.querySelectorAll("#result img, #result b").length, pwned: !!page.pwned});
-    }
-    if (Date.now() - started > 90000) return finish({error: "timeout"});
-    setTimeout(step, 100);
-  } catch (e) { finish({error: String(e)}); }
-}
-if (!page) finish({error: "popup blocked"}); else setTimeout(step, 50);
-</script></body></html>"""
-
-ARTICLE = "Le président a annoncé une aide militaire. <b>La guerre</b> continue <img src=x onerror=\"window.pwned=1\">."
-
-
-def chromium_binary() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(chromium_binary() is None, reason="no chromium binary (.ci/run installs Debian's chromium)")
-def test_page_in_headless_chromium(registry_path):
-    import uvicorn
-    from starlette.responses import HTMLResponse
-
-    from summarise.serve import ServeSettings, create_app
-
-    settings = ServeSettings(summariser_options={"registry": registry_path, "device": "cpu"}, preload=("fr",), port=free_port())
-    app = create_app(settings)
-    harness = HARNESS.replace("ARTICLE", json.dumps(ARTICLE))
-    app.add_api_route("/harness", lambda: HTMLResponse(harness), include_in_schema=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{settings.port}/"
-    try:
-        wait_ready(url)
-        with tempfile.TemporaryDirectory() as profile:
-            flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--disable-popup-blocking", f"--user-data-dir={profile}",
-                     "--virtual-time-budget=120000", "--dump-dom"]  # fmt: skip
-            done = subprocess.run([chromium_binary(), *flags, url + "harness"], capture_output=True, text=True, timeout=240)
-        expected = _post(url, {"text": ARTICLE, "source_lang": "fr"}, "v1/summarise")["summary"]
-    finally:
-        server.should_exit = True
-        thread.join(30)
-    start = done.stdout.index('<pre id="out">') + len('<pre id="out">')
-    shown = json.loads(_unescape(done.stdout[start : done.stdout.index("</pre>", start)]))
-    assert "error" not in shown, shown
-    assert shown["status"] == "Done."
-    assert shown["summary"] == expected and expected.strip() and shown["rows"]
-    assert "".join(row[0] for row in shown["rows"]).replace(" ", "") == ARTICLE.replace(" ", "")  # shown as text, escaped
-    assert "président" in shown["rows"][0][1]
-    assert shown["injected"] == 0 and shown["pwned"] is False
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
