@@ -195,3 +195,27 @@ def test_run_on_a_terminal_shows_the_summary_stage(registry_path, article_file):
     assert "summarising" not in quiet.stderr and quiet.stdout == done.stdout
     plain = runner.invoke(app, ["translate", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "english"], env={"FORCE_COLOR": "1"})
     assert "translating" in plain.stderr and "summarising" not in plain.stderr  # translate makes no summary
+
+
+def test_the_installed_run_shows_each_stage_on_a_terminal_and_nothing_in_a_pipe(registry_path, article_file):
+    """Model loading, translation, then the summary each name themselves on a terminal's stderr (issue 23 item 6);
+    -q and a pipe get none of it, and stdout is the same in all three."""
+    from tests.support.terminal import on_a_terminal
+
+    summarise = Path(sys.executable).with_name("summarise")
+    command = [str(summarise), "run", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "summary", "--device", "cpu"]
+    env = dict(os.environ)
+    status, stdout, terminal = on_a_terminal(command, env)
+    assert status == 0, terminal
+    stages = [terminal.find(text) for text in ("loading the translation model", "translating", "summarising")]
+    assert -1 not in stages and stages == sorted(stages), terminal
+    assert stdout.strip()
+
+    status, quiet_stdout, quiet_terminal = on_a_terminal([*command, "-q"], env)
+    assert status == 0 and quiet_terminal == "" and quiet_stdout == stdout
+
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert piped.returncode == 0 and piped.stdout == stdout
+    assert "\x1b" not in piped.stderr  # no cursor movement, no colour: a log file reads clean
+    for text in ("loading", "translating", "summarising"):
+        assert text not in piped.stderr, piped.stderr
