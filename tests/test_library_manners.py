@@ -120,3 +120,40 @@ def test_without_a_renderer_a_notebook_falls_back_to_the_repr(summariser):
         assert result._repr_html_() == "<p>1 pairs</p>"
     finally:
         set_html_renderer(installed)
+
+
+# --------------------------------------------------------------------------- third-party warnings
+
+TOKEN_PROBE = """
+import io, logging, sys, warnings
+import summarise
+
+logging.basicConfig(stream=sys.stdout, level=logging.DEBUG, format="LOG %(name)s %(message)s")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    summariser = summarise.Summariser(sys.argv[1], device="cpu", backend=sys.argv[2])
+    text = " ".join(["Le président condamne la guerre et le ministre parle de la ville."] * 60)
+    result = summariser.summarise(text, source_lang="fr")
+    engine = summariser.summarizer().engine
+    counted = engine.count_tokens([result.translation])[0]
+for warning in caught:
+    print("WARNING", warning.category.__name__, warning.message)
+print("COUNTED", counted, len(result.pairs))
+"""
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_a_text_longer_than_the_model_takes_brings_no_token_count_warning(registry_path, backend):
+    """In a fresh process (the CLI's tests quiet transformers for the process they run in): the summariser counts
+    the whole English of a 60-sentence article, far more tokens than the tiny BART's 512, without a word from
+    transformers (issue 23 item 9)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", TOKEN_PROBE, str(registry_path), backend], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    counted, pairs = map(int, done.stdout.split("COUNTED ")[1].split())
+    assert counted > 512 and pairs == 60  # past the tokenizer's model_max_length: where transformers would warn
+    everything = done.stdout + done.stderr
+    assert "Token indices" not in everything and "longer than the specified maximum" not in everything, everything
+    assert "WARNING" not in done.stdout, done.stdout
