@@ -136,8 +136,8 @@ def test_per_article_takes_the_format_names_of_format(registry_path, tmp_path, s
 
 
 def test_per_article_refuses_a_format_it_cannot_write(registry_path, tmp_path):
-    done = invoke("bulk", make_archive(tmp_path / "in.jsonl", 1), "--out", tmp_path / "out", "--models", registry_path, "--per-article", "text")
-    assert done.exit_code == 2 and "markdown (md), json, html" in done.stderr
+    done = invoke("bulk", make_archive(tmp_path / "in.jsonl", 1), "--out", tmp_path / "out", "--models", registry_path, "--per-article", "english")
+    assert done.exit_code == 2 and "text (txt), markdown (md), json, html" in done.stderr
     assert not (tmp_path / "out").exists()
 
 

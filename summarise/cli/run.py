@@ -7,7 +7,6 @@ renderers are loaded when a command runs.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +18,7 @@ from .common import (
     BackendOpt,
     BatchOpt,
     BeamsOpt,
+    CacheOpt,
     Device,
     DeviceOpt,
     ExitCode,
@@ -37,6 +37,7 @@ from .common import (
     SummaryLangOpt,
     SumModelOpt,
     ThreadsOpt,
+    WidthOpt,
     build_summariser,
     downloads,
     errors,
@@ -44,6 +45,7 @@ from .common import (
     protection,
     say,
     stderr,
+    text_width,
 )
 from .choices import FormatOpt, Length, LengthOpt
 from .quieting import quiet_libraries
@@ -52,7 +54,6 @@ InputArg = Annotated[Optional[str], typer.Argument(help="Article file (.txt, .md
 # What a pipe gets when no --format is given: the one thing each command makes, as plain text.
 PIPE_FORMAT = {"run": "summary", "translate": "english"}
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
-WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
 
 
@@ -85,6 +86,7 @@ def run(
     summary_lang: SummaryLangOpt = None,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
+    cache: CacheOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
@@ -93,6 +95,7 @@ def run(
         file, fmt = _input(file), _format(fmt, output, "run")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
+        summariser = _with_cache(summariser, cache)
         prepared = summariser.prepare(_read(file, quiet), options, source_lang=source_lang)
         with _progress(quiet, _loading(summariser, prepared), summariser.sum_spec) as progress, downloads(quiet):
             translation = summariser.translate_prepared([prepared], progress=progress)[0]
@@ -122,6 +125,7 @@ def translate(
     width: WidthOpt = None,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
+    cache: CacheOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
@@ -132,12 +136,22 @@ def translate(
             raise SummariseError("translate makes no summary: use `summarise run` for --format summary, or --format english")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=None, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **protection(keep, glossary))
+        summariser = _with_cache(summariser, cache)
         prepared = summariser.prepare(_read(file, quiet), options, source_lang=source_lang)
         with _progress(quiet, _loading(summariser, prepared)) as progress, downloads(quiet):
             result = summariser.translate_prepared([prepared], progress=progress)[0]
         _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
 
+
+
+def _with_cache(summariser, cache: Optional[Path]):
+    """--cache: the summariser with an on-disk translation cache (a bad file is one error line, before any model loads)."""
+    if cache is None:
+        return summariser
+    from ..pipeline.caching import SQLiteCache
+
+    return summariser.with_cache(SQLiteCache(cache))
 
 
 def _input(file: Optional[str]) -> str:
@@ -251,7 +265,7 @@ def _emit(result, fmt: str, output: Optional[Path], width: Optional[int], quiet:
     from ..output.rendering import render
     from ..output.writing import STREAM, write_output
 
-    text = render(result, fmt, width=width or shutil.get_terminal_size((100, 24)).columns)
+    text = render(result, fmt, width=text_width(width))
     how = write_output(STREAM if output is None else output, text)
     if how == "atomic":
         stderr().print(f"wrote {output}", markup=False, highlight=False)
