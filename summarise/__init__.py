@@ -57,11 +57,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from .text import Sentence, split_sentences
 
 
+# Names that make or hold results load ``output`` with them: it installs the HTML report that results
+# show in notebooks (``_repr_html_``); ``pipeline`` sits below ``output`` and cannot import it.
+_WITH_REPORT = ("pipeline", "bulk")
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'summarise' has no attribute {name!r}")
     value = getattr(import_module(f".{module}", __name__), name)
+    if module.startswith(_WITH_REPORT):
+        import_module(".output", __name__)
     globals()[name] = value
     return value
 

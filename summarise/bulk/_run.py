@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import DiskFullError, OutputError
+from ..output import DEFAULT_WIDTH
 from ..pipeline import Options
 from ._core import DEFAULT_CACHE_ENTRIES, DEFAULT_WINDOW_ARTICLES, DEFAULT_WINDOW_SENTENCES, Core, CoreSettings
 from ._records import ArticleRecord, BulkStats, ProgressHook
@@ -138,6 +139,7 @@ def run_archive(
     window_articles: int = DEFAULT_WINDOW_ARTICLES,
     cache: TranslationCache | str | os.PathLike | None = None,
     per_article: str | None = None,
+    width: int = DEFAULT_WIDTH,
     progress: ProgressHook | None = None,
     total: int | None = None,
     executor: Executor | None = None,
@@ -153,7 +155,9 @@ def run_archive(
     article (default: the summariser's).
     ``out``: a ``.jsonl`` file or a folder to write records to, resuming what
     is there.  ``window_sentences``/``window_articles`` bound how many articles
-    are translated together.  ``cache``: a
+    are translated together.  ``per_article``: also one file per article in
+    ``out/articles/``, in this format (``md``, ``json``, ``html`` or ``txt``, the
+    text format ``width`` columns wide).  ``cache``: a
     :class:`~summarise.pipeline._caching.TranslationCache`, or a path for an on-disk
     SQLite cache; by default the summariser's own, else an in-memory LRU.
     ``progress`` is called with the live :class:`BulkStats` after each article
@@ -164,7 +168,7 @@ def run_archive(
     executor.check(summariser=summariser, cache=cache, settings=settings)
     if per_article is not None and out is None:
         raise OutputError("per-article files need an output folder: pass out=")
-    writer = ArchiveWriter(out, per_article=per_article) if out is not None else None
+    writer = ArchiveWriter(out, per_article=per_article, width=width) if out is not None else None
     stats = BulkStats(total=total)
     articles = iter_articles(inputs, text_field=text_field, id_field=id_field, exclude=writer.paths if writer else (), skipped=stats.not_articles)
     if summariser is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
-from ..output import PER_ARTICLE_FORMATS, render
+from ..output import DEFAULT_WIDTH, PER_ARTICLE_FORMATS, render
 from ._resume import Done, id_key
 from ..inputs import KINDS_BY_SUFFIX
 
@@ -94,7 +94,7 @@ class ArchiveWriter:
 
     ``out`` ending in ``.jsonl``/``.ndjson`` is the record file itself (lock:
     ``OUT.lock``); anything else is a folder holding ``records.jsonl``,
-    ``.lock`` and, with ``per_article``, ``articles/<id>.md|json|html``.
+    ``.lock`` and, with ``per_article``, ``articles/<id>.md|json|html|txt`` (text ``width`` columns wide).
     ``out`` ending in ``.parquet`` keeps its records in the journal
     ``OUT.records.jsonl`` (so a killed run resumes as with JSONL) and, when a
     run finishes, writes the Parquet file from it atomically: one row per id,
@@ -107,8 +107,9 @@ class ArchiveWriter:
     appears more than once is rewritten (atomically) with one line per id.
     """
 
-    def __init__(self, out: str | os.PathLike, *, per_article: str | None = None, fsync_every: int = FSYNC_EVERY) -> None:
+    def __init__(self, out: str | os.PathLike, *, per_article: str | None = None, width: int = DEFAULT_WIDTH, fsync_every: int = FSYNC_EVERY) -> None:
         refuse_stdout(out)
+        self.width = width  # of per-article text files
         self.out = Path(out)
         if per_article is not None and per_article not in PER_ARTICLE_FORMATS:
             raise OutputError(f"unknown per-article format {per_article!r}: expected one of {', '.join(PER_ARTICLE_FORMATS)}")
@@ -303,7 +304,7 @@ class ArchiveWriter:
     def _write_article(self, record: ArticleRecord) -> None:
         from ..output import write_atomic
 
-        text = render(record.result, self.per_article)
+        text = render(record.result, self.per_article, width=self.width)
         path = self.article_path(record.id)
         write_atomic(path, text)
         self._remember_file(id_key(record.id), path.name)

@@ -19,6 +19,7 @@ from ._common import (
     BackendOpt,
     BatchOpt,
     BeamsOpt,
+    CacheOpt,
     Device,
     DeviceOpt,
     ExitCode,
@@ -37,12 +38,14 @@ from ._common import (
     SummaryLangOpt,
     SumModelOpt,
     ThreadsOpt,
+    WidthOpt,
     errors,
     printable,
     protection,
     say,
     stderr,
     summariser_options,
+    text_width,
 )
 from ._choices import Length, LengthOpt, PerArticleOpt
 from ._quieting import quiet_libraries
@@ -71,7 +74,8 @@ def bulk(
     url_list: Annotated[Optional[Path], typer.Option("--url-list", help="A file of URLs to fetch and read, one per line (blank lines and # comments skipped).", dir_okay=False)] = None,
     no_summary: Annotated[bool, typer.Option("--no-summary", help="Translate only, without summaries.")] = False,
     per_article: PerArticleOpt = None,
-    cache: Annotated[Optional[Path], typer.Option("--cache", help="On-disk SQLite translation cache that later runs reuse (default: in memory only).")] = None,
+    width: WidthOpt = None,
+    cache: CacheOpt = None,
     text_field: Annotated[str, typer.Option("--text-field", help="JSONL field, or CSV/Parquet column, that holds the article text.")] = "text",
     id_field: Annotated[str, typer.Option("--id-field", help="JSONL field, or CSV/Parquet column, that holds the article id (absent: the line or row number).")] = "id",
     window: Annotated[int, typer.Option("--window", min=1, help="Sentences translated together across articles: fuller batches, more memory.")] = 2000,
@@ -115,6 +119,8 @@ def bulk(
             raise SummariseError("nothing to read: give inputs (folders, files, URLs, globs, -) or --url-list FILE")
         if no_summary and (min_tokens is not None or max_tokens is not None or summary_lang is not None):
             raise SummariseError("--min-tokens, --max-tokens and --summary-lang shape the summary: drop them or --no-summary")
+        if width is not None and per_article != "txt":
+            raise SummariseError("--width shapes the text format, which bulk writes only as --per-article text: add that, or drop --width")
         summary = ({} if no_summary else {"length": length.value, "min_tokens": min_tokens, "max_tokens": max_tokens, "summary_lang": summary_lang}) | protection(keep, glossary)
         settings, options = summariser_options(models=models, offline=offline, mt_model=mt_model, sum_model=None if no_summary else sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **summary)
         arguments = {
@@ -126,6 +132,7 @@ def bulk(
             "source_lang": source_lang,
             "window_sentences": window,
             "per_article": per_article,
+            "width": text_width(width),
         }
         if executor is Executor.ray:
             from ..bulk import Ray, require_ray

@@ -90,6 +90,8 @@ SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="A
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Errors and results only: no progress or download bars, no warnings.")]
 KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]
+WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Line width of the text format (default: the terminal's, else 100).")]
+CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="On-disk SQLite translation cache that later runs reuse (default: in memory only).", metavar="FILE")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", help="TSV file of source<TAB>target[<TAB>langs] lines: source terms come out as the target term.", metavar="FILE")]
 
 
@@ -139,6 +141,15 @@ def protection(keep: Optional[list[str]], glossary: Optional[Path]) -> dict:
         Glossary.load(glossary)
         options["glossary"] = str(glossary)
     return options
+
+
+def text_width(width: Optional[int]) -> int:
+    """--width, else the terminal's, else 100 columns."""
+    import shutil
+
+    from ..output import DEFAULT_WIDTH
+
+    return width or shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def downloads(quiet: bool):

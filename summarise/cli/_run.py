@@ -7,7 +7,6 @@ renderers are loaded when a command runs.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +18,7 @@ from ._common import (
     BackendOpt,
     BatchOpt,
     BeamsOpt,
+    CacheOpt,
     Device,
     DeviceOpt,
     ExitCode,
@@ -37,6 +37,7 @@ from ._common import (
     SummaryLangOpt,
     SumModelOpt,
     ThreadsOpt,
+    WidthOpt,
     build_summariser,
     downloads,
     errors,
@@ -44,6 +45,7 @@ from ._common import (
     protection,
     say,
     stderr,
+    text_width,
 )
 from ._choices import FormatOpt, Length, LengthOpt
 from ._quieting import quiet_libraries
@@ -52,7 +54,6 @@ InputArg = Annotated[Optional[str], typer.Argument(help="Article file (.txt, .md
 # What a pipe gets when no --format is given: the one thing each command makes, as plain text.
 PIPE_FORMAT = {"run": "summary", "translate": "english"}
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout: a file is replaced atomically (a symlink is followed); -, devices and FIFOs are written as streams.")]
-WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Width of the text format (default: the terminal's).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help=f"Exit with status {int(ExitCode.FLAGGED)} (after writing the output) when a sentence or the summary is flagged by the quality checks.")]
 
 
@@ -85,6 +86,7 @@ def run(
     summary_lang: SummaryLangOpt = None,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
+    cache: CacheOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article and summarise it: summary first, then original and English side by side."""
@@ -93,9 +95,11 @@ def run(
         file, fmt = _input(file), _format(fmt, output, "run")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
-        document = _read(file, quiet)
-        with _progress(quiet, summariser) as progress, downloads(quiet):
-            result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
+        summariser = _with_cache(summariser, cache)
+        prepared = summariser.prepare(_read(file, quiet), options, source_lang=source_lang)
+        with _progress(quiet, _loading(summariser, prepared), summariser.sum_spec) as progress, downloads(quiet):
+            translation = summariser.translate_prepared([prepared], progress=progress)[0]
+            result = summariser.summarise_translation(translation)
         _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
 
@@ -121,6 +125,7 @@ def translate(
     width: WidthOpt = None,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
+    cache: CacheOpt = None,
     strict: StrictOpt = False,
 ) -> None:
     """Translate an article sentence by sentence, without a summary."""
@@ -131,12 +136,22 @@ def translate(
             raise SummariseError("translate makes no summary: use `summarise run` for --format summary, or --format english")
         _check_output(output, file)
         summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=None, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **protection(keep, glossary))
-        document = _read(file, quiet)
-        with _progress(quiet) as progress, downloads(quiet):
-            result = summariser.translate(document, options, source_lang=source_lang, progress=progress)
+        summariser = _with_cache(summariser, cache)
+        prepared = summariser.prepare(_read(file, quiet), options, source_lang=source_lang)
+        with _progress(quiet, _loading(summariser, prepared)) as progress, downloads(quiet):
+            result = summariser.translate_prepared([prepared], progress=progress)[0]
         _emit(result, fmt, output, width, quiet)
     _strict(result, strict)
 
+
+
+def _with_cache(summariser, cache: Optional[Path]):
+    """--cache: the summariser with an on-disk translation cache (a bad file is one error line, before any model loads)."""
+    if cache is None:
+        return summariser
+    from ..pipeline import SQLiteCache
+
+    return summariser.with_cache(SQLiteCache(cache))
 
 
 def _input(file: Optional[str]) -> str:
@@ -175,10 +190,22 @@ def _read(file: str, quiet: bool = False):
     return document
 
 
+def _loading(summariser, prepared):
+    """The translation model the article needs, or None for an English article (nothing to load)."""
+    from ..text import TARGET_LANG
+
+    return None if prepared.lang == TARGET_LANG else summariser.translation_spec(prepared.lang)
+
+
 @contextlib.contextmanager
-def _progress(quiet: bool, summariser=None):
-    """A progress bar on stderr while sentences are translated, then a spinner while the summary is made
-    (``summariser`` given: the slowest stage with real models); silent when stderr is not a terminal."""
+def _progress(quiet: bool, translation_spec=None, summary_spec=None):
+    """What ``run`` and ``translate`` are doing, on stderr: a status line while the translation model loads,
+    a bar while sentences are translated, then (``summary_spec`` given) a status line while the summariser
+    loads and writes, the slowest stage with real models.  Nothing with -q, or when stderr is not a terminal.
+
+    A stage whose model is not on disk shows no line of its own: the model's download draws its bar
+    there, and two live displays would tear each other.
+    """
     console = stderr()
     if quiet or not console.is_terminal:
         yield None
@@ -191,29 +218,31 @@ def _progress(quiet: bool, summariser=None):
         TimeRemainingColumn,
     )
 
-    # Drawn from the first translated batch to the last: a first run's model downloads draw their own
-    # bars before (translation model) and after (summariser), and two live displays would tear each other.
-    # The summary's spinner, likewise, only when the summariser is on disk: no download bar will draw.
+    loading = console.status("loading the translation model …") if _on_disk(translation_spec) else None
     bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True)
-    spinner = console.status("summarising …") if summariser is not None and _on_disk(summariser.sum_spec) else None
+    summarising = console.status("summarising …") if _on_disk(summary_spec) else None
     tasks = []
 
     def advance(done: int, total: int) -> None:
         if not tasks:
+            if loading is not None:
+                loading.stop()
             bar.start()
             tasks.append(bar.add_task("translate", total=total))
         bar.update(tasks[0], total=total, advance=done)
         if bar.tasks[0].completed >= total:
             bar.stop()
-            if spinner is not None:
-                spinner.start()
+            if summarising is not None:
+                summarising.start()
 
+    if loading is not None:
+        loading.start()
     try:
         yield advance
     finally:
-        bar.stop()
-        if spinner is not None:
-            spinner.stop()
+        for live in (loading, bar, summarising):
+            if live is not None:
+                live.stop()
 
 
 def _on_disk(spec) -> bool:
@@ -233,7 +262,7 @@ def _check_output(output: Optional[Path], file: str) -> None:
 def _emit(result, fmt: str, output: Optional[Path], width: Optional[int], quiet: bool) -> None:
     from ..output import render, STREAM, write_output
 
-    text = render(result, fmt, width=width or shutil.get_terminal_size((100, 24)).columns)
+    text = render(result, fmt, width=text_width(width))
     how = write_output(STREAM if output is None else output, text)
     if how == "atomic":
         stderr().print(f"wrote {output}", markup=False, highlight=False)

@@ -19,6 +19,9 @@ from ..pipeline import SentencePair, Summary, Translation
 from ..checks import FLAG_DESCRIPTIONS
 
 
+DEFAULT_WIDTH = 100  # columns of the text format when no width is asked for (and no terminal tells one)
+
+
 @dataclass(frozen=True)
 class Renderer:
     """One output format: its name, its file suffix, and the function that writes it."""
@@ -26,7 +29,7 @@ class Renderer:
     name: str  # what --format takes
     suffix: str  # file suffix, without the dot; also what --per-article takes
     write: Callable[..., str]  # write(result, width=...) -> text
-    per_article: bool  # offered for bulk's one file per article
+    per_article: bool  # offered for bulk's one file per article (a whole result: not the English or summary alone)
     description: str
     aliases: tuple[str, ...] = ()  # other spellings users type (the suffix is one already)
 
@@ -82,7 +85,7 @@ def render_jsonl(result: Translation, *, width: int = 100) -> str:
 
 # The one table of output formats, in the order help and errors list them.
 RENDERERS: tuple[Renderer, ...] = (
-    Renderer("text", "txt", _text, False, "plain text, summary then two columns"),
+    Renderer("text", "txt", _text, True, "plain text, summary then two columns"),
     Renderer("markdown", "md", _markdown, True, "Markdown, with a side-by-side table"),
     Renderer("json", "json", _json, True, "JSON: the result's to_dict()"),
     Renderer("html", "html", _html, True, "a self-contained HTML report"),
@@ -104,7 +107,7 @@ def renderer(name: str) -> Renderer:
     raise OutputError(f"unknown output format {name!r}, expected one of: {', '.join(FORMATS)}")
 
 
-def render(result: Translation, fmt: str, *, width: int = 100) -> str:
+def render(result: Translation, fmt: str, *, width: int = DEFAULT_WIDTH) -> str:
     """``result`` in format ``fmt`` (a name of :data:`FORMATS`, or its suffix)."""
     return renderer(fmt).write(result, width=width)
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from ._caching import MemoryCache, SQLiteCache, TranslationCache
 from ._options import Options
-from ._results import ModelUsed, result_from_dict, SentencePair, Summary, Translation
+from ._results import html_renderer, ModelUsed, result_from_dict, SentencePair, set_html_renderer, Summary, Translation
 from ._signature import same_settings, Signature
 from ._summariser import Prepared, summarise, Summariser, translate
 from ._summarising import LENGTHS
 
 __all__ = [
+    "html_renderer",
+    "set_html_renderer",
     "LENGTHS",
     "MemoryCache",
     "ModelUsed",

@@ -9,6 +9,7 @@ so that :mod:`summarise.pipeline._summariser` holds the flow only; it re-exports
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,21 @@ class ModelUsed:
 
 REPR_SUMMARY_CHARS = 60  # the start of the summary a repr shows
 
+# The HTML report is drawn by ``summarise.output``, a layer above this one: it installs its renderer here when
+# it is imported (``import summarise`` imports it with the first result-making name), and results call it.
+_html_renderer: Callable[[Translation], str] | None = None
+
+
+def set_html_renderer(renderer: Callable[[Translation], str] | None) -> None:
+    """The function that draws a result as HTML in notebooks (``_repr_html_``); None removes it."""
+    global _html_renderer
+    _html_renderer = renderer
+
+
+def html_renderer() -> Callable[[Translation], str] | None:
+    """The installed HTML renderer, or None (then a notebook shows the short ``repr``)."""
+    return _html_renderer
+
 
 @dataclass(repr=False)  # the whole article in a repr buries a prompt: __repr__ is a short line
 class Translation:
@@ -120,6 +136,11 @@ class Translation:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.source_lang}->en, {self._repr_counts()}>"
+
+    def _repr_html_(self) -> str | None:
+        """The HTML report, for notebooks (Jupyter calls this); None, and so the ``repr``, when no renderer is installed."""
+        renderer = html_renderer()
+        return None if renderer is None else renderer(self)
 
     def _repr_counts(self) -> str:
         flags = self.quality.describe()
@@ -331,4 +352,4 @@ def _rebuild(data: dict[str, Any]) -> Translation | Summary:
     )
 
 
-__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation", "result_from_dict"]
+__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation", "html_renderer", "result_from_dict", "set_html_renderer"]

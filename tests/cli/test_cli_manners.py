@@ -103,11 +103,27 @@ def _options(*path):
 
 def test_the_same_options_on_every_command_where_they_mean_the_same():
     shared = {"--source-lang", "-s", "--models", "--offline", "--mt-model", "--device", "--beams", "--fast", "--batch-tokens", "--threads",
-              "--quantization", "--backend", "--keep", "--glossary", "--keep-boilerplate", "--quiet", "-q", "--strict"}
+              "--quantization", "--backend", "--keep", "--glossary", "--keep-boilerplate", "--quiet", "-q", "--strict", "--width", "--cache"}
     summary = {"--length", "--min-tokens", "--max-tokens", "--summary-lang", "--sum-model"}
     assert shared | summary <= _options("run")
     assert shared | summary <= _options("bulk")
     assert shared <= _options("translate")
+
+
+def _helps(command: str) -> dict[str, str]:
+    from summarise.cli._app import load_command
+
+    return {param.opts[0]: param.help for param in load_command(command).params if param.opts}
+
+
+@pytest.mark.parametrize("other", ["translate", "bulk", "serve"])
+def test_an_option_shared_by_two_commands_is_declared_once(other):
+    """The same option, the same words in --help: one declaration in cli/common.py.  --strict and --length
+    differ on purpose (bulk counts articles; serve's length is a default that requests override)."""
+    run, theirs = _helps("run"), _helps(other)
+    differ = {name for name in run.keys() & theirs.keys() if run[name] != theirs[name]}
+    assert differ <= {"--strict", "--length"}, differ
+    assert len(run.keys() & theirs.keys()) >= 12
 
 
 def test_bulk_shapes_the_summary_as_run_does(registry_path, tmp_path):
@@ -132,3 +148,53 @@ def test_bulk_refuses_summary_options_with_no_summary(registry_path, tmp_path):
 
     done = runner.invoke(app, ["bulk", str(make_archive(tmp_path / "in.jsonl", 1)), "--out", str(tmp_path / "o.jsonl"), "--models", str(registry_path), "--no-summary", "--max-tokens", "3"])
     assert done.exit_code == 1 and done.stderr.startswith("Error: --min-tokens, --max-tokens and --summary-lang shape the summary")
+
+
+def test_bulk_writes_per_article_text_as_wide_as_width_as_run_does(registry_path, tmp_path):
+    from tests.support.bulk import make_archive
+
+    archive = make_archive(tmp_path / "in.jsonl", 2, sentences=6)
+    text = json.loads(archive.read_text(encoding="utf-8").splitlines()[0])["text"]
+    article = tmp_path / "art-0000.txt"
+    article.write_text(text, encoding="utf-8")
+    files = {}
+    for width in (60, 140):
+        out = tmp_path / f"out{width}"
+        done = runner.invoke(app, ["bulk", str(archive), "--out", str(out), "--models", str(registry_path), "-s", "fr", "--no-summary", "--per-article", "text", "--width", str(width), "-q"])
+        assert done.exit_code == 0 and done.stderr == "", done.stderr
+        assert sorted(p.name for p in (out / "articles").iterdir()) == ["art-0000.txt", "art-0001.txt"]
+        files[width] = (out / "articles" / "art-0000.txt").read_text(encoding="utf-8")
+        rows = [line for line in files[width].splitlines() if " | " in line]  # the side-by-side columns
+        assert rows and max(map(len, rows)) <= width
+        alone = runner.invoke(app, ["translate", str(article), "--models", str(registry_path), "-s", "fr", "-f", "text", "--width", str(width)])
+        assert alone.exit_code == 0, alone.stderr
+        assert files[width] == alone.stdout  # --width means in bulk what it means in run and translate
+    assert max(len(line) for line in files[140].splitlines() if " | " in line) > 60  # the width really bit
+
+
+def test_bulk_width_without_per_article_text_is_one_error_line(registry_path, tmp_path):
+    from tests.support.bulk import make_archive
+
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["bulk", str(make_archive(tmp_path / "in.jsonl", 1)), "--out", str(out), "--models", str(registry_path), "--per-article", "md", "--width", "80"])
+    assert done.exit_code == 1 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("Error: --width shapes the text format") and "--per-article text" in done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["run", "translate"])
+def test_run_and_translate_keep_a_translation_cache_as_bulk_does(registry_path, tmp_path, command):
+    from summarise.pipeline import SQLiteCache
+
+    article = tmp_path / "a.txt"
+    article.write_text("Le président condamne la guerre. Le ministre parle.\n\nLa ville est calme.\n", encoding="utf-8")
+    cache = tmp_path / "mt.sqlite"
+    args = [command, str(article), "--models", str(registry_path), "-s", "fr", "-f", "jsonl", "--cache", str(cache)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    assert len(SQLiteCache(cache)) == 3  # one entry per sentence
+    again = runner.invoke(app, args)
+    pairs = [json.loads(line) for line in again.stdout.splitlines() if json.loads(line)["kind"] == "pair"]
+    assert again.exit_code == 0 and again.stdout == first.stdout and len(pairs) == 3
+    folder = runner.invoke(app, [command, str(article), "--models", str(registry_path), "-s", "fr", "--cache", str(tmp_path)])
+    assert folder.exit_code == 1 and folder.stderr.startswith("Error: ") and folder.stderr.count("\n") == 1, folder.stderr

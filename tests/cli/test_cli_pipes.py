@@ -136,8 +136,8 @@ def test_per_article_takes_the_format_names_of_format(registry_path, tmp_path, s
 
 
 def test_per_article_refuses_a_format_it_cannot_write(registry_path, tmp_path):
-    done = invoke("bulk", make_archive(tmp_path / "in.jsonl", 1), "--out", tmp_path / "out", "--models", registry_path, "--per-article", "text")
-    assert done.exit_code == 2 and "markdown (md), json, html" in done.stderr
+    done = invoke("bulk", make_archive(tmp_path / "in.jsonl", 1), "--out", tmp_path / "out", "--models", registry_path, "--per-article", "english")
+    assert done.exit_code == 2 and "text (txt), markdown (md), json, html" in done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -195,3 +195,27 @@ def test_run_on_a_terminal_shows_the_summary_stage(registry_path, article_file):
     assert "summarising" not in quiet.stderr and quiet.stdout == done.stdout
     plain = runner.invoke(app, ["translate", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "english"], env={"FORCE_COLOR": "1"})
     assert "translating" in plain.stderr and "summarising" not in plain.stderr  # translate makes no summary
+
+
+def test_the_installed_run_shows_each_stage_on_a_terminal_and_nothing_in_a_pipe(registry_path, article_file):
+    """Model loading, translation, then the summary each name themselves on a terminal's stderr (issue 23 item 6);
+    -q and a pipe get none of it, and stdout is the same in all three."""
+    from tests.support.terminal import on_a_terminal
+
+    summarise = Path(sys.executable).with_name("summarise")
+    command = [str(summarise), "run", str(article_file), "--models", str(registry_path), "-s", "fr", "-f", "summary", "--device", "cpu"]
+    env = dict(os.environ)
+    status, stdout, terminal = on_a_terminal(command, env)
+    assert status == 0, terminal
+    stages = [terminal.find(text) for text in ("loading the translation model", "translating", "summarising")]
+    assert -1 not in stages and stages == sorted(stages), terminal
+    assert stdout.strip()
+
+    status, quiet_stdout, quiet_terminal = on_a_terminal([*command, "-q"], env)
+    assert status == 0 and quiet_terminal == "" and quiet_stdout == stdout
+
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert piped.returncode == 0 and piped.stdout == stdout
+    assert "\x1b" not in piped.stderr  # no cursor movement, no colour: a log file reads clean
+    for text in ("loading", "translating", "summarising"):
+        assert text not in piped.stderr, piped.stderr

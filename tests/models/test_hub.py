@@ -17,6 +17,7 @@ from summarise.models import _hub as hub
 from summarise.errors import ModelLoadError
 from summarise.models import ModelSpec
 from tests.support.articles import article
+from tests.support.terminal import on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -123,38 +124,6 @@ def test_probe_is_short_and_remembered():
     assert first is not None
     assert hub.probe(url) == first  # the second model of a run does not ask again
     assert time.monotonic() - started < 5
-
-
-def on_a_terminal(args: list[str], env: dict[str, str], timeout: float = 300) -> tuple[int, str, str]:
-    """Run with stderr on a pseudo-terminal, as a user's shell does: (status, stdout, what the terminal showed)."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-    import threading
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal has a size; tqdm draws to it
-    shown = bytearray()
-
-    def read() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                return
-            if not chunk:
-                return
-            shown.extend(chunk)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=slave, env={**env, "COLUMNS": "100"}) as proc:
-        os.close(slave)
-        stdout, _ = proc.communicate(timeout=timeout)
-    reader.join(10)
-    os.close(master)
-    return proc.returncode, stdout.decode(), shown.decode(errors="replace")
 
 
 def test_a_first_run_downloads_with_byte_bars_and_the_next_one_needs_no_download(tmp_path, article_file, model_dirs):

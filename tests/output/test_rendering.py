@@ -43,8 +43,8 @@ def test_every_format_renders_by_name_and_by_suffix(result, entry):
 def test_cli_choices_come_from_the_tables():
     assert [cli.parse_format(s) for r in RENDERERS for s in r.spellings] == [r.name for r in RENDERERS for s in r.spellings]
     assert [cli.parse_format(name) for name in FORMATS] == [r.name for r in RENDERERS]
-    assert [cli.parse_per_article(s) for s in ("markdown", "md", "MD", "json", "html")] == ["md", "md", "md", "json", "html"]
-    assert {renderer(name).suffix for name in cli.PER_ARTICLE_NAMES} == set(PER_ARTICLE_FORMATS) == {"md", "json", "html"}
+    assert [cli.parse_per_article(s) for s in ("markdown", "md", "MD", "json", "html", "text", "txt")] == ["md", "md", "md", "json", "html", "txt", "txt"]
+    assert {renderer(name).suffix for name in cli.PER_ARTICLE_NAMES} == set(PER_ARTICLE_FORMATS) == {"txt", "md", "json", "html"}
     assert [member.value for member in cli.Length] == list(LENGTHS)
     assert renderer("md").name == "markdown"
 

@@ -185,3 +185,27 @@ def test_the_estimate_weights_translation_and_summaries_by_their_measured_cost()
     assert abs(stats.window_fraction - 0.55) < 1e-9
     stats.window_summarise = False
     assert stats.window_fraction == 1.0  # translation only: the summaries do not count
+
+
+def test_a_summary_run_times_both_stages_and_the_estimate_weights_them_so(forced_registry, tmp_path):
+    """Through a real run: each window's translation and summaries are timed into the stats, and from the first
+    summary on the estimate shares a window between the stages by those timings, not half and half."""
+    rng = random.Random(5)
+    archive = write_jsonl(tmp_path / "in.jsonl", [{"id": f"a{i}", "text": article_text(rng, sentences=4)} for i in range(8)])
+    seen: list[tuple[str, tuple[float, float], float]] = []
+
+    def hook(stats: BulkStats) -> None:
+        seen.append((stats.event, stats.stage_costs(), stats.window_fraction))
+
+    stats = summarise_archive([archive], summariser=Summariser(forced_registry, device="cpu", batch_tokens=64), source_lang="fr",
+                              window_sentences=16, progress=hook, total=8).run()
+    assert stats.ok == 8 and stats.summaries_made == 8
+    assert stats.translated_sentences == stats.sentences == 32
+    assert stats.translate_seconds > 0 and stats.summarise_seconds > 0
+    first_summary = next(i for i, (event, _, _) in enumerate(seen) if event == "summaries")
+    assert all(costs == (1.0, 1.0) for _, costs, _ in seen[:first_summary])  # nothing measured yet: equal shares
+    measured = [(costs, fraction) for event, costs, fraction in seen[first_summary:] if event == "sentences"]
+    assert measured, [event for event, _, _ in seen]  # a later window translated with the costs known
+    for costs, _ in measured:
+        translate, summaries = costs
+        assert costs != (1.0, 1.0) and translate > 0 and summaries > 0

@@ -91,7 +91,9 @@ class TokenWindow:
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        # verbose=False: counting a text longer than the model takes is how we find where to cut it, not an error
+        # (transformers would warn "Token indices sequence length is longer than the specified maximum …").
+        encoded = self.tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def check_window(self, longest: int) -> None:

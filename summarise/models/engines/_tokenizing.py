@@ -201,7 +201,8 @@ class LoadedTokenizer:
         self.eos_token = tokenizer.eos_token
 
     def encode(self, texts: list[str]) -> list[list[int]]:
-        return self._tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"] if texts else []
+        # verbose=False: long texts are counted to be cut; transformers would call that a sequence too long for the model.
+        return self._tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"] if texts else []
 
     def source_tokens(self, ids: list[list[int]]) -> list[list[str]]:
         return [self._tokenizer.convert_ids_to_tokens(row) for row in ids]

@@ -77,7 +77,7 @@ class TransformersEngine(TokenWindow):
 
         if not texts:
             return []
-        batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False, verbose=False)  # check_window bounds it
         self.check_window(batch["input_ids"].shape[1])
         batch = {key: value.to(self.device) for key, value in batch.items()}
         max_new_tokens = min(request.max_new_tokens, self.max_output_tokens)
@@ -105,9 +105,8 @@ class TransformersEngine(TokenWindow):
 def quiet_library_logging() -> None:
     """Per-call generation warnings from transformers would bury a long run's own messages under thousands of copies.
 
-    Also its notes on our deliberate choices ("Token indices sequence length is longer than the
-    specified maximum" when we count a long sentence's tokens to split it), its per-load bars,
-    and the hub client's retry chatter.  Download bars are drawn by summarise.models._hub on its own.
+    Also its per-load bars and the hub client's retry chatter.  (Its note that a text is longer than the
+    model takes never comes: we count long texts to cut them, with ``verbose=False``.)  Download bars are drawn by summarise.models._hub on its own.
 
     transformers is quieted when it is loaded, not here: importing it only to quiet it cost more than
     a one-article run on converted CTranslate2 models spends on everything else, and that run never loads it.
