@@ -55,7 +55,7 @@ def extract_html(html: str, name: str) -> tuple[str, str | None, dict[str, Any]]
     # Once, up front, for every lazy trafilatura import below: a broken install (pip < 24 skips
     # lxml_html_clean, which justext imports) is one line saying what to add, not a traceback.
     require("trafilatura", purpose="reading HTML", install="pip install trafilatura lxml_html_clean")
-    pruned = _extract_pruned(html)
+    pruned = extract_pruned(html)
     extracted, page_chars, kept = pruned.extracted, pruned.page_chars, pruned.kept
     body = _extracted_text(extracted)
     if len(body) < _SHORT_SHARE * page_chars:
@@ -121,7 +121,7 @@ class _Pruned:
     prose: list[str] = field(default_factory=list)
 
 
-def _extract_pruned(html: str) -> _Pruned:
+def extract_pruned(html: str) -> _Pruned:
     """Extraction after pruning page furniture and setting aside what is not the article."""
     from trafilatura.utils import load_html  # lazy
 

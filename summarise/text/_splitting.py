@@ -197,7 +197,7 @@ def prefix_languages() -> frozenset[str]:
     return frozenset(item.name[: -len(".txt")] for item in folder.iterdir() if item.name.endswith(".txt"))
 
 
-def _moses_prefix_lines(lang: str) -> list[str]:
+def moses_prefix_lines(lang: str) -> list[str]:
     """The non-comment lines of ``lang``'s list, stripped, as sacremoses' ``NonbreakingPrefixes.words`` yields them."""
     code = lang if lang in prefix_languages() else "en"  # never a path built from the caller's text
     text = resources.files(__package__).joinpath(PREFIX_FOLDER, f"{code}.txt").read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def _prefixes(lang: str) -> _Prefixes:
     """Moses non-breaking prefixes for ``lang`` (English where Moses has no list for it)."""
     plain: set[str] = set()
     numeric: set[str] = set()
-    for line in _moses_prefix_lines(lang):
+    for line in moses_prefix_lines(lang):
         word, marker, _ = line.partition("#NUMERIC_ONLY#")
         word = word.strip()
         if not word:

@@ -86,14 +86,14 @@ def test_json_ld_metadata_survives_the_pruning() -> None:
 def test_a_short_result_is_compared_with_plain_trafilatura(monkeypatch) -> None:
     from summarise.inputs import _extracting as extracting
 
-    original = extracting._extract_pruned
+    original = extracting.extract_pruned
 
     def pruned_finds_little(html: str):
         pruned = original(html)
         first = pruned.extracted["text"].split("\n")[0]
         return replace(pruned, extracted={**pruned.extracted, "text": first})  # as if our pass kept one paragraph
 
-    monkeypatch.setattr(extracting, "_extract_pruned", pruned_finds_little)
+    monkeypatch.setattr(extracting, "extract_pruned", pruned_finds_little)
     page = next(page for page in PAGES if page.name == "fr-modern")
     text = _flat(read_document(page.html.encode("utf-8"), name="page.html").text)
     assert [s for s in page.expected if _flat(s) not in text] == []  # plain's longer result won

@@ -20,13 +20,13 @@ def test_every_shipped_list_equals_sacremoses_list() -> None:
     codes = sorted({code for code in source.available_langs.values()})
     assert sorted(splitting.prefix_languages()) == codes
     for code in codes:
-        assert splitting._moses_prefix_lines(code) == list(source.words(code)), code
+        assert splitting.moses_prefix_lines(code) == list(source.words(code)), code
 
 
 @pytest.mark.parametrize("lang", ["xx", "", "../../etc/passwd", "en/../fr", "README"])
 def test_a_language_without_a_list_reads_english(lang: str) -> None:
-    assert splitting._moses_prefix_lines(lang) == splitting._moses_prefix_lines("en")
-    assert "Mr" in splitting._moses_prefix_lines(lang)
+    assert splitting.moses_prefix_lines(lang) == splitting.moses_prefix_lines("en")
+    assert "Mr" in splitting.moses_prefix_lines(lang)
 
 
 def test_splitting_imports_no_sacremoses() -> None:
