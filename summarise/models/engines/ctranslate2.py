@@ -34,6 +34,7 @@ from typing import Any
 
 from .. import hub
 from ...support.deps import install_hint, require
+from ...support.home import home
 from ...errors import DependencyError, ModelLoadError, SummariseError, first_line
 from ..spec import ModelSpec
 from .base import Generated, GenerationRequest, TokenWindow
@@ -140,9 +141,7 @@ def compute_type(quantization: str | None, device: str, supported: set[str]) -> 
 
 
 def cache_root() -> Path:
-    home = os.environ.get("SUMMARISE_HOME")
-    base = Path(home).expanduser() if home else Path.home() / ".cache" / "summarise"
-    return base / "ct2"
+    return home() / "ct2"
 
 
 def cache_name(source: str, revision: str | None, quantization: str | None, version: str | None = None) -> str:
