@@ -12,7 +12,7 @@ folder the product converted, with the keywords the product's engine passes
   beam2, greedy  a smaller beam (the decoding budget)
   input512       the input cut to 512 tokens (``max_input_length``: what a shorter window would cost)
 
-Every variant is timed ``repeat`` times after one warm-up, the median counts, and the ratio is the
+Every variant is timed ``repeat`` times after one warm-up, round by round (one run of each variant per round), the median counts, and the ratio is the
 default's median over the variant's, measured in the same process.  Random weights write anything, so
 these ratios say what a lever saves, never whether it keeps the output: that is for the tests on
 trained models (see ``docs/performance.md``).
@@ -96,15 +96,17 @@ def measure_levers(converted: Path, work: Path, repeat: int, threads: int | None
         "input512": (converted, [source[0][:511] + [source[0][-1]]], kwargs(4)),
     }
     result: dict[str, Any] = {"input_tokens": len(source[0]), "new_tokens": SUMMARY_TOKENS, "frequent": FREQUENT, "variants": {}}
-    for name, (folder, tokens, options) in variants.items():
-        engine = translator(folder)
-        engine.translate_batch(tokens, **options)  # warm-up
-        runs = []
-        for _ in range(max(1, repeat)):
+    for folder, tokens, options in variants.values():
+        translator(folder).translate_batch(tokens, **options)  # warm-up
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    written: dict[str, int] = {}
+    for _ in range(max(1, repeat)):  # round by round, so that a change in the machine's load falls on every variant alike
+        for name, (folder, tokens, options) in variants.items():
             started = time.perf_counter()
-            written = engine.translate_batch(tokens, **options)[0].hypotheses[0]
-            runs.append(round(time.perf_counter() - started, 3))
-        result["variants"][name] = {"seconds": statistics.median(runs), "runs_s": runs, "tokens": len(written)}
+            written[name] = len(translator(folder).translate_batch(tokens, **options)[0].hypotheses[0])
+            runs[name].append(round(time.perf_counter() - started, 3))
+    for name in variants:
+        result["variants"][name] = {"seconds": statistics.median(runs[name]), "runs_s": runs[name], "tokens": written[name]}
     base = result["variants"]["default"]["seconds"]
     for row in result["variants"].values():
         row["x"] = base / row["seconds"]
