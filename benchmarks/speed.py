@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import common  # noqa: E402
 from benchmarks.speed_child import child, engine_peaks, matmul_peaks  # noqa: E402
+from benchmarks.speed_levers import measure_levers  # noqa: E402
 from benchmarks.speed_oneshot import measure_oneshot, write_registry  # noqa: E402
 from benchmarks.speed_report import build_report, render_markdown  # noqa: E402
 from benchmarks.speed_workloads import article, variants  # noqa: E402
@@ -98,6 +99,7 @@ class Run:
     peaks: dict = field(default_factory=dict)
     startup: dict = field(default_factory=dict)
     oneshot: dict = field(default_factory=dict)
+    levers: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
     failed: dict = field(default_factory=dict)
 
@@ -218,6 +220,24 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     return result
 
 
+def levers_child(payload: dict) -> dict:
+    """The summary's levers (``speed_levers``), in a process of their own: the converted summariser, as the product made it."""
+    from summarise.models.engines import _ctranslate2 as ct2
+
+    converted = Path(ct2.convert(payload["sum_dir"], quantization="int8", local_files_only=True))
+    return measure_levers(converted, Path(payload["work"]), payload["repeat"], payload.get("threads"))
+
+
+def run_levers(run: Run, sum_dir: Path) -> dict:
+    payload = {"mode": "levers", "sum_dir": str(sum_dir), "work": str(run.out / "levers"), "repeat": run.args.repeat, "threads": run.threads}
+    try:
+        levers = levers_child(payload) if run.args.smoke else _spawn(payload, timeout=1800)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        return {"error": str(exc)[-2000:]}
+    _say("summary levers: " + ", ".join(f"{name} {row['x']:.2f}x" for name, row in levers["variants"].items()))
+    return levers
+
+
 def default_quantization() -> str | None:
     """The quantization the shipped registry gives opus-mt-fr-en: what "the default PyTorch path" means."""
     from summarise.models import Registry, default_path
@@ -249,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         payload = json.loads(args.child)
+        if payload.get("mode") == "levers":
+            print(json.dumps(levers_child(payload)))
+            return 0
         if payload.get("mode") == "peaks":
             import torch
 
@@ -340,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         run.oneshot = measure_oneshot(mt_dir, sum_dir, out, default_quant, args.repeat)
         _say("one article, `summarise run` start to exit: " + ", ".join(f"{k} {v:.2f}" for k, v in run.oneshot.items() if isinstance(v, float))
              + (f"  FAILED: {run.oneshot['error'].strip().splitlines()[-1]}" if run.oneshot.get("error") else ""))
+    if has_ct2 and args.device == "cpu" and (not args.only or "levers" in args.only.split(",")):
+        run.levers = run_levers(run, sum_dir)
     run.prep["wall_s"] = time.perf_counter() - wall
     run.prep["load_average_after"] = _loadavg()
     report = build_report(run, default_quant, archive_articles)

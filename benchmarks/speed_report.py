@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from benchmarks import common
+from benchmarks.speed_levers import render as render_levers
 from benchmarks.speed_oneshot import render as render_oneshot
 from benchmarks.speed_workloads import (
     ARTICLE_SENTENCES,
@@ -142,6 +143,7 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
         "oneshot_seconds": run.oneshot.get("oneshot_s"),
         "oneshot_x": run.oneshot.get("oneshot_x"),
         "first_run_seconds": run.oneshot.get("first_run_s"),
+        "summary_lever_x": {name: row["x"] for name, row in (run.levers.get("variants") or {}).items()},
     }
     for key in ("translation_default_x", "summary_default_x", "article_default_x"):
         check(f"{key}: the default install vs naive", headline[key], TARGETS[key], True, "×")
@@ -153,6 +155,7 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
         **headline,
         "startup": run.startup,
         "oneshot": run.oneshot,
+        "summary_levers": run.levers,
         "imports_top10": run.oneshot.get("imports_top10"),
         "command": " ".join(["python", "benchmarks/speed.py", *sys.argv[1:]]),
         "mode": "quick" if run.args.quick else "full",
@@ -294,6 +297,7 @@ def render_markdown(report: dict) -> str:
                   f"with the models converted; {_f(startup.get('first_s'), 1, ' s')} on the first run, converting both; "
                   f"{_f(startup.get('transformers_s'), 1, ' s')} with --backend transformers."]
     lines += render_oneshot(report.get("oneshot") or {})
+    lines += render_levers(report.get("summary_levers") or {})
     for name, error in report.get("failed", {}).items():
         last = error.strip().splitlines()[-1] if error.strip() else "failed"
         lines.append(f"\nVariant {name} failed: `{last}`")

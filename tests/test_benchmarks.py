@@ -31,6 +31,17 @@ def test_speed_benchmark_smoke(tmp_path):
     for name in ("naive", "ours-fp32", "ours-int8", "ours-bf16", "default", "archive:ours-default-greedy"):
         assert f'"{name}"' in text, name
     assert (tmp_path / "speed-smoke-cpu.md").read_text(encoding="utf-8").strip()
+    # The one-article runs do equal work: ours forced per batch, the naive script per sentence, to the same lengths.
+    oneshot = report["oneshot"]
+    assert "error" not in oneshot, oneshot.get("error")
+    forced, naive = oneshot["forced_tokens"], oneshot["naive_tokens"]
+    assert forced["summary_tokens"] == naive["summary"] and forced["summary_calls"] == 1
+    assert abs(forced["translation_tokens"] - naive["translation"]) <= oneshot["sentences"], (forced, naive)  # rounding, per batch
+    assert forced["process_s"] > forced["load_s"] + forced["translation_s"] + forced["summary_s"] > 0
+    # Every lever of the summary ran, each against the default of the same process, on the same forced length.
+    levers = report["summary_levers"]["variants"]
+    assert set(levers) == {"default", "vmap-source", "vmap-frequent", "beam2", "greedy", "input512"}
+    assert levers["default"]["x"] == 1.0 and all(row["tokens"] == report["summary_levers"]["new_tokens"] for row in levers.values())
 
 
 def test_bulk_benchmark_smoke(tmp_path):

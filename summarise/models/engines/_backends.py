@@ -12,6 +12,7 @@ import functools
 import importlib
 import importlib.util
 import logging
+import os
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -86,10 +87,23 @@ def check_precision(backend: str, precision: str | None, where: str = "") -> Non
         )
 
 
+def passive_openmp() -> None:
+    """OpenMP threads that sleep when idle instead of spinning, unless the user chose (``OMP_WAIT_POLICY``).
+
+    Set before a backend's library loads its OpenMP runtime, which reads it once.  Spinning threads
+    starve a small, shared CPU: with libgomp's default, building the summariser's two-thread
+    CTranslate2 translator after the translation model's took 0.5 s on a busy 2-core Xeon, 0.002 s
+    passive.  ``benchmarks/speed.py`` and the Ray actors have always run passive, so every
+    published speed figure already is.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 @functools.cache
 def importable(name: str) -> bool:
     """Whether ``name``'s package imports; a broken install warns once and counts as missing."""
     row = get_backend(name)
+    passive_openmp()
     if importlib.util.find_spec(row.package) is None:
         return False
     try:
@@ -107,4 +121,5 @@ def quiet_backend_logging() -> None:
 
 def backend_module(name: str) -> ModuleType:
     """The module of backend ``name`` (imports its third-party package: call it when that is needed)."""
+    passive_openmp()
     return importlib.import_module(f"{__package__}.{get_backend(name).module}")

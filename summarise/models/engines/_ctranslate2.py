@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import _hub as hub
-from ...support import install_hint, require
+from ...support import home, install_hint, require
 from ...errors import DependencyError, ModelLoadError, SummariseError, first_line
 from .._spec import ModelSpec
 from ._base import Generated, GenerationRequest, TokenWindow
@@ -140,9 +140,7 @@ def compute_type(quantization: str | None, device: str, supported: set[str]) -> 
 
 
 def cache_root() -> Path:
-    home = os.environ.get("SUMMARISE_HOME")
-    base = Path(home).expanduser() if home else Path.home() / ".cache" / "summarise"
-    return base / "ct2"
+    return home() / "ct2"
 
 
 def cache_name(source: str, revision: str | None, quantization: str | None, version: str | None = None) -> str:
