@@ -51,7 +51,7 @@ def render_html(result: Translation) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
         '<meta name="generator" content="summarise ' + _e(__version__) + '" />',
         f"<title>{_e(title) if title else 'Translation report'}</title>",
-        f"<style>{_css()}{_pair_hover_css(result)}</style>",
+        f"<style>{_css()}{_pair_hover_css(result)}{_attribution_css(result)}</style>",
         "</head>",
         "<body>",
         "<main>",
@@ -105,7 +105,7 @@ def _summary(result: Translation) -> str:
     summary = getattr(result, "summary", None)
     if summary is None:
         return ""
-    lines = ['<section class="summary">', "<h2>Summary</h2>", f'<p lang="en">{_e(summary) or "<em>(empty)</em>"}</p>']
+    lines = ['<section class="summary">', "<h2>Summary</h2>", f'<p lang="en">{_attributed_summary(result) or "<em>(empty)</em>"}</p>']
     lang = getattr(result, "summary_lang", None)
     translated = getattr(result, "summary_translated", None)
     if lang and translated is not None:
@@ -206,6 +206,7 @@ def _sentence(pair: SentencePair, number: int, k: int, side: str, result: Transl
         attributes = f' title="{_e(reasons)}"'
         if side == "en":
             badge = "".join(f'<span class="badge">{_e(flag)}</span>' for flag in pair.flags)
+    classes.append(f"n{number}")  # what a summary sentence's highlight selects (_attribution_css)
     if side == "src":
         attributes = f' id="s{number}"' + attributes
         text = pair.source
@@ -257,6 +258,33 @@ def _pair_hover_css(result: Translation) -> str:
     """Hovering a sentence outlines it and its partner in the other column (no script: CSS ``:has``)."""
     widest = max((len(members) for _, members in _paragraphs(result.pairs)), default=0)
     return "".join(f"tr:has(.k{k}:hover) .k{k}{{outline:2px solid #7aa7e0}}" for k in range(1, widest + 1))
+
+
+def _attributed_summary(result: Translation) -> str:
+    """The summary, one focusable span per sentence, each followed by links to the article sentences behind it."""
+    sentences = getattr(result, "summary_sentences", None) or []
+    if not sentences:
+        return _e(getattr(result, "summary", ""))
+    spans = []
+    for index, sentence in enumerate(sentences, 1):
+        links = ", ".join(f'<a href="#s{pair + 1}">{pair + 1}</a>' for pair in sentence.pairs) or "?"
+        where = f"article sentences {', '.join(str(p + 1) for p in sentence.pairs)}" if sentence.pairs else "no article sentence supports it"
+        flagged = " flag" if sentence.flags else ""
+        spans.append(
+            f'<span class="ss{flagged}" id="m{index}" tabindex="0" title="{_e(where)}">{_e(sentence.text)}'
+            f'<sup class="refs">[{links}]</sup></span>'
+        )
+    return " ".join(spans)
+
+
+def _attribution_css(result: Translation) -> str:
+    """Selecting a summary sentence (click, tap, keyboard focus, hover) highlights its sources on both sides (CSS ``:has``)."""
+    rules = []
+    for index, sentence in enumerate(getattr(result, "summary_sentences", None) or [], 1):
+        if sentence.pairs:
+            targets = ",".join(f".sbs .n{pair + 1}" for pair in sentence.pairs)
+            rules.append(f"main:has(#m{index}:is(:hover,:focus-within)) :is({targets}){{background:#ffe28a;outline:2px solid #d4a017}}")
+    return "".join(rules)
 
 
 def _language(code: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..text.boilerplate import RemovedLine
 from ..text.detecting import Detection
 from .options import Options
+from ..checks.attribution import SummarySentence
 from ..checks.quality import QualitySummary, document_quality
 from ..inputs.reading import Document
 from .signature import ModelIdentity
@@ -174,6 +175,8 @@ class Summary(Translation):
     # the summary checked against the translation (summarise.checks.facts.check_summary)
     summary_flags: list[str] = field(default_factory=list)
     summary_details: list[dict[str, Any]] = field(default_factory=list)
+    # each summary sentence with the pairs behind it and its own flags (summarise.checks.attribution)
+    summary_sentences: list[SummarySentence] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -194,6 +197,7 @@ class Summary(Translation):
             "summary_translated": self.summary_translated,
             "summary_flags": list(self.summary_flags),
             "summary_details": [dict(entry) for entry in self.summary_details],
+            "summary_sentences": [sentence.to_dict() for sentence in self.summary_sentences],
         }
         return {**head, **data}
 
@@ -211,4 +215,4 @@ class Prepared:
     options: Options = field(default_factory=Options)
 
 
-__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation"]
+__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "SummarySentence", "Translation"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import hub
 from ...errors import ModelLoadError, first_line
 from ..spec import ModelSpec
-from .base import Generated, GenerationRequest, TokenWindow
+from .base import Generated, GenerationRequest, TokenWindow, content_attention
 from .devices import configured_threads, resolve_device
 from .generation import ModelGeneration
 from .select import runnable_spec
@@ -84,7 +85,42 @@ class TransformersEngine(TokenWindow):
         kwargs = self.generation.transformers_kwargs(request, max_new_tokens)
         with self._lock, torch.inference_mode():
             output = self.model.generate(**batch, **kwargs)
-        return self._decode(output, max_new_tokens)
+            attention = self._attention(batch, output) if request.attention else None
+        results = self._decode(output, max_new_tokens)
+        if attention is not None:
+            results = [replace(result, attention=rows) for result, rows in zip(results, attention)]
+        return results
+
+    def _attention(self, batch: dict[str, Any], output: torch.Tensor) -> list[Any]:
+        """The cross-attention of each token written, its heads averaged in the last layer, in one teacher-forced pass.
+
+        ``generate`` keeps no attention of the beams it drops; running the model once more over
+        what it wrote costs one decoder pass instead of recording every step of every beam.
+        """
+        # SDPA kernels return no weights: this one pass runs eager attention, then generation's own comes back.
+        implementation = getattr(self.model.config, "_attn_implementation", None)
+        if implementation not in (None, "eager"):
+            self.model.set_attn_implementation("eager")
+        try:
+            forward = self.model(
+                input_ids=batch["input_ids"],
+                attention_mask=batch["attention_mask"],
+                decoder_input_ids=output[:, :-1],
+                output_attentions=True,
+                return_dict=True,
+            )
+        finally:
+            if implementation not in (None, "eager"):
+                self.model.set_attn_implementation(implementation)
+        last = forward.cross_attentions[-1].float().mean(dim=1)  # (batch, written, input)
+        special = set(self.tokenizer.all_special_ids) - {self.tokenizer.unk_token_id}
+        rows = []
+        for index in range(output.shape[0]):
+            inputs = batch["input_ids"][index].tolist()
+            mask = batch["attention_mask"][index].tolist()
+            written = output[index, 1:].tolist()
+            rows.append(content_attention(last[index].tolist(), [m == 0 or t in special for t, m in zip(inputs, mask)], [t in special for t in written]))
+        return rows
 
     def _decode(self, output: torch.Tensor, max_new_tokens: int) -> list[Generated]:
         config = self.model.generation_config
