@@ -16,6 +16,7 @@ import typer
 
 from ..errors import SummariseError
 from .common import (
+    AttributionOpt,
     BackendOpt,
     BatchOpt,
     BeamsOpt,
@@ -83,6 +84,7 @@ def run(
     quiet: QuietOpt = False,
     width: WidthOpt = None,
     summary_lang: SummaryLangOpt = None,
+    attribution: AttributionOpt = True,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
     strict: StrictOpt = False,
@@ -92,7 +94,7 @@ def run(
         quiet_libraries(quiet)
         file, fmt = _input(file), _format(fmt, output, "run")
         _check_output(output, file)
-        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
+        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, attribution=attribution, **protection(keep, glossary))
         document = _read(file, quiet)
         with _progress(quiet, summariser) as progress, downloads(quiet):
             result = summariser.summarise(document, options, source_lang=source_lang, progress=progress)
