@@ -51,7 +51,35 @@ function show(result) {
     cell(row, pair.translation, flagged);
     rows.appendChild(row);
   }
+  showAttribution(result);
   document.getElementById("result").hidden = false;
+}
+
+// Summary attribution: each summary sentence becomes a focusable span (click, tap, Tab); selecting or
+// hovering one marks the rows of the article sentences behind it.  The numbers are CSS content, so the
+// summary's text stays the summary's text.
+function showAttribution(result) {
+  const sentences = result.summary_sentences || [];
+  if (!sentences.length || sentences.map(s => s.text).join(" ") !== result.summary) return;
+  const summary = document.getElementById("summary");
+  const rows = [...document.querySelectorAll("#sbs tbody tr")];
+  summary.replaceChildren();
+  sentences.forEach((sentence, index) => {
+    if (index) summary.appendChild(document.createTextNode(" "));
+    const span = document.createElement("span");
+    const numbers = sentence.support.map(s => s.pair + 1);
+    span.className = "ss" + (sentence.flags.length ? " flag" : "");
+    span.tabIndex = 0;
+    span.textContent = sentence.text;
+    span.dataset.refs = "[" + (numbers.join(", ") || "?") + "]";
+    span.title = numbers.length ? "article sentences " + numbers.join(", ") : "no article sentence supports it";
+    const mark = (on) => { for (const s of sentence.support) if (rows[s.pair]) rows[s.pair].classList.toggle("source", on); };
+    span.addEventListener("focus", () => mark(true));
+    span.addEventListener("blur", () => mark(false));
+    span.addEventListener("mouseenter", () => mark(true));
+    span.addEventListener("mouseleave", () => { if (document.activeElement !== span) mark(false); });
+    summary.appendChild(span);
+  });
 }
 
 form.addEventListener("submit", async (event) => {
