@@ -73,7 +73,8 @@ def render_jsonl(result: Translation, *, width: int = 100) -> str:
     """JSON Lines: one object per sentence pair (``"kind": "pair"``), then for a summary one ``"kind": "summary"`` object."""
     lines = [json.dumps({"kind": "pair", "index": i, "source_lang": result.source_lang, **pair.to_dict()}, ensure_ascii=False) for i, pair in enumerate(result.pairs)]
     if isinstance(result, Summary):
-        summary = {"kind": "summary", "summary": result.summary, "summary_flags": list(result.summary_flags)}
+        summary = {"kind": "summary", "summary": result.summary, "summary_flags": list(result.summary_flags),
+                   "summary_sentences": [sentence.to_dict() for sentence in result.summary_sentences]}
         if result.summary_lang:
             summary |= {"summary_lang": result.summary_lang, "summary_translated": result.summary_translated}
         lines.append(json.dumps(summary | {"signature": result.signature}, ensure_ascii=False))
