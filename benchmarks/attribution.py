@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE.parent))
 WINDOW = 31  # the copy model's training length, and so the tiny summarisers' window
 
 
-def build_models(root: Path) -> dict[str, Path]:
+def build_models(root: Path, kinds: list[str]) -> dict[str, Path]:
     from tests import factmodels, tinymodels
 
     root.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,9 @@ def build_models(root: Path) -> dict[str, Path]:
     copy = root / "copy"
     if not (copy / "config.json").is_file():
         tinymodels.train_copy_marian(copy)
-    for name, train in (("first", factmodels.train_first_sentence_marian), ("marker", factmodels.train_marker_marian)):
+    trainers = {"first": factmodels.train_first_sentence_marian, "marker": factmodels.train_marker_marian}
+    for name in kinds:
+        train = trainers[name]
         folder = root / name
         if not (folder / "config.json").is_file():
             train(folder, copy)
@@ -70,7 +72,7 @@ max_new_tokens = 30
 """
         for name, folder in models.items()
     )
-    path.write_text(f'[defaults]\nsummariser = "first"\n{entries}', encoding="utf-8")
+    path.write_text(f'[defaults]\nsummariser = "{next(iter(models))}"\n{entries}', encoding="utf-8")
     return path
 
 
@@ -137,16 +139,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 articles per summariser and backend")
     parser.add_argument("--articles", type=int, default=None, help="articles per summariser and backend (default 200, quick 20)")
     parser.add_argument("--out", default=str(HERE / "results"), help="where attribution.json and .md go")
+    parser.add_argument("--summarisers", default="first,marker", help="which of first,marker to measure (default both)")
     parser.add_argument("--models-dir", default=None, help="where the tiny models are trained (default: OUT/attribution-models)")
     args = parser.parse_args(argv)
     count = args.articles or (20 if args.quick else 200)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SUMMARISE_HOME", str(out / "attribution-home"))  # CTranslate2 conversions stay beside the results
-    models = build_models(Path(args.models_dir) if args.models_dir else out / "attribution-models")
+    kinds = [kind for kind in args.summarisers.split(",") if kind]
+    unknown = sorted(set(kinds) - {"first", "marker"})
+    if unknown:
+        parser.error(f"unknown summariser(s) {', '.join(unknown)}: expected first, marker")
+    models = build_models(Path(args.models_dir) if args.models_dir else out / "attribution-models", kinds)
     registry = write_registry(out / "attribution-models.toml", models)
     rows = []
-    for kind in ("first", "marker"):
+    for kind in kinds:
         items = articles(kind, count, seed=7)
         for backend in ("ctranslate2", "transformers"):
             row = {"summariser": kind, "backend": backend, **measure(registry, kind, backend, items)}
