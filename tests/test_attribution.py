@@ -19,7 +19,6 @@ from summarise import Summariser
 from summarise.checks.attribution import SUPPORT_FLOOR, attribute, choose_support, combine, lexical_scores
 from summarise.output.rendering import render
 from summarise.pipeline.options import Options
-from tests import factmodels
 from tests.support.registry import COPY_WINDOW
 from tests.tinymodels import normalise
 
@@ -80,9 +79,9 @@ ARTICLE = [
 
 
 @pytest.fixture(scope="module")
-def first_registry(tmp_path_factory, model_dirs):
-    root = tmp_path_factory.mktemp("attribution-models")
-    first = factmodels.train_first_sentence_marian(root / "first", model_dirs["copy"])
+def first_registry(tmp_path_factory, model_dirs, attribution_models):
+    root = tmp_path_factory.mktemp("attribution-registry")
+    first = attribution_models / "first"
     path = root / "models.toml"
     path.write_text(
         f"""
@@ -198,3 +197,56 @@ def test_clicking_a_summary_sentence_highlights_its_sources_in_chromium(first_re
     assert highlight not in before
     assert [i for i, colour in enumerate(clicked) if colour == highlight] == both
     assert focused[0] == "m1" and [i for i, colour in enumerate(focused[1]) if colour == highlight] == both
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium binary (.ci/run installs Debian's chromium)")
+def test_server_page_highlights_the_sources_of_a_selected_summary_sentence(first_registry):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    pytest.importorskip("uvicorn", reason="the [serve] extra is not installed")
+    import socket
+    import threading
+
+    import uvicorn
+
+    from summarise.serve import create_app
+    from tests.support.serve import settings_for
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(settings_for(first_registry, port=port), load_in_background=False)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    marked = "() => [...document.querySelectorAll('#sbs tbody tr')].map(r => r.classList.contains('source'))"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            try:
+                page = browser.new_page()
+                for _ in range(600):  # the server starts in its thread
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}/")
+                        break
+                    except sync_api.Error:
+                        page.wait_for_timeout(100)
+                page.fill("#text", " ".join(ARTICLE))
+                page.fill("#source_lang", "fr")
+                page.click("#go")
+                for _ in range(1200):  # CSP forbids wait_for_function's eval: poll
+                    if page.evaluate("() => document.querySelectorAll('#summary .ss').length"):
+                        break
+                    page.wait_for_timeout(100)
+                summary = page.evaluate("() => document.getElementById('summary').textContent")
+                refs = page.evaluate("() => document.querySelector('#summary .ss').dataset.refs")
+                before = page.evaluate(marked)
+                page.click("#summary .ss")
+                clicked = page.evaluate(marked)
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(30)
+    assert summary == normalise(ARTICLE[0]) and refs == "[1]"
+    assert before == [False] * len(ARTICLE)
+    assert clicked == [True] + [False] * (len(ARTICLE) - 1)
