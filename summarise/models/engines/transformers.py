@@ -84,18 +84,24 @@ class TransformersEngine(TokenWindow):
         max_new_tokens = min(request.max_new_tokens, self.max_output_tokens)
         kwargs = self.generation.transformers_kwargs(request, max_new_tokens)
         with self._lock, torch.inference_mode():
-            output = self.model.generate(**batch, **kwargs)
-            attention = self._attention(batch, output) if request.attention else None
+            if request.attention:  # the encoder runs once, for generate() and for the attention pass
+                encoded = self.model.get_encoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], return_dict=True)
+                output = self.model.generate(**batch, encoder_outputs=encoded, **kwargs)
+                attention = self._attention(batch, encoded, output)
+            else:
+                output = self.model.generate(**batch, **kwargs)
+                attention = None
         results = self._decode(output, max_new_tokens)
         if attention is not None:
             results = [replace(result, attention=rows) for result, rows in zip(results, attention)]
         return results
 
-    def _attention(self, batch: dict[str, Any], output: torch.Tensor) -> list[Any]:
+    def _attention(self, batch: dict[str, Any], encoded: Any, output: torch.Tensor) -> list[Any]:
         """The cross-attention of each token written, its heads averaged in the last layer, in one teacher-forced pass.
 
-        ``generate`` keeps no attention of the beams it drops; running the model once more over
-        what it wrote costs one decoder pass instead of recording every step of every beam.
+        ``generate`` keeps no attention of the beams it drops; running the decoder once more over
+        what it wrote (on the encoder's output that generate used) costs one decoder pass instead
+        of recording every step of every beam.
         """
         # SDPA kernels return no weights: this one pass runs eager attention, then generation's own comes back.
         implementation = getattr(self.model.config, "_attn_implementation", None)
@@ -103,7 +109,7 @@ class TransformersEngine(TokenWindow):
             self.model.set_attn_implementation("eager")
         try:
             forward = self.model(
-                input_ids=batch["input_ids"],
+                encoder_outputs=encoded,
                 attention_mask=batch["attention_mask"],
                 decoder_input_ids=output[:, :-1],
                 output_attentions=True,
