@@ -86,8 +86,9 @@ class TransformersEngine(TokenWindow):
         with self._lock, torch.inference_mode():
             if request.attention:  # the encoder runs once, for generate() and for the attention pass
                 encoded = self.model.get_encoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], return_dict=True)
+                states = encoded.last_hidden_state  # generate() expands encoded in place, one copy per beam
                 output = self.model.generate(**batch, encoder_outputs=encoded, **kwargs)
-                attention = self._attention(batch, encoded, output)
+                attention = self._attention(batch, states, output)
             else:
                 output = self.model.generate(**batch, **kwargs)
                 attention = None
@@ -96,7 +97,7 @@ class TransformersEngine(TokenWindow):
             results = [replace(result, attention=rows) for result, rows in zip(results, attention)]
         return results
 
-    def _attention(self, batch: dict[str, Any], encoded: Any, output: torch.Tensor) -> list[Any]:
+    def _attention(self, batch: dict[str, Any], states: torch.Tensor, output: torch.Tensor) -> list[Any]:
         """The cross-attention of each token written, its heads averaged in the last layer, in one teacher-forced pass.
 
         ``generate`` keeps no attention of the beams it drops; running the decoder once more over
@@ -109,7 +110,7 @@ class TransformersEngine(TokenWindow):
             self.model.set_attn_implementation("eager")
         try:
             forward = self.model(
-                encoder_outputs=encoded,
+                encoder_outputs=(states,),
                 attention_mask=batch["attention_mask"],
                 decoder_input_ids=output[:, :-1],
                 output_attentions=True,
