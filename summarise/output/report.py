@@ -3,7 +3,9 @@
 One file, no scripts, no external assets: inline CSS only, so it opens anywhere
 and can be mailed or archived as is.  Each paragraph is one table row; inside
 it every sentence is a numbered span on both sides, so the sentence alignment
-can be read off (hovering a sentence outlines its partner, with CSS ``:has``).
+can be read off (hovering a sentence outlines its partner, with CSS ``:has``).  Each summary
+sentence is focusable and followed by links to the article sentences behind it; selecting one
+(click, tap, Tab, hover) highlights those in both columns, with CSS ``:has`` too.
 Flagged sentences are highlighted, the reasons in their ``title`` (shown on
 hover); lines set aside as boilerplate are folded into ``<details>`` where they
 stood.  Everything that comes from the input is escaped, and the markup is
