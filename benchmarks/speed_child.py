@@ -197,8 +197,15 @@ def run_summary(stage: Stage, source: Path, sentences: list[str], device: str, r
             summarizer.summarise(sentences)
         seconds, cpu, outcome, runs = measure(lambda: summarizer.summarise(sentences), device, repeat)
         assert outcome.stages == 1, "the 700-token input fits the window: one stage"
-    return {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "runs_s": runs, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb(),
-            "ran": _ran(locals().get("engine"))}
+        assert outcome.attention is not None, "attribution is on by default: the timed summary asked for attention"
+        # The same summary without attribution (no cross-attention asked for), in the same process: its cost.
+        plain = Summarizer(forced, SummarySettings(num_beams=stage.beams), attribution=False)
+        without, _, _, _ = measure(lambda: plain.summarise(sentences), device, repeat)
+    result = {"load_s": loaded, "seconds": seconds, "cpu_s": cpu, "runs_s": runs, "generated_tokens": SUMMARY_TOKENS, "peak_rss_mb": peak_rss_mb(),
+              "ran": _ran(locals().get("engine"))}
+    if stage.engine != "naive":
+        result["seconds_without_attribution"] = without
+    return result
 
 
 def _ran(engine: Any) -> str | None:

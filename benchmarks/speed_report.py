@@ -96,6 +96,8 @@ def build_report(run: Any, default_quant: str | None, archive_articles: int) -> 
                 tokens_per_s=s["generated_tokens"] / s["seconds"],
                 cores_busy=s["cpu_s"] / s["seconds"],
                 x_naive=(naive_s / s["seconds"]) if naive_s else None,
+                # attribution (cross-attention asked for, traced to sentences) over the same summary without it
+                attribution_cost=(s["seconds"] / s["seconds_without_attribution"] - 1) if s.get("seconds_without_attribution") else None,
                 share_int8_peak=(summary_flops / s["seconds"]) / (int8_peak * 1e9) if int8_peak else None,
             )
         if "translate" in result and "summarise" in result and result["workload"] == "article":
@@ -244,13 +246,15 @@ def render_markdown(report: dict) -> str:
         )
     summaries = [row for row in report["variants"] if "summarise" in row]
     if summaries:
-        lines += ["", "| Summary (700 → 110 tokens) | time | × naive | tokens/s | load | peak RSS (whole run) | article + summary | × naive |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["", "| Summary (700 → 110 tokens) | time | × naive | tokens/s | load | peak RSS (whole run) | article + summary | × naive | attribution cost |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for row in summaries:
             s = row["summarise"]
             whole = row.get("whole", {})
             lines.append(
                 f"| **{row['name']}**: {row['labels']['summarise']} | {_f(s['seconds'], 2, ' s')} | {_f(s['x_naive'], 1, '×')} | {_f(s['tokens_per_s'], 0)} | "
-                f"{_f(s['load_s'], 1, ' s')} | {_f(row['peak_rss_mb'], 0, ' MB')} | {_f(whole.get('seconds'), 2, ' s')} | {_f(whole.get('x_naive'), 1, '×')} |"
+                f"{_f(s['load_s'], 1, ' s')} | {_f(row['peak_rss_mb'], 0, ' MB')} | {_f(whole.get('seconds'), 2, ' s')} | {_f(whole.get('x_naive'), 1, '×')} | "
+                f"{_f(s['attribution_cost'] * 100 if s.get('attribution_cost') is not None else None, 1, ' %')} |"
             )
     archives = [row for row in report["variants"] if row["workload"] == "archive"]
     if archives:

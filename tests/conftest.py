@@ -53,6 +53,18 @@ def model_dirs(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def attribution_models(tmp_path_factory, model_dirs) -> Path:
+    """The copy model and the first-sentence summariser that attribution is measured with, in one
+    folder: ``benchmarks/attribution.py --models-dir`` takes it."""
+    from tests import factmodels
+
+    root = tmp_path_factory.mktemp("attribution-models")
+    shutil.copytree(model_dirs["copy"], root / "copy")
+    factmodels.train_first_sentence_marian(root / "first", model_dirs["copy"])
+    return root
+
+
+@pytest.fixture(scope="session")
 def registry_path(tmp_path_factory, model_dirs) -> Path:
     return write_registry(tmp_path_factory.mktemp("registry") / "models.toml", model_dirs)
 

@@ -95,3 +95,17 @@ def test_agreement_benchmark_smoke(tmp_path):
             assert rows["default: int8 with VNNI, float32 without"] == {"1": 1.0, "4": 1.0}, cls
             assert rows["CTranslate2 float32"] == {"1": 1.0, "4": 1.0}, cls
     assert "| copy | default: int8 with VNNI, float32 without |" in (tmp_path / "agreement-smoke.md").read_text(encoding="utf-8")
+
+
+def test_attribution_benchmark_quick(tmp_path, attribution_models):
+    """Its quick mode on the session's trained summarisers: the first-sentence case is exact on both backends."""
+    _run("benchmarks/attribution.py", "--quick", "--summarisers", "first", "--out", str(tmp_path), "--models-dir", str(attribution_models))
+    report = json.loads((tmp_path / "attribution.json").read_text(encoding="utf-8"))
+    rows = {(row["summariser"], row["backend"]): row for row in report["rows"]}
+    assert set(rows) == {("first", backend) for backend in ("ctranslate2", "transformers")}
+    for backend in ("ctranslate2", "transformers"):
+        first = rows["first", backend]
+        assert first["articles"] == 20 and first["staged"] > 0
+        assert first["top1_rate"] == first["exact_rate"] == first["summary_right_rate"] == 1.0
+        assert first["exact_words_rate"] < 1.0  # the repeated first sentences: words alone name both
+    assert (tmp_path / "attribution.md").read_text(encoding="utf-8").count("| first |") == 2

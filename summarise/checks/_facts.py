@@ -38,7 +38,7 @@ SUMMARY_FLAGS = ("empty", "repetition", "unsupported")
 SUMMARY_DESCRIPTIONS: dict[str, str] = {
     "empty": "the summary is empty although the translation is not",
     "repetition": "the summary repeats itself (a generation loop)",
-    "unsupported": "the summary states a number or name that appears nowhere in the translation",
+    "unsupported": "the summary states a number or name that appears nowhere in the translation, or a sentence no article sentence supports",
 }
 SUMMARY_LABELS: dict[str, str] = {"empty": "Empty summary", "repetition": "Repeats itself", "unsupported": "Not in the article"}
 
@@ -402,6 +402,8 @@ def describe_summary_details(details: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = []
     for entry in details:
         what = "; ".join(f"{kind} {', '.join(entry[kind])}" for kind in ("numbers", "names") if entry.get(kind))
+        if entry.get("support") == "none":
+            what = "; ".join(part for part in (what, "no article sentence supports it") if part)
         lines.append(f"\u201c{entry['sentence']}\u201d: {what}")
     return lines
 

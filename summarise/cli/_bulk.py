@@ -16,6 +16,7 @@ import typer
 
 from ..errors import SummariseError
 from ._common import (
+    AttributionOpt,
     BackendOpt,
     BatchOpt,
     BeamsOpt,
@@ -84,6 +85,7 @@ def bulk(
     min_tokens: MinTokensOpt = None,
     max_tokens: MaxTokensOpt = None,
     summary_lang: SummaryLangOpt = None,
+    attribution: AttributionOpt = True,
     models: ModelsOpt = None,
     offline: OfflineOpt = False,
     mt_model: MtModelOpt = None,
@@ -121,7 +123,7 @@ def bulk(
             raise SummariseError("--min-tokens, --max-tokens and --summary-lang shape the summary: drop them or --no-summary")
         if width is not None and per_article != "txt":
             raise SummariseError("--width shapes the text format, which bulk writes only as --per-article text: add that, or drop --width")
-        summary = ({} if no_summary else {"length": length.value, "min_tokens": min_tokens, "max_tokens": max_tokens, "summary_lang": summary_lang}) | protection(keep, glossary)
+        summary = ({} if no_summary else {"length": length.value, "min_tokens": min_tokens, "max_tokens": max_tokens, "summary_lang": summary_lang, "attribution": attribution}) | protection(keep, glossary)
         settings, options = summariser_options(models=models, offline=offline, mt_model=mt_model, sum_model=None if no_summary else sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, **summary)
         arguments = {
             "options": options,

@@ -88,6 +88,7 @@ MinTokensOpt = Annotated[Optional[int], typer.Option("--min-tokens", min=0, help
 MaxTokensOpt = Annotated[Optional[int], typer.Option("--max-tokens", min=1, help="Explicit upper bound of the summary, in tokens.")]
 SummaryLangOpt = Annotated[Optional[str], typer.Option("--summary-lang", help="Also translate the summary into this language (needs an en-xx model in the registry), e.g. fr.")]
 KeepBpOpt = Annotated[bool, typer.Option("--keep-boilerplate", help="Translate share widgets, ad markers and related-links lists too.")]
+AttributionOpt = Annotated[bool, typer.Option("--attribution/--no-attribution", help="Use the summariser's attention to find the article sentences behind each summary sentence (off: word overlap alone).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Errors and results only: no progress or download bars, no warnings.")]
 KeepOpt = Annotated[Optional[list[str]], typer.Option("--keep", help="A term to keep verbatim through translation (repeatable), e.g. --keep Renaissance --keep 'Le Monde'. URLs and emails always are.", metavar="TERM")]
 WidthOpt = Annotated[Optional[int], typer.Option("--width", min=40, help="Line width of the text format (default: the terminal's, else 100).")]

@@ -15,6 +15,7 @@ import typer
 
 from ..errors import SummariseError
 from ._common import (
+    AttributionOpt,
     BackendOpt,
     BatchOpt,
     BeamsOpt,
@@ -84,6 +85,7 @@ def run(
     quiet: QuietOpt = False,
     width: WidthOpt = None,
     summary_lang: SummaryLangOpt = None,
+    attribution: AttributionOpt = True,
     keep: KeepOpt = None,
     glossary: GlossaryOpt = None,
     cache: CacheOpt = None,
@@ -94,7 +96,7 @@ def run(
         quiet_libraries(quiet)
         file, fmt = _input(file), _format(fmt, output, "run")
         _check_output(output, file)
-        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, **protection(keep, glossary))
+        summariser, options = build_summariser(models=models, offline=offline, mt_model=mt_model, sum_model=sum_model, device=device, beams=beams, fast=fast, batch_tokens=batch_tokens, threads=threads, quantization=quantization, keep_boilerplate=keep_boilerplate, backend=backend, length=length.value, min_tokens=min_tokens, max_tokens=max_tokens, summary_lang=summary_lang, attribution=attribution, **protection(keep, glossary))
         summariser = _with_cache(summariser, cache)
         prepared = summariser.prepare(_read(file, quiet), options, source_lang=source_lang)
         with _progress(quiet, _loading(summariser, prepared), summariser.sum_spec) as progress, downloads(quiet):

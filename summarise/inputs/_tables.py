@@ -299,7 +299,25 @@ def parquet_schema() -> Any:
         ("text_sha256", pa.string()), ("article_file", pa.string()), ("summary_stages", pa.int64()),
         ("summary_lang", pa.string()), ("summary_translated", pa.string()), ("summary_flags", pa.list_(pa.string())),
         *((name, pa.string()) for name in JSON_COLUMNS if name != "quality"),
+        ("summary_sentences", pa.list_(_summary_sentence_type(pa))),
     ])
+
+
+def _summary_sentence_type(pa: Any) -> Any:
+    """A summary sentence: its text, the pairs behind it (index, score), its flags, its details as JSON text."""
+    support = pa.struct([("pair", pa.int64()), ("score", pa.float64())])
+    return pa.struct([("text", pa.string()), ("support", pa.list_(support)), ("flags", pa.list_(pa.string())), ("details", pa.string())])
+
+
+def _summary_sentences(record: dict[str, Any]) -> list[dict[str, Any]] | None:
+    sentences = record.get("summary_sentences")
+    if sentences is None:
+        return None
+    return [
+        {"text": entry.get("text"), "support": [{"pair": s.get("pair"), "score": s.get("score")} for s in entry.get("support") or []],
+         "flags": list(entry.get("flags") or []), "details": _json_text(entry.get("details"))}
+        for entry in sentences
+    ]
 
 
 def _json_text(value: Any) -> str | None:
@@ -318,6 +336,7 @@ def parquet_row(record: dict[str, Any]) -> dict[str, Any]:
                                                "article_file", "summary_stages", "summary_lang", "summary_translated")}
     row.update({name: _json_text(record.get(name)) for name in JSON_COLUMNS})
     row.update(pairs=pairs, flags=list(record.get("flags") or []), summary_flags=list(record.get("summary_flags") or []))
+    row["summary_sentences"] = _summary_sentences(record)
     return row
 
 

@@ -76,7 +76,8 @@ def render_jsonl(result: Translation, *, width: int = 100) -> str:
     """JSON Lines: one object per sentence pair (``"kind": "pair"``), then for a summary one ``"kind": "summary"`` object."""
     lines = [json.dumps({"kind": "pair", "index": i, "source_lang": result.source_lang, **pair.to_dict()}, ensure_ascii=False) for i, pair in enumerate(result.pairs)]
     if isinstance(result, Summary):
-        summary = {"kind": "summary", "summary": result.summary, "summary_flags": list(result.summary_flags)}
+        summary = {"kind": "summary", "summary": result.summary, "summary_flags": list(result.summary_flags),
+                   "summary_sentences": [sentence.to_dict() for sentence in result.summary_sentences]}
         if result.summary_lang:
             summary |= {"summary_lang": result.summary_lang, "summary_translated": result.summary_translated}
         lines.append(json.dumps(summary | {"signature": result.signature}, ensure_ascii=False))
@@ -122,7 +123,7 @@ def render_text(result: Translation, *, width: int = 100) -> str:
     lines: list[str] = []
     if isinstance(result, Summary):
         lines += ["SUMMARY", ""]
-        lines += textwrap.wrap(result.summary, width) or ["(empty)"]
+        lines += textwrap.wrap(referenced_summary(result), width) or ["(empty)"]
         lines.append("")
         if result.summary_flags:
             lines.append(f"SUMMARY FLAGGED: {', '.join(result.summary_flags)}")
@@ -166,7 +167,7 @@ def render_markdown(result: Translation) -> str:
     how = f"detected, {result.detection.confidence:.0%} confidence" if result.detection else "as given"
     out += [f"Source language: {result.source_lang} ({how})", ""]
     if isinstance(result, Summary):
-        out += ["## Summary", "", _md_inline(result.summary) or "_(empty)_", ""]
+        out += ["## Summary", "", _md_inline(referenced_summary(result)) or "_(empty)_", ""]
         if result.summary_flags:
             out += [f"**Summary flagged: {', '.join(result.summary_flags)}**", ""]
             out += [f"- {_md_inline(line)}" for line in _summary_lines(result)]
@@ -194,6 +195,20 @@ def render_markdown(result: Translation) -> str:
         out.append("")
     out += ["---", "", "Models: " + ", ".join(f"{m.role} `{m.label}`" for m in result.models), "", f"Signature: `{result.signature}`", ""]
     return "\n".join(out)
+
+
+def referenced_summary(result: Summary) -> str:
+    """The summary with, after each sentence, the numbers of the article sentences behind it: ``… [3, 7]``.
+
+    Numbers as the side-by-side view shows them (1-based); ``[?]`` after a sentence no article sentence supports.
+    """
+    if not result.summary_sentences:
+        return result.summary
+    parts = []
+    for sentence in result.summary_sentences:
+        numbers = ", ".join(str(pair + 1) for pair in sentence.pairs) or "?"
+        parts.append(f"{sentence.text} [{numbers}]")
+    return " ".join(parts)
 
 
 def _summary_lines(result: Summary) -> list[str]:

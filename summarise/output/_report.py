@@ -7,7 +7,9 @@ can be read off (hovering a sentence outlines its partner, with CSS ``:has``).
 Under about 600 px the two sides of a paragraph stack.  Flagged sentences are
 highlighted and carry a chip (a link with a human label and an accessible name)
 to their reasons, which are printed as text under the paragraph: nothing needs a
-hover.  When most sentences are flagged one banner says what that likely means
+hover.  Each summary sentence is focusable and followed by links to the article
+sentences behind it; selecting one (click, tap, Tab, hover) highlights those in both
+columns, with CSS ``:has`` too.  When most sentences are flagged one banner says what that likely means
 and the highlighting steps back.  Text takes its direction from its language
 (:func:`summarise.text._languages.direction`), every run of input text is isolated
 in ``<bdi>``.  Lines set aside as boilerplate are folded into ``<details>`` where
@@ -63,7 +65,7 @@ def render_html(result: Translation) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
         '<meta name="generator" content="summarise ' + _e(__version__) + '" />',
         f"<title>{_e(title) if title else 'Translation report'}</title>",
-        f"<style>{css()}{pair_hover_css(_widest(result))}</style>",
+        f"<style>{css()}{pair_hover_css(_widest(result))}{attribution_css(len(getattr(result, 'summary_sentences', None) or []))}</style>",
         "</head>",
         "<body>",
         render_fragment(result),
@@ -141,7 +143,7 @@ def _summary(result: Translation) -> str:
     summary = getattr(result, "summary", None)
     if summary is None:
         return ""
-    lines = ['<section class="summary">', "<h2>Summary</h2>", f'<p lang="en" dir="ltr">{_e(summary) or "<em>(empty)</em>"}</p>']
+    lines = ['<section class="summary">', "<h2>Summary</h2>", f'<p lang="en" dir="ltr">{_attributed_summary(result) or "<em>(empty)</em>"}</p>']
     lang = getattr(result, "summary_lang", None)
     translated = getattr(result, "summary_translated", None)
     if lang and translated is not None:
@@ -262,6 +264,8 @@ def _sentence(pair: SentencePair, number: int, k: int, side: str, result: Transl
         attributes = f' title="{_e(_reasons_text(pair, result))}"'  # also on hover, for a mouse
         if side == "en":
             chip = _chip(pair, number)
+    classes.append(f"n{number}")
+    classes.extend(f"by{index}" for index in _supporters(result).get(number - 1, ()))  # what selecting summary sentence `index` highlights
     if side == "src":
         attributes = f' id="s{number}"' + attributes
         text = pair.source
@@ -371,6 +375,39 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _attributed_summary(result: Translation) -> str:
+    """The summary, one focusable span per sentence, each followed by links to the article sentences behind it."""
+    sentences = getattr(result, "summary_sentences", None) or []
+    if not sentences:
+        return _e(getattr(result, "summary", ""))
+    spans = []
+    for index, sentence in enumerate(sentences, 1):
+        links = ", ".join(f'<a href="#s{pair + 1}">{pair + 1}</a>' for pair in sentence.pairs) or "?"
+        where = f"article sentences {', '.join(str(p + 1) for p in sentence.pairs)}" if sentence.pairs else "no article sentence supports it"
+        flagged = " flag" if sentence.flags else ""
+        spans.append(
+            f'<span class="ss{flagged}" id="m{index}" tabindex="0" title="{_e(where)}">{_e(sentence.text)}'
+            f'<sup class="refs">[{links}]</sup></span>'
+        )
+    return " ".join(spans)
+
+
+def _supporters(result: Translation) -> dict[int, list[int]]:
+    """Pair index -> the (1-based) summary sentences it supports."""
+    found: dict[int, list[int]] = {}
+    for index, sentence in enumerate(getattr(result, "summary_sentences", None) or [], 1):
+        for pair in sentence.pairs:
+            found.setdefault(pair, []).append(index)
+    return found
+
+
+def attribution_css(count: int) -> str:
+    """Selecting summary sentence ``i`` (click, tap, keyboard focus, hover) highlights the article sentences marked
+    ``by{i}`` on both sides (CSS ``:has``, no script); rules for up to ``count`` summary sentences."""
+    return "".join(f".report:has(#m{i}:is(:hover,:focus,:focus-within)) .by{i}{{background:#ffe28a;outline:2px solid #d4a017}}"
+                   for i in range(1, count + 1))
+
+
 def _language(code: str) -> str:
     name = LANGUAGE_NAMES.get(code)
     return f"{name} ({code})" if name else code
@@ -381,7 +418,7 @@ def _e(value: object) -> str:
     return html.escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
-__all__ = ["css", "mostly_flagged", "pair_hover_css", "render_fragment", "render_html"]
+__all__ = ["attribution_css", "css", "mostly_flagged", "pair_hover_css", "render_fragment", "render_html"]
 
 
 def _bdi(value: object) -> str:

@@ -40,7 +40,9 @@ class Options:
     kept verbatim through translation (links always are).  ``glossary``: source
     terms that come out as given (a :class:`~summarise.text._protecting.Glossary`, a
     TSV path, a ``{source: target}`` mapping or ``(source, target[, langs])``
-    rows).  See :mod:`summarise.text._protecting`.
+    rows).  See :mod:`summarise.text._protecting`.  ``attribution``: ask the summariser
+    for its cross-attention too, as evidence of the article sentences behind each summary
+    sentence (off: word overlap alone; see :mod:`summarise.checks._attribution`).
     """
 
     num_beams: int | None = None
@@ -51,6 +53,7 @@ class Options:
     keep_boilerplate: bool = False
     keep: tuple[str, ...] = ()
     glossary: Glossary = field(default_factory=Glossary)
+    attribution: bool = True
 
     def __post_init__(self) -> None:
         _check(self)
@@ -109,6 +112,8 @@ def _check(options: Options) -> None:
             raise OptionsError(f"summary_lang must be a language code such as fr, not {options.summary_lang!r}")
         code = check_language_code(options.summary_lang)
         object.__setattr__(options, "summary_lang", None if code == "en" else code)
+    if not isinstance(options.attribution, bool):
+        raise OptionsError(f"attribution must be True or False, not {options.attribution!r}")
     if not isinstance(options.keep_boilerplate, bool):
         raise OptionsError(f"keep_boilerplate must be True or False, not {options.keep_boilerplate!r}")
     keep = options.keep

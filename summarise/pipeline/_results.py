@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..text import RemovedLine, Detection
 from ._options import Options
-from ..checks import QualitySummary, document_quality
+from ..checks import QualitySummary, Support, SummarySentence, document_quality
 from ..inputs import Document
 from ._signature import ModelIdentity
 from ..text import Sentence
@@ -195,6 +195,8 @@ class Summary(Translation):
     # the summary checked against the translation (summarise.checks._facts.check_summary)
     summary_flags: list[str] = field(default_factory=list)
     summary_details: list[dict[str, Any]] = field(default_factory=list)
+    # each summary sentence with the pairs behind it and its own flags (summarise.checks._attribution)
+    summary_sentences: list[SummarySentence] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -215,6 +217,7 @@ class Summary(Translation):
             "summary_translated": self.summary_translated,
             "summary_flags": list(self.summary_flags),
             "summary_details": [dict(entry) for entry in self.summary_details],
+            "summary_sentences": [sentence.to_dict() for sentence in self.summary_sentences],
         }
         return {**head, **data}
 
@@ -349,7 +352,26 @@ def _rebuild(data: dict[str, Any]) -> Translation | Summary:
         summary_translated=_field(data, "summary_translated", (str, type(None)), "result", None),
         summary_flags=_strings(data.get("summary_flags") or [], "result.summary_flags"),
         summary_details=summary_details,
+        summary_sentences=_summary_sentences(data, len(common["pairs"])),
     )
 
 
-__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "Translation", "html_renderer", "result_from_dict", "set_html_renderer"]
+def _summary_sentences(data: dict[str, Any], pairs: int) -> list[SummarySentence]:
+    """The summary's sentences with their support, each pair index checked to point at a pair."""
+    sentences = []
+    for i, entry in enumerate(_field(data, "summary_sentences", list, "result", [])):
+        where = f"result.summary_sentences[{i}]"
+        entry = _of(entry, dict, where)
+        support = []
+        for j, item in enumerate(_field(entry, "support", list, where, [])):
+            item = _of(item, dict, f"{where}.support[{j}]")
+            pair = _field(item, "pair", int, f"{where}.support[{j}]")
+            if not 0 <= pair < pairs:
+                raise _Misfit(f"{where}.support[{j}].pair must be the index of one of the {pairs} pairs")
+            support.append(Support(pair, float(_field(item, "score", (int, float), f"{where}.support[{j}]"))))
+        details = {flag: _strings(values, f"{where}.details.{flag}") for flag, values in _field(entry, "details", dict, where, {}).items()}
+        sentences.append(SummarySentence(_field(entry, "text", str, where), support, _strings(entry.get("flags") or [], f"{where}.flags"), details))
+    return sentences
+
+
+__all__ = ["ModelUsed", "Prepared", "SentencePair", "Summary", "SummarySentence", "Translation", "html_renderer", "result_from_dict", "set_html_renderer"]

@@ -22,7 +22,7 @@ from typing import Any
 from .._version import __version__
 from ..text import RemovedLine, remove_boilerplate
 from ._caching import TranslationCache
-from ..checks import Renderings, check_pair, check_summary
+from ..checks import attribute, with_unsupported, Renderings, check_pair, check_summary
 from ..text import Detection, LanguageDetector, check_language_code
 from ..models.engines import ModelCache, get_backend, runnable_spec, set_threads
 from ..errors import InputError, LanguageError, OptionsError
@@ -279,11 +279,15 @@ class Summariser:
             timings["summary_translation"] = time.perf_counter() - started
         fields = {name: getattr(translation, name) for name in Translation.__dataclass_fields__}
         fields.update(models=models, signature=self.signature(mt, summary=True, options=options), timings=timings, options=options)
-        checked = check_summary(outcome.text, [pair.translation for pair in translation.pairs], TARGET_LANG)
+        english = [pair.translation for pair in translation.pairs]
+        checked = check_summary(outcome.text, english, TARGET_LANG)
+        sentences = attribute(outcome.sentences, english, _dense(outcome.attention, len(english)), TARGET_LANG)
+        flags, details = with_unsupported(checked, sentences)
         return Summary(
             **fields,
-            summary_flags=checked.flags,
-            summary_details=checked.details,
+            summary_flags=flags,
+            summary_details=details,
+            summary_sentences=sentences,
             summary=outcome.text,
             summary_stages=outcome.stages,
             summary_lang=options.summary_lang,
@@ -363,7 +367,8 @@ class Summariser:
 
             raise RegistryError(f"{self.registry.path} names no summarisation model: add one, or pass --sum-model")
         engine = self.models.get(self.sum_spec, device=self.device, local_files_only=self.local_files_only)
-        return Summarizer(engine, self.summary_settings_for(options or self.options))
+        options = options or self.options
+        return Summarizer(engine, self.summary_settings_for(options), attribution=options.attribution)
 
     def signature(self, mt: ModelUsed | None, *, summary: bool, options: Options | None = None) -> str:
         """Every setting that changes the output, in the spirit of sacrebleu's signatures (see :class:`Signature`)."""
@@ -420,6 +425,19 @@ def _groups(keys: list[Any]) -> list[tuple[Any, list[int]]]:
         else:
             groups.append((key, [index]))
     return groups
+
+
+def _dense(attention: tuple[dict[int, float], ...] | None, size: int) -> list[list[float]] | None:
+    """Sparse attention rows over the sentences summarised, as rows over all ``size`` pairs."""
+    if attention is None:
+        return None
+    rows = []
+    for weights in attention:
+        row = [0.0] * size
+        for index, value in weights.items():
+            row[index] = value
+        rows.append(row)
+    return rows
 
 
 def _check_counts(**counts: int | None) -> None:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import SummariseError
-from ..models.engines import Engine, GenerationRequest
+from ..checks import summary_sentences
+from ..models.engines import Engine, Generated, GenerationRequest
 from ..text import split_long, split_sentences
 
 LENGTHS: dict[str, tuple[float, float]] = {
@@ -49,6 +50,10 @@ class SummarySettings:
         return f"sbeams:{self.num_beams}|len:{length}|sgen:model"
 
 
+# Per sentence, its weight on each input sentence (index into the sentences summarised): a sparse row.
+Weights = dict[int, float]
+
+
 @dataclass(frozen=True)
 class SummaryOutcome:
     text: str
@@ -56,18 +61,34 @@ class SummaryOutcome:
     chunks: int  # how many chunks the first stage had
     input_tokens: int
     hit_limit: bool
+    # The summary's sentences (summarise.checks._attribution.summary_sentences) and, with attribution on,
+    # each one's attention over the input sentences, traced through every stage: rows that sum to 1.
+    sentences: tuple[str, ...] = ()
+    attention: tuple[Weights, ...] | None = None
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One sentence a stage summarises: the input's own, or an earlier stage's, with what it rests on."""
+
+    text: str
+    origin: Weights  # its weight on each input sentence; {i: 1.0} for input sentence i
 
 
 @dataclass(frozen=True)
 class _Reduced:
     """A document brought down to one window: what its final pass summarises."""
 
-    text: str
+    units: list[_Unit]
     tokens: int
     stages: int  # intermediate stages it took (0 when it fitted at once)
     chunks: int  # chunks of the first stage
     input_tokens: int
     hit_limit: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(unit.text for unit in self.units)
 
 
 def length_bounds(input_tokens: int, settings: SummarySettings, model_min: int, model_max: int) -> tuple[int, int]:
@@ -87,11 +108,17 @@ def length_bounds(input_tokens: int, settings: SummarySettings, model_min: int, 
 
 
 class Summarizer:
-    """Summarise with one engine, in as many stages as the text needs."""
+    """Summarise with one engine, in as many stages as the text needs.
 
-    def __init__(self, engine: Engine, settings: SummarySettings | None = None) -> None:
+    With ``attribution`` on, every pass asks the engine for its cross-attention, and each
+    summary sentence carries its attention over the input sentences, traced back through the
+    stages (a sentence of stage 2 rests on stage-1 sentences, which rest on the input's).
+    """
+
+    def __init__(self, engine: Engine, settings: SummarySettings | None = None, *, attribution: bool = True) -> None:
         self.engine = engine
         self.settings = settings or SummarySettings(num_beams=engine.spec.num_beams)
+        self.attribution = attribution
         spec = engine.spec
         self.model_min = spec.min_new_tokens
         self.model_max = spec.max_new_tokens or 142
@@ -111,6 +138,10 @@ class Summarizer:
                 outcomes.append(SummaryOutcome(text="", stages=0, chunks=0, input_tokens=0, hit_limit=False))
                 continue
             final = next(outputs)
+            sentences = summary_sentences(final.text)
+            attention = None
+            if self.attribution:
+                attention = tuple(unit.origin for unit in self._trace(r.units, final, sentences))
             outcomes.append(
                 SummaryOutcome(
                     text=final.text,
@@ -118,49 +149,90 @@ class Summarizer:
                     chunks=r.chunks or 1,
                     input_tokens=r.input_tokens,
                     hit_limit=r.hit_limit or final.hit_limit,
+                    sentences=tuple(sentences),
+                    attention=attention,
                 )
             )
         return outcomes
 
     def _reduce(self, sentences: list[str], progress: Callable[[str], None] | None) -> _Reduced | None:
         """Summarise window-sized chunks, stage after stage, until the text fits the window."""
-        sentences = [s for s in sentences if s.strip()]
-        if not sentences:
+        units = [_Unit(text, {index: 1.0}) for index, text in enumerate(sentences) if text.strip()]
+        if not units:
             return None
         window = self.engine.max_input_tokens
-        counts = self.engine.count_tokens(sentences)
+        counts = self.engine.count_tokens([unit.text for unit in units])
         input_tokens = sum(counts)
-        total = self.engine.count_tokens([" ".join(sentences)])[0]
+        total = self.engine.count_tokens([" ".join(unit.text for unit in units)])[0]
         stages, first_chunks, hit_limit = 0, 0, False
         while total > window:
             stages += 1
             if stages >= MAX_STAGES:
                 raise SummariseError(f"summary did not converge in {MAX_STAGES} stages (a summariser with a larger window would, or a shorter summary)",
                                      option="length", example="short")
-            chunks = self._chunks(sentences, counts, window)
+            chunks = self._chunks(units, counts, window)
             first_chunks = first_chunks or len(chunks)
             if progress:
                 progress(f"summary stage {stages}: {len(chunks)} chunks")
             # Intermediate summaries keep at most half of each chunk, so every stage shrinks the text.
             requests = []
             for chunk in chunks:
-                chunk_tokens = self.engine.count_tokens([chunk])[0]
+                text = " ".join(unit.text for unit in chunk)
+                chunk_tokens = self.engine.count_tokens([text])[0]
                 least, most = length_bounds(chunk_tokens, SummarySettings(length="medium", num_beams=self.settings.num_beams), self.model_min, self.model_max)
                 most = max(1, min(most, chunk_tokens // 2))
-                requests.append((chunk, min(least, most - 1), most))
+                requests.append((text, min(least, most - 1), most))
             outputs = self._generate_grouped(requests)
             hit_limit = hit_limit or any(output.hit_limit for output in outputs)
-            joined = " ".join(output.text for output in outputs if output.text)
-            sentences = [s.text for s in split_sentences(joined, "en")] or [joined]
-            counts = self.engine.count_tokens(sentences)
-            total = self.engine.count_tokens([" ".join(sentences)])[0]
-        return _Reduced(" ".join(sentences), total, stages, first_chunks, input_tokens, hit_limit)
+            units = []
+            for chunk, output in zip(chunks, outputs):
+                if not output.text:
+                    continue
+                written = [s.text for s in split_sentences(output.text, "en")] or [output.text]
+                units.extend(self._trace(chunk, output, written) if self.attribution else [_Unit(text, {}) for text in written])
+            if not units:  # every chunk summarised to nothing: the next pass summarises nothing, as before
+                units = [_Unit("", {})]
+            counts = self.engine.count_tokens([unit.text for unit in units])
+            total = self.engine.count_tokens([" ".join(unit.text for unit in units)])[0]
+        return _Reduced(units, total, stages, first_chunks, input_tokens, hit_limit)
+
+    def _trace(self, chunk: list[_Unit], output: Generated, written: list[str]) -> list[_Unit]:
+        """The sentences ``written`` from ``chunk``, each resting on the chunk's input sentences by its attention."""
+        if not written:
+            return []
+        rows = output.attention or ()
+        if not rows:
+            return [_Unit(text, {}) for text in written]
+        columns = len(rows[0])
+        owner = _owners(self._token_ends([unit.text for unit in chunk]), columns)
+        ends = _scaled(self._token_ends(written), len(rows))
+        traced, start = [], 0
+        for text, end in zip(written, ends):
+            per_unit = [0.0] * len(chunk)
+            for row in rows[start:end]:
+                for column, value in enumerate(row):
+                    per_unit[owner[column]] += value
+            start = end
+            weights: Weights = {}
+            for unit, value in zip(chunk, per_unit):
+                for index, share in unit.origin.items():
+                    weights[index] = weights.get(index, 0.0) + value * share
+            mass = sum(weights.values())
+            traced.append(_Unit(text, {index: value / mass for index, value in weights.items()} if mass > 0 else {}))
+        return traced
+
+    def _token_ends(self, texts: list[str]) -> list[int]:
+        """Where each of ``texts`` ends, in content tokens of the texts joined by spaces (special tokens not counted)."""
+        specials = self.engine.count_tokens([""])[0]
+        prefixes = [" ".join(texts[: k + 1]) for k in range(len(texts))]
+        return [max(0, count - specials) for count in self.engine.count_tokens(prefixes)]
 
     def _request(self, least: int, most: int) -> GenerationRequest:
         return GenerationRequest(
             num_beams=self.settings.num_beams,
             min_new_tokens=least,
             max_new_tokens=most,
+            attention=self.attribution,
         )
 
     def _generate_grouped(self, requests: list[tuple[str, int, int]]) -> list:
@@ -177,31 +249,48 @@ class Summarizer:
                     outputs[index] = result
         return outputs
 
-    def _chunks(self, sentences: list[str], counts: list[int], window: int) -> list[str]:
-        """Greedy groups of whole sentences under ``window``; a sentence over it is cut at clauses."""
-        groups: list[list[str]] = []
-        current: list[str] = []
+    def _chunks(self, units: list[_Unit], counts: list[int], window: int) -> list[list[_Unit]]:
+        """Greedy groups of whole sentences under ``window``; a sentence over it is cut at clauses (each piece its own chunk)."""
+        groups: list[list[_Unit]] = []
+        current: list[_Unit] = []
         size = 0
-        for sentence, count in zip(sentences, counts):
+        for unit, count in zip(units, counts):
             if count > window:
-                pieces = [sentence[start:end] for start, end in split_long(sentence, window, self.engine.count_tokens)]
-                groups.extend([piece] for piece in pieces)
+                pieces = [unit.text[start:end] for start, end in split_long(unit.text, window, self.engine.count_tokens)]
+                groups.extend([_Unit(piece, unit.origin)] for piece in pieces)
                 continue
             if current and size + count > window:
                 groups.append(current)
                 current, size = [], 0
-            current.append(sentence)
+            current.append(unit)
             size += count
         if current:
             groups.append(current)
-        chunks: list[str] = []
+        chunks: list[list[_Unit]] = []
         # Per-sentence counts approximate the joined count; check, and halve any group that does not fit.
         while groups:
             group = groups.pop(0)
-            text = " ".join(group)
-            if len(group) > 1 and self.engine.count_tokens([text])[0] > window:
+            if len(group) > 1 and self.engine.count_tokens([" ".join(unit.text for unit in group)])[0] > window:
                 middle = len(group) // 2
                 groups[:0] = [group[:middle], group[middle:]]
                 continue
-            chunks.append(text)
+            chunks.append(group)
         return chunks
+
+
+def _scaled(ends: list[int], total: int) -> list[int]:
+    """Token ends stretched to ``total``: re-encoding a text may count a token or two off what the model saw."""
+    if not ends or ends[-1] <= 0:
+        return [total] * len(ends)
+    return [round(end * total / ends[-1]) for end in ends]
+
+
+def _owners(ends: list[int], columns: int) -> list[int]:
+    """For each of ``columns`` input tokens, the index of the sentence it belongs to."""
+    ends = _scaled(ends, columns)
+    owner, current = [], 0
+    for column in range(columns):
+        while current < len(ends) - 1 and column >= ends[current]:
+            current += 1
+        owner.append(current)
+    return owner

@@ -32,7 +32,7 @@ from starlette.responses import HTMLResponse
 
 from ..errors import InputError
 from ..inputs import ONE_ARTICLE_FORMATS
-from ..output import render_fragment, render_html, css as report_css, pair_hover_css
+from ..output import attribution_css, render_fragment, render_html, css as report_css, pair_hover_css
 from ..pipeline import result_from_dict
 from ..text import RIGHT_TO_LEFT
 from ._api import REPORT_CSP
@@ -43,6 +43,7 @@ router = APIRouter()
 
 ASSETS = "assets"  # package data: page.html (a string.Template), page.css, page.js
 PAGE_HOVER_SENTENCES = 40  # the page outlines sentence partners in paragraphs of up to this many sentences
+PAGE_SUMMARY_SENTENCES = 60  # selecting a summary sentence highlights its sources, for summaries of up to this many sentences
 _RENDER_EXAMPLE = {"source_lang": "fr", "original": "Bonjour.", "summary": "Hello.", "models": [], "signature": "",
                    "pairs": [{"source": "Bonjour.", "translation": "Hello.", "start": 0, "end": 8, "paragraph": 0}]}
 _RENDER_JSON = {
@@ -89,7 +90,7 @@ def page(*, keys_required: bool) -> tuple[str, str]:
     text = Template(_asset("page.html")).substitute(
         nonce=nonce,
         key_hidden="" if keys_required else " hidden",
-        css=_asset("page.css") + report_css() + pair_hover_css(PAGE_HOVER_SENTENCES),
+        css=_asset("page.css") + report_css() + pair_hover_css(PAGE_HOVER_SENTENCES) + attribution_css(PAGE_SUMMARY_SENTENCES),
         script=_asset("page.js"),
         accept=markup.escape(",".join(sorted(ONE_ARTICLE_FORMATS)), quote=True),
         rtl=markup.escape(" ".join(sorted(RIGHT_TO_LEFT)), quote=True),

@@ -104,7 +104,7 @@ def _options(*path):
 def test_the_same_options_on_every_command_where_they_mean_the_same():
     shared = {"--source-lang", "-s", "--models", "--offline", "--mt-model", "--device", "--beams", "--fast", "--batch-tokens", "--threads",
               "--quantization", "--backend", "--keep", "--glossary", "--keep-boilerplate", "--quiet", "-q", "--strict", "--width", "--cache"}
-    summary = {"--length", "--min-tokens", "--max-tokens", "--summary-lang", "--sum-model"}
+    summary = {"--length", "--min-tokens", "--max-tokens", "--summary-lang", "--sum-model", "--attribution"}
     assert shared | summary <= _options("run")
     assert shared | summary <= _options("bulk")
     assert shared <= _options("translate")

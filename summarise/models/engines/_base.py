@@ -36,6 +36,11 @@ class GenerationRequest:
     no_repeat_ngram_size: int | None = None
     repetition_penalty: float | None = None
     length_penalty: float | None = None
+    attention: bool = False  # also return the cross-attention of each token written (summary attribution)
+
+
+# Per token written (special tokens left out), its attention over the input's tokens (special tokens left out).
+Attention = tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,22 @@ class Generated:
     text: str
     tokens: int
     hit_limit: bool  # stopped by max_new_tokens, not by an end-of-sequence token
+    attention: Attention | None = None  # when the request asked for it
+
+
+def content_attention(rows: Any, source_special: list[bool], target_special: list[bool]) -> Attention:
+    """``rows`` (one per token written, one column per input token) without the special tokens' rows and columns.
+
+    What is left lines up with the text: columns with the input's words, rows with the output's, so the
+    caller can map both to sentences by counting tokens (:mod:`summarise.pipeline._summarising`).
+    """
+    columns = [j for j, special in enumerate(source_special) if not special]
+    kept = []
+    for row, special in zip(rows, target_special):
+        if special:
+            continue
+        kept.append(tuple(float(row[j]) for j in columns if j < len(row)))
+    return tuple(kept)
 
 
 class Engine(Protocol):

@@ -29,6 +29,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from .. import _hub as hub
 from ...support import home, install_hint, require
 from ...errors import DependencyError, ModelLoadError, SummariseError, first_line
 from .._spec import ModelSpec
-from ._base import Generated, GenerationRequest, TokenWindow
+from ._base import Generated, GenerationRequest, TokenWindow, content_attention
 from ._devices import configured_threads, resolve_device
 from ._generation import ModelGeneration
 from ._isa import NARROW_SUFFIX, cpu_int8
@@ -531,11 +532,23 @@ class CTranslate2Engine(TokenWindow):
             max_input_length=0,
             return_end_token=True,
             return_scores=False,
+            return_attention=request.attention,
             # With two workers a batch goes out as two length-sorted halves, decoded side by side.
             max_batch_size=-(-len(source) // self.workers) if self.workers > 1 else 0,
             **options,
         )
-        return [self._decode(result.hypotheses[0], options["max_decoding_length"], max_new_tokens) for result in results]
+        outputs = [self._decode(result.hypotheses[0], options["max_decoding_length"], max_new_tokens) for result in results]
+        if request.attention:
+            outputs = [self._with_attention(output, result, tokens) for output, result, tokens in zip(outputs, results, source)]
+        return outputs
+
+    def _with_attention(self, output: Generated, result: Any, source: list[str]) -> Generated:
+        """CTranslate2's attention (its alignment head: the first head of the last layer) without special tokens."""
+        if not result.attention:
+            return output
+        written = result.hypotheses[0]
+        attention = content_attention(result.attention[0], [_special(t) for t in source], [_special(t) for t in written])
+        return replace(output, attention=attention)
 
     def _decode(self, tokens: list[str], budget: int, max_new_tokens: int) -> Generated:
         ended = bool(tokens) and tokens[-1] == self.eos_token
@@ -545,3 +558,11 @@ class CTranslate2Engine(TokenWindow):
             ended = True  # PyTorch writes the forced EOS as the last budgeted token: the same output
         text = self.tokenizer.decode(self.tokenizer.tokens_to_ids(tokens))
         return Generated(text=text.strip(), tokens=len(tokens), hit_limit=not ended and len(tokens) >= max_new_tokens)
+
+
+_SPECIAL = re.compile(r"<[/\w]+>|>>\w+<<")
+
+
+def _special(token: str) -> bool:
+    """A control token (``</s>``, ``<pad>``, ``>>fra<<``): no word of the text; ``<unk>`` stands for one."""
+    return token != "<unk>" and bool(_SPECIAL.fullmatch(token))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _hub as hub
 from ...errors import ModelLoadError, first_line
 from .._spec import ModelSpec
-from ._base import Generated, GenerationRequest, TokenWindow
+from ._base import Generated, GenerationRequest, TokenWindow, content_attention
 from ._devices import configured_threads, resolve_device
 from ._generation import ModelGeneration
 from ._select import runnable_spec
@@ -83,8 +84,50 @@ class TransformersEngine(TokenWindow):
         max_new_tokens = min(request.max_new_tokens, self.max_output_tokens)
         kwargs = self.generation.transformers_kwargs(request, max_new_tokens)
         with self._lock, torch.inference_mode():
-            output = self.model.generate(**batch, **kwargs)
-        return self._decode(output, max_new_tokens)
+            if request.attention:  # the encoder runs once, for generate() and for the attention pass
+                encoded = self.model.get_encoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], return_dict=True)
+                states = encoded.last_hidden_state  # generate() expands encoded in place, one copy per beam
+                output = self.model.generate(**batch, encoder_outputs=encoded, **kwargs)
+                attention = self._attention(batch, states, output)
+            else:
+                output = self.model.generate(**batch, **kwargs)
+                attention = None
+        results = self._decode(output, max_new_tokens)
+        if attention is not None:
+            results = [replace(result, attention=rows) for result, rows in zip(results, attention)]
+        return results
+
+    def _attention(self, batch: dict[str, Any], states: torch.Tensor, output: torch.Tensor) -> list[Any]:
+        """The cross-attention of each token written, its heads averaged in the last layer, in one teacher-forced pass.
+
+        ``generate`` keeps no attention of the beams it drops; running the decoder once more over
+        what it wrote (on the encoder's output that generate used) costs one decoder pass instead
+        of recording every step of every beam.
+        """
+        # SDPA kernels return no weights: this one pass runs eager attention, then generation's own comes back.
+        implementation = getattr(self.model.config, "_attn_implementation", None)
+        if implementation not in (None, "eager"):
+            self.model.set_attn_implementation("eager")
+        try:
+            forward = self.model(
+                encoder_outputs=(states,),
+                attention_mask=batch["attention_mask"],
+                decoder_input_ids=output[:, :-1],
+                output_attentions=True,
+                return_dict=True,
+            )
+        finally:
+            if implementation not in (None, "eager"):
+                self.model.set_attn_implementation(implementation)
+        last = forward.cross_attentions[-1].float().mean(dim=1)  # (batch, written, input)
+        special = set(self.tokenizer.all_special_ids) - {self.tokenizer.unk_token_id}
+        rows = []
+        for index in range(output.shape[0]):
+            inputs = batch["input_ids"][index].tolist()
+            mask = batch["attention_mask"][index].tolist()
+            written = output[index, 1:].tolist()
+            rows.append(content_attention(last[index].tolist(), [m == 0 or t in special for t, m in zip(inputs, mask)], [t in special for t in written]))
+        return rows
 
     def _decode(self, output: torch.Tensor, max_new_tokens: int) -> list[Generated]:
         config = self.model.generation_config
