@@ -177,7 +177,7 @@ def create_app(settings: ServeSettings | None = None, *, service: Service | None
             allow_headers=["Authorization", "Content-Type", "X-API-Key"],
             max_age=600,
         )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, by_path={"/v1/render": settings.max_body_bytes * settings.result_body_factor})
     app.add_middleware(Observe, metrics=state.metrics)
     return app
 

@@ -110,17 +110,21 @@ class BodyLimit:
     """ASGI middleware: a body over ``max_bytes`` gets 413 before the app reads any of it.
 
     A declared Content-Length is checked first; a chunked body is read up to
-    the limit and replayed to the app, so no endpoint ever holds more.
+    the limit and replayed to the app, so no endpoint ever holds more.  ``by_path``
+    gives a path its own limit: ``/v1/render`` takes back a result, which holds the
+    article, its translation and their offsets, so several times an article's size.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, by_path: dict[str, int] | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_bytes = max_bytes
+        self.by_path = dict(by_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.by_path.get(scope.get("path", ""), self.default_bytes)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -129,8 +133,8 @@ class BodyLimit:
             except ValueError:
                 await _answer(send, 400, "Invalid Content-Length header")
                 return
-            if size > self.max_bytes:
-                await _answer(send, 413, self._message(size))
+            if size > limit:
+                await _answer(send, 413, self._message(size, limit))
                 return
             await self.app(scope, receive, send)
             return
@@ -141,8 +145,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await _answer(send, 413, self._message(size, at_least=True))
+            if size > limit:
+                await _answer(send, 413, self._message(size, limit, at_least=True))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -159,8 +163,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    def _message(self, size: int, *, at_least: bool = False) -> str:
-        return f"Request body of {'more than ' if at_least else ''}{size} bytes is over this server's limit of {self.max_bytes} bytes"
+    @staticmethod
+    def _message(size: int, limit: int, *, at_least: bool = False) -> str:
+        return f"Request body of {'more than ' if at_least else ''}{size} bytes is over this server's limit of {limit} bytes"
 
 
 async def _answer(send: Send, status: int, message: str) -> None:

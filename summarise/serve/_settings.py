@@ -17,6 +17,7 @@ class ServeSettings:
     port: int = 5000
     # Limits
     max_body_bytes: int = 2 * 1024 * 1024  # larger bodies get 413
+    result_body_factor: int = 6  # /v1/render takes a result back: the article, its translation, offsets and flags
     max_sentences: int = 2000  # per request (and texts per /translate request); more is refused before any model work
     max_sentence_chars: int = 5000  # one sentence longer than this (an unpunctuated blob) is refused before any model work
     max_pending_sentences: int = 8000  # queued + running across requests; beyond it new work gets 429

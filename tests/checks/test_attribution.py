@@ -17,8 +17,8 @@ import pytest
 
 from summarise import Summariser
 from summarise.checks._attribution import SUPPORT_FLOOR, attribute, choose_support, combine, lexical_scores
-from summarise.output._rendering import render
-from summarise.pipeline._options import Options
+from summarise.output import render
+from summarise.pipeline import Options
 from tests.support.registry import COPY_WINDOW
 from tests.tinymodels import normalise
 

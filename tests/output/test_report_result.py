@@ -175,3 +175,22 @@ def test_render_needs_the_key_when_the_server_does(client):
     response = client.post("/v1/render", json=crafted_summary().to_dict())
     assert response.status_code == 401
     assert client.post("/v1/render?part=nope", json={}, headers={"X-API-Key": "k1"}).status_code == 400
+
+
+def test_render_takes_back_a_result_larger_than_an_article_may_be(registry_path):
+    """A result holds the article, its translation and their offsets: /v1/render takes several times the body
+    limit (settings.result_body_factor), so the page can show any result it was given; other routes keep the limit."""
+    pytest.importorskip("fastapi", reason="the [serve] extra is not installed")
+    from tests.support.serve import make_client
+
+    result = crafted_summary()
+    result.original += " " + "x" * 6000  # pads the posted JSON past the body limit; the pairs' offsets stay valid
+    body = json.dumps(result.to_dict())
+    with make_client(registry_path, max_body_bytes=4096) as client:
+        assert 4096 < len(body) < 4096 * 6
+        page = client.post("/v1/render", content=body, headers={"content-type": "application/json"})
+        assert page.status_code == 200 and page.text == render_html(result_from_dict(json.loads(body)))
+        refused = client.post("/v1/translate", content=body, headers={"content-type": "application/json"})
+        assert refused.status_code == 413 and "limit of 4096 bytes" in refused.json()["error"]
+        too_big = client.post("/v1/render", content=b"{" + b" " * (4096 * 6), headers={"content-type": "application/json"})
+        assert too_big.status_code == 413 and f"limit of {4096 * 6} bytes" in too_big.json()["error"]
