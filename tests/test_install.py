@@ -42,8 +42,8 @@ def _imported_modules() -> set[str]:
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require" and node.args:
-                if isinstance(node.args[0], ast.Constant):  # summarise.support._deps.require("trafilatura", …)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("require") and node.args:
+                if isinstance(node.args[0], ast.Constant):  # support's require("trafilatura", …), inputs' require_archives("warcio", …)
                     found.add(node.args[0].value.split(".")[0])
     return {name for name in found if name not in sys.stdlib_module_names and name != "summarise"}
 

@@ -33,7 +33,16 @@ from ._records import PROGRESS_EVENTS, ArticleRecord, BulkProgress, BulkStats, P
 from ._resume import resume_rule
 from ._run import ArchiveRun, Local, run_archive, summarise_archive, translate_archive
 from ._sources import InputSpec, SourceArticle, count_articles, iter_articles
-from ._store import ARTICLES_DIR, FSYNC_EVERY, MAX_NAME_BYTES, PER_ARTICLE_FORMATS, RECORDS_NAME, ArchiveWriter, refuse_stdout, safe_name
+from ._store import (
+    ARTICLES_DIR,
+    FSYNC_EVERY,
+    MAX_NAME_BYTES,
+    PER_ARTICLE_FORMATS,
+    RECORDS_NAME,
+    ArchiveWriter,
+    refuse_stdout,
+    safe_name,
+)
 
 __all__ = [
     "ArchiveRun",

@@ -149,8 +149,6 @@ class Ray:
                 ray.shutdown()
 
 
-
-
 @dataclass(frozen=True)
 class Sizing:
     """What a run asks of the cluster, worked out once it is connected."""

@@ -22,12 +22,36 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FetchError, InputError
-from ..inputs import RawArticle, ReadContext, iter_compressed_file, require, HostPacer, fetch, is_url, INPUT_KINDS, ONE_ARTICLE_FORMATS, article_format, is_compressed, kind_of, split_compression, MAX_INPUT_BYTES, read_error_message, read_limited, TableDamaged, check_columns, row_count, GLOB_MAGIC as _GLOB_MAGIC, expand, check_first_record, from_mapping, iter_jsonl_stream, count_lines
+from ..inputs import (
+    GLOB_MAGIC as _GLOB_MAGIC,
+    INPUT_KINDS,
+    MAX_INPUT_BYTES,
+    ONE_ARTICLE_FORMATS,
+    HostPacer,
+    RawArticle,
+    ReadContext,
+    TableDamaged,
+    article_format,
+    check_columns,
+    check_first_record,
+    count_lines,
+    expand,
+    fetch,
+    from_mapping,
+    is_compressed,
+    is_url,
+    iter_compressed_file,
+    iter_jsonl_stream,
+    kind_of,
+    read_error_message,
+    read_limited,
+    require_archives,
+    row_count,
+    split_compression,
+)
 from ._resume import unique_ids
 
 logger = logging.getLogger("summarise")
-
-
 
 
 def _names(many: bool | None = None) -> str:
@@ -175,9 +199,9 @@ def _check_file(path: Path, text_field: str, id_field: str) -> None:
     if kind is None:
         return
     if kind.needs is not None:
-        require(kind.needs[0], f"{path} ({kind.description})")
+        require_archives(kind.needs[0], f"{path} ({kind.description})")
     if split_compression(path.name)[1] == ".zst":
-        require("zstandard", f"{path} (zstd-compressed)")
+        require_archives("zstandard", f"{path} (zstd-compressed)")
     if kind.name in ("csv", "parquet"):
 
         try:

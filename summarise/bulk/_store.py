@@ -117,9 +117,9 @@ class ArchiveWriter:
         self.fsync_every = max(1, fsync_every)
         self.parquet_path: Path | None = None
         if self.out.suffix.lower() == PARQUET_SUFFIX:
-            from ..inputs import require
+            from ..inputs import require_archives
 
-            require("pyarrow.parquet", "Parquet output")  # before any work
+            require_archives("pyarrow.parquet", "Parquet output")  # before any work
             if per_article:
                 raise OutputError(f"--per-article writes one file per article into a folder: give --out a folder, not {self.out}")
             self.folder = None

@@ -6,9 +6,30 @@ Layer: above ``text | inputs | models``, below the pipeline that runs them.
 from __future__ import annotations
 
 from ._attribution import attribute, summary_sentences, Support, SummarySentence, with_unsupported
-from ._facts import SUMMARY_DESCRIPTIONS, SUMMARY_FLAGS, SUMMARY_LABELS, check_pair, check_summary, describe_details, describe_summary_details, PairCheck, Renderings, SummaryCheck
-from ._quality import FLAG_DESCRIPTIONS, FLAGS, document_quality, explain, flag_pair, is_flagged, label, loop_flagged, QualitySummary, repetition_score
-
+from ._facts import (
+    SUMMARY_DESCRIPTIONS,
+    SUMMARY_FLAGS,
+    SUMMARY_LABELS,
+    PairCheck,
+    Renderings,
+    SummaryCheck,
+    check_pair,
+    check_summary,
+    describe_details,
+    describe_summary_details,
+)
+from ._quality import (
+    FLAG_DESCRIPTIONS,
+    FLAGS,
+    QualitySummary,
+    document_quality,
+    explain,
+    flag_pair,
+    is_flagged,
+    label,
+    loop_flagged,
+    repetition_score,
+)
 
 
 __all__ = [

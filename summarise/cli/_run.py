@@ -146,7 +146,6 @@ def translate(
     _strict(result, strict)
 
 
-
 def _with_cache(summariser, cache: Optional[Path]):
     """--cache: the summariser with an on-disk translation cache (a bad file is one error line, before any model loads)."""
     if cache is None:

@@ -6,13 +6,22 @@ Layer: above ``text``; below the checks, the pipeline and everything that reads 
 
 from __future__ import annotations
 
-from ._archives import iter_compressed_file, iter_tar, iter_warc, iter_zip, open_stream, RawArticle, ReadContext, require
+from ._archives import iter_compressed_file, iter_tar, iter_warc, iter_zip, open_stream, RawArticle, ReadContext, require_archives
 from ._article import read_article
 from ._extracting import extract_html
 from ._fetching import Deadline, fetch, fetch_document, Fetched, HostPacer, is_url, open_url, read_url_list, split_url
 from ._globbing import GLOB_MAGIC, expand
 from ._jsonl import check_first_record, from_mapping, iter_jsonl, iter_jsonl_stream
-from ._kinds import INPUT_KINDS, KINDS_BY_SUFFIX, ONE_ARTICLE_FORMATS, article_format, InputKind, is_compressed, kind_of, split_compression
+from ._kinds import (
+    INPUT_KINDS,
+    KINDS_BY_SUFFIX,
+    ONE_ARTICLE_FORMATS,
+    InputKind,
+    article_format,
+    is_compressed,
+    kind_of,
+    split_compression,
+)
 from ._reading import FORMATS, MAX_INPUT_BYTES, decode_bytes, Document, read_document, read_error_message, read_limited
 from ._streams import count_lines
 from ._tables import check_columns, iter_csv, iter_parquet, row_count, TableDamaged, write_parquet
@@ -59,7 +68,7 @@ __all__ = [
     "read_limited",
     "read_url_list",
     "ReadContext",
-    "require",
+    "require_archives",
     "row_count",
     "split_compression",
     "split_url",

@@ -102,7 +102,7 @@ class ReadContext:
 # --------------------------------------------------------------------------- dependencies
 
 
-def require(module: str, what: str) -> Any:
+def require_archives(module: str, what: str) -> Any:
     """``module`` of the ``archives`` extra, imported to read ``what``; missing, one error naming the extra."""
     return require_library(module, purpose=f"reading {what}", install=install_hint("archives"))
 
@@ -111,7 +111,7 @@ def require(module: str, what: str) -> Any:
 
 
 def _zstd(raw: IO[bytes]) -> IO[bytes]:
-    zstandard = require("zstandard", ".zst files")
+    zstandard = require_archives("zstandard", ".zst files")
     return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True), CHUNK)
 
 
@@ -139,7 +139,7 @@ def open_stream(path: Path, compression: str | None = None) -> IO[bytes]:
     if compression is None:
         _inner, compression = split_compression(path.name)
     if compression == ".zst":
-        require("zstandard", ".zst files")  # before the file is opened
+        require_archives("zstandard", ".zst files")  # before the file is opened
     raw = path.open("rb")
     try:
         return guard(raw if compression is None else COMPRESSIONS[compression](raw))
@@ -214,7 +214,7 @@ def iter_warc(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     and chunked or gzip-encoded payloads are decoded.  Every other record is
     counted in ``skipped``.
     """
-    require("warcio.archiveiterator", "WARC files")  # every time: the class below is made once
+    require_archives("warcio.archiveiterator", "WARC files")  # every time: the class below is made once
     archive_iterator = _bounded_archive_iterator()
     skipped, max_bytes = ctx.skipped, ctx.max_bytes
     name = path.as_posix()
@@ -261,7 +261,7 @@ def _bounded_archive_iterator() -> type:
     and HTTP header lines of a record and the blank lines around it; a record's body is read
     by the caller, within ``max_bytes``.
     """
-    archiveiterator = require("warcio.archiveiterator", "WARC files")
+    archiveiterator = require_archives("warcio.archiveiterator", "WARC files")
     bufferedreaders = importlib.import_module("warcio.bufferedreaders")
 
     class BoundedReader(bufferedreaders.DecompressingBufferedReader):

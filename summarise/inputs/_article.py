@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ._archives import ReadContext, iter_compressed_file, require
+from ._archives import ReadContext, iter_compressed_file, require_archives
 from ._fetching import fetch_document, is_url
 from ._kinds import ONE_ARTICLE_FORMATS, is_compressed, kind_of, split_compression
 from ._reading import Document, read_document
@@ -27,7 +27,7 @@ def read_article(spec: str) -> Document:
         raise InputError(f"{spec} holds many articles ({kind.description}): use `summarise bulk {spec} --out OUT`")
     if kind is not None and is_compressed(path):
         if split_compression(path.name)[1] == ".zst":
-            require("zstandard", f"{path} (zstd-compressed)")
+            require_archives("zstandard", f"{path} (zstd-compressed)")
         [item] = iter_compressed_file(path, ReadContext(ONE_ARTICLE_FORMATS))
         if item.error is not None:
             raise InputError(item.error)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, OutputError
-from ._archives import RawArticle, ReadContext, damage_record, open_stream, require
+from ._archives import RawArticle, ReadContext, damage_record, open_stream, require_archives
 from ._kinds import split_compression
 from ._reading import MAX_INPUT_BYTES
 from ._streams import damage_of, skip_rest_of_line
@@ -53,8 +53,8 @@ class TableDamaged(InputError):
 def columns_of(path: Path) -> list[str]:
     """The column names of a CSV/TSV (its header row) or a Parquet file (its schema), read without the rows."""
     if path.name.lower().endswith(".parquet"):
-        parquet = require("pyarrow.parquet", "Parquet files")
-        arrow = require("pyarrow", "Parquet files")
+        parquet = require_archives("pyarrow.parquet", "Parquet files")
+        arrow = require_archives("pyarrow", "Parquet files")
         try:
             return list(parquet.ParquetFile(path).schema_arrow.names)
         except (OSError, arrow.ArrowException) as exc:  # ArrowInvalid: "Parquet magic bytes not found in footer"
@@ -74,8 +74,8 @@ def columns_of(path: Path) -> list[str]:
 
 def row_count(path: Path) -> int:
     """A Parquet file's row count, from its footer."""
-    parquet = require("pyarrow.parquet", "Parquet files")
-    arrow = require("pyarrow", "Parquet files")
+    parquet = require_archives("pyarrow.parquet", "Parquet files")
+    arrow = require_archives("pyarrow", "Parquet files")
     try:
         return parquet.ParquetFile(path).metadata.num_rows
     except (OSError, arrow.ArrowException) as exc:
@@ -198,8 +198,8 @@ def iter_parquet(path: Path, ctx: ReadContext) -> Iterator[RawArticle]:
     damaged file ends in one error record after the rows before the damage.
     """
     text_field, id_field, several, max_bytes = ctx.text_field, ctx.id_field, ctx.several, ctx.max_bytes
-    parquet = require("pyarrow.parquet", "Parquet files")
-    arrow = require("pyarrow", "Parquet files")
+    parquet = require_archives("pyarrow.parquet", "Parquet files")
+    arrow = require_archives("pyarrow", "Parquet files")
     name = path.as_posix()
     try:
         check_columns(path, text_field, id_field)
@@ -287,7 +287,7 @@ def parquet_schema() -> Any:
     The first ten columns are the ones the first Parquet output had, in the same order; the
     rest carry what the JSONL record carries too (a test checks that no key is left out).
     """
-    pa = require("pyarrow", "Parquet output")
+    pa = require_archives("pyarrow", "Parquet output")
     pair = pa.struct([
         ("source", pa.string()), ("translation", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
         ("paragraph", pa.int64()), ("flags", pa.list_(pa.string())), ("pieces", pa.int64()), ("details", pa.string()),
@@ -347,8 +347,8 @@ def write_parquet(records: Iterable[dict[str, Any]], out: str | os.PathLike, *, 
     renamed over ``out`` only once complete; a failure removes it and leaves
     any earlier ``out`` as it was.
     """
-    pa = require("pyarrow", "Parquet output")
-    parquet = require("pyarrow.parquet", "Parquet output")
+    pa = require_archives("pyarrow", "Parquet output")
+    parquet = require_archives("pyarrow.parquet", "Parquet output")
     out = Path(out)
     schema = parquet_schema()
     try:
@@ -392,5 +392,5 @@ def write_parquet(records: Iterable[dict[str, Any]], out: str | os.PathLike, *, 
 
 def read_parquet_ids(path: str | os.PathLike) -> list[str]:
     """The ids of a Parquet output, in order (for checks and tests)."""
-    parquet = require("pyarrow.parquet", "Parquet files")
+    parquet = require_archives("pyarrow.parquet", "Parquet files")
     return parquet.read_table(path, columns=["id"]).column("id").to_pylist()

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from ._hub import cached_snapshot, progress_bars, pull
 from ._storage import on_disk, remove, unused_conversions
-from .engines import Conversion, convert_model, BACKEND_NAMES, BACKENDS, DEVICES, PRECISIONS, Backend, Engine, ModelCache, build_engine, runnable_spec
+from .engines import (
+    BACKEND_NAMES,
+    BACKENDS,
+    DEVICES,
+    PRECISIONS,
+    Backend,
+    Conversion,
+    Engine,
+    ModelCache,
+    build_engine,
+    convert_model,
+    runnable_spec,
+)
 from ._registry import ANY_LANGUAGE, default_path, Registry, resolve_path
 from ._spec import ModelSpec
 

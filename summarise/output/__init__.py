@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..pipeline import set_html_renderer
 from ._rendering import DEFAULT_WIDTH, FORMATS, PER_ARTICLE_FORMATS, RENDERERS, SPELLINGS, render, render_json, renderer, Renderer
 from ._notebook import notebook_html
-from ._report import attribution_css, css, pair_hover_css, render_fragment, render_html
+from ._report import attribution_css, pair_hover_css, render_fragment, render_html, report_css
 from ._writing import STREAM, check_output, write_atomic, write_output
 
 
@@ -18,7 +18,7 @@ set_html_renderer(notebook_html)  # results show this report in notebooks (their
 __all__ = [
     "attribution_css",
     "check_output",
-    "css",
+    "report_css",
     "DEFAULT_WIDTH",
     "FORMATS",
     "notebook_html",

@@ -18,7 +18,7 @@ input is escaped, and the markup is well-formed XML as well as HTML, so it can b
 checked with any XML parser.
 
 :func:`render_fragment` is the report without its document (what the server's
-page shows, with :func:`css`); :func:`render_html` is the whole file.
+page shows, with :func:`report_css`); :func:`render_html` is the whole file.
 """
 
 from __future__ import annotations
@@ -30,7 +30,15 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .._version import __version__
-from ..checks import SUMMARY_DESCRIPTIONS, SUMMARY_LABELS, describe_details, describe_summary_details, FLAG_DESCRIPTIONS, explain, label
+from ..checks import (
+    FLAG_DESCRIPTIONS,
+    SUMMARY_DESCRIPTIONS,
+    SUMMARY_LABELS,
+    describe_details,
+    describe_summary_details,
+    explain,
+    label,
+)
 from ..text import LANGUAGE_NAMES, direction
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +57,7 @@ CSS_ASSET = "assets/report.css"  # package data, read once
 
 
 @functools.cache
-def css() -> str:
+def report_css() -> str:
     """The report's style sheet (every rule under ``.report``, so a page can hold the fragment)."""
     return resources.files(__package__).joinpath(CSS_ASSET).read_text(encoding="utf-8")
 
@@ -65,7 +73,7 @@ def render_html(result: Translation) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1" />',
         '<meta name="generator" content="summarise ' + _e(__version__) + '" />',
         f"<title>{_e(title) if title else 'Translation report'}</title>",
-        f"<style>{css()}{pair_hover_css(_widest(result))}{attribution_css(len(getattr(result, 'summary_sentences', None) or []))}</style>",
+        f"<style>{report_css()}{pair_hover_css(_widest(result))}{attribution_css(len(getattr(result, 'summary_sentences', None) or []))}</style>",
         "</head>",
         "<body>",
         render_fragment(result),
@@ -418,7 +426,7 @@ def _e(value: object) -> str:
     return html.escape(_NOT_XML.sub("", str(value)), quote=True)
 
 
-__all__ = ["attribution_css", "css", "mostly_flagged", "pair_hover_css", "render_fragment", "render_html"]
+__all__ = ["attribution_css", "report_css", "mostly_flagged", "pair_hover_css", "render_fragment", "render_html"]
 
 
 def _bdi(value: object) -> str:

@@ -32,7 +32,7 @@ from starlette.responses import HTMLResponse
 
 from ..errors import InputError
 from ..inputs import ONE_ARTICLE_FORMATS
-from ..output import attribution_css, render_fragment, render_html, css as report_css, pair_hover_css
+from ..output import attribution_css, pair_hover_css, render_fragment, render_html, report_css
 from ..pipeline import result_from_dict
 from ..text import RIGHT_TO_LEFT
 from ._api import REPORT_CSP

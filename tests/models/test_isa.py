@@ -19,7 +19,15 @@ import numpy as np
 import pytest
 
 from summarise.models.engines import runnable_spec, _ctranslate2 as ct2
-from summarise.models.engines._isa import AVX2_ENVIRONMENT, INT8_CLASSES, CpuInt8, classify, cpu_int8, native_class, precision_for_cpu
+from summarise.models.engines._isa import (
+    AVX2_ENVIRONMENT,
+    INT8_CLASSES,
+    CpuInt8,
+    classify,
+    cpu_int8,
+    native_class,
+    precision_for_cpu,
+)
 from summarise.models import ModelSpec
 from summarise.pipeline._signature import ModelIdentity
 

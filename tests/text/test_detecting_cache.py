@@ -9,7 +9,14 @@ import sys
 import pytest
 from py3langid import langid
 
-from summarise.text._detecting import LanguageDetector, default_cache, load_identifier, packed_model, unpack_model, unpacked_model_path
+from summarise.text._detecting import (
+    LanguageDetector,
+    default_cache,
+    load_identifier,
+    packed_model,
+    unpack_model,
+    unpacked_model_path,
+)
 
 TEXTS = [
     "Le secrétaire général a annoncé une aide militaire.",
