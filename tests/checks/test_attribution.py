@@ -19,7 +19,7 @@ from summarise import Summariser
 from summarise.checks._attribution import SUPPORT_FLOOR, attribute, choose_support, combine, lexical_scores
 from summarise.output import render
 from summarise.pipeline import Options
-from tests.support.registry import COPY_WINDOW
+from tests.support.registry import COPY_WINDOW, write_registry
 from tests.tinymodels import normalise
 
 pytestmark = pytest.mark.numerics
@@ -82,20 +82,7 @@ ARTICLE = [
 def first_registry(tmp_path_factory, model_dirs, attribution_models):
     root = tmp_path_factory.mktemp("attribution-registry")
     first = attribution_models / "first"
-    path = root / "models.toml"
-    path.write_text(
-        f"""
-[defaults]
-summariser = "first-sentence"
-translation_fallback = "tiny-copy"
-
-[models.tiny-copy]
-task = "translation"
-source = "{model_dirs['copy']}"
-languages = ["fr"]
-max_input_tokens = {COPY_WINDOW}
-num_beams = 2
-
+    extra = f"""
 [models.first-sentence]
 task = "summarisation"
 source = "{first}"
@@ -103,18 +90,8 @@ max_input_tokens = {COPY_WINDOW}
 num_beams = 1
 min_new_tokens = 0
 max_new_tokens = 30
-
-[models.tiny-bart]
-task = "summarisation"
-source = "{model_dirs['bart']}"
-max_input_tokens = 64
-num_beams = 2
-min_new_tokens = 4
-max_new_tokens = 24
-""",
-        encoding="utf-8",
-    )
-    return path
+"""
+    return write_registry(root / "models.toml", model_dirs, extra=extra, summariser="first-sentence", fallback="tiny-copy")
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])

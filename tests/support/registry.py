@@ -9,12 +9,14 @@ from pathlib import Path
 COPY_WINDOW = 31
 
 
-def write_registry(path: Path, model_dirs: dict[str, Path], *, fr_model: str = "copy", extra: str = "") -> Path:
+def write_registry(path: Path, model_dirs: dict[str, Path], *, fr_model: str = "copy", extra: str = "",
+                   summariser: str = "tiny-bart", fallback: str = "tiny-random") -> Path:
+    """The tiny models' registry; ``extra``: more entries (such as a trained summariser, named by ``summariser``)."""
     path.write_text(
         f"""
 [defaults]
-summariser = "tiny-bart"
-translation_fallback = "tiny-random"
+summariser = "{summariser}"
+translation_fallback = "{fallback}"
 
 [models.tiny-copy]
 task = "translation"
