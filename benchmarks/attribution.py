@@ -9,7 +9,8 @@ Two tiny summarisers whose right answer is known, trained in counted steps by ``
 * ``first``: writes its input's first sentence.  Half the articles repeat that sentence later, so
   word overlap alone cannot tell the two apart; the right answer is always pair 0.
 * ``marker``: writes the sentence that the marker word opens, wherever it sits (nothing for a chunk
-  without it); the right answer is that sentence's index.
+  without it); the right answer is that sentence's index.  It follows the sentence from word to
+  word, so its articles use no word twice.
 
 Articles are 3 to 9 sentences of 3 to 7 vocabulary words, in English (no translation step), so most
 do not fit the summarisers' 31-token window and are summarised in stages.  For each article and
@@ -47,14 +48,16 @@ def build_models(root: Path, kinds: list[str]) -> dict[str, Path]:
     root.mkdir(parents=True, exist_ok=True)
     built = {}
     copy = root / "copy"
-    if not (copy / "config.json").is_file():
-        tinymodels.train_copy_marian(copy)
-    trainers = {"first": factmodels.train_first_sentence_marian, "marker": factmodels.train_marker_marian}
+    trainers = {
+        "first": lambda folder: factmodels.train_first_sentence_marian(folder, copy),
+        "marker": factmodels.train_marker_marian,  # a wider model of its own
+    }
     for name in kinds:
-        train = trainers[name]
         folder = root / name
         if not (folder / "config.json").is_file():
-            train(folder, copy)
+            if name == "first" and not (copy / "config.json").is_file():
+                tinymodels.train_copy_marian(copy)
+            trainers[name](folder)
         built[name] = folder
     return built
 
@@ -77,7 +80,11 @@ max_new_tokens = 30
 
 
 def articles(kind: str, count: int, seed: int) -> list[tuple[list[str], int]]:
-    """(sentences, index of the sentence the summary must rest on), in English vocabulary words."""
+    """(sentences, index of the sentence the summary must rest on), in English vocabulary words.
+
+    A marker article uses no word twice, as its summariser was trained (it follows the sentence it
+    copies from word to word); a first-sentence article draws its words freely.
+    """
     from tests import factmodels, tinymodels
 
     words = [w for w in tinymodels.VOCAB_WORDS if w.isalpha() and w.islower()]
@@ -89,14 +96,19 @@ def articles(kind: str, count: int, seed: int) -> list[tuple[list[str], int]]:
 
     out = []
     for _ in range(count):
-        sentences = [sentence(rng.choice(openers)) for _ in range(rng.randint(3, 9))]
         if kind == "first":
+            sentences = [sentence(rng.choice(openers)) for _ in range(rng.randint(3, 9))]
             truth = 0
             if rng.random() < 0.5:  # the same sentence again, later: words alone tie
                 sentences.insert(rng.randint(1, len(sentences)), sentences[0])
         else:
-            truth = rng.randrange(len(sentences))
-            sentences[truth] = sentence(factmodels.MARKER)
+            size = rng.randint(3, 9)
+            truth = rng.randrange(size)
+            starts = rng.sample(openers, size)
+            starts[truth] = factmodels.MARKER
+            lengths = [rng.randint(2, 6) for _ in range(size)]
+            drawn = iter(rng.sample(words, sum(lengths)))
+            sentences = [" ".join([start] + [next(drawn) for _ in range(n)]) + "." for start, n in zip(starts, lengths)]
         out.append((sentences, truth))
     return out
 

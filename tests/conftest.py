@@ -54,13 +54,14 @@ def model_dirs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def attribution_models(tmp_path_factory, model_dirs) -> Path:
-    """The copy model and the first-sentence summariser that attribution is measured with, in one
-    folder: ``benchmarks/attribution.py --models-dir`` takes it."""
+    """The copy model and the first-sentence and marker summarisers that attribution is measured
+    with, in one folder: ``benchmarks/attribution.py --models-dir`` takes it."""
     from tests import factmodels
 
     root = tmp_path_factory.mktemp("attribution-models")
     shutil.copytree(model_dirs["copy"], root / "copy")
     factmodels.train_first_sentence_marian(root / "first", model_dirs["copy"])
+    factmodels.train_marker_marian(root / "marker")
     return root
 
 
