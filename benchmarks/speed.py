@@ -64,6 +64,7 @@ import argparse
 import json
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -80,9 +81,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import common  # noqa: E402
 from benchmarks.speed_child import child, engine_peaks, matmul_peaks  # noqa: E402
 from benchmarks.speed_levers import measure_levers  # noqa: E402
-from benchmarks.speed_oneshot import measure_oneshot, write_registry  # noqa: E402
+from benchmarks.speed_oneshot import STARTUP_SUMMARY_TOKENS, article_text, forced_command, measure_oneshot, write_registry  # noqa: E402
 from benchmarks.speed_report import build_report, render_markdown  # noqa: E402
-from benchmarks.speed_workloads import article, variants  # noqa: E402
+from benchmarks.speed_workloads import variants  # noqa: E402
 from summarise.models.engines import cpu_int8  # noqa: E402
 
 # -- the parent: build, run, report ---------------------------------------------
@@ -182,23 +183,28 @@ def prepare(run: Run) -> tuple[Path, Path, bool]:
     return mt_dir, sum_dir, has_ct2
 
 
-def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str | None) -> dict:
+def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str | None, repeat: int) -> dict:
     """Seconds from process start to the first byte `summarise run` writes, on a three-sentence article.
 
     ``first_s``: the first run of the default install, converting both models (once);
-    ``warm_s``: the next run, loading them from the cache (what ``startup_seconds`` reports);
+    ``warm_s``: the median of ``repeat`` next runs, loading them from the cache (what ``startup_seconds`` reports);
     ``transformers_s``: the same with ``--backend transformers``.  Import, model load and the
-    short article's translation and summary are all inside.
+    short article's translation and summary are all inside, at the lengths a trained model writes
+    (``speed_oneshot.FORCED_RUN``: each translation 1.1 × its source tokens, the summary the
+    registry's 56-token minimum): random weights would translate each sentence to the window's end
+    and loop.  ``warm_unforced_s``: one warm run at the random weights' own lengths, for the record.
     """
     home = out / "startup-home"
     shutil.rmtree(home, ignore_errors=True)
     registry = write_registry(out / "startup-models.toml", mt_dir, sum_dir, default_quant)
     text = out / "startup-article.txt"
-    text.write_text(" ".join(article()[:3]) + "\n", encoding="utf-8")
+    text.write_text(article_text(3), encoding="utf-8")  # three sentences, as the splitter sees them on a page
     env = {**os.environ, "SUMMARISE_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    forced, _ = forced_command(out, STARTUP_SUMMARY_TOKENS)
 
-    def once(*extra: str) -> float:
-        command = [sys.executable, "-m", "summarise", "run", str(text), "--models", str(registry), "-s", "fr", "-f", "json", "--device", "cpu", "-q", *extra]
+    def once(*extra: str, unforced: bool = False) -> float:
+        program = [sys.executable, "-m", "summarise"] if unforced else forced
+        command = [*program, "run", str(text), "--models", str(registry), "-s", "fr", "-f", "json", "--device", "cpu", "-q", *extra]
         started = time.perf_counter()
         # Unbuffered: read(1) takes one byte; a buffered read would keep bytes that communicate() never sees.
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
@@ -213,8 +219,10 @@ def measure_startup(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     result: dict[str, Any] = {}
     try:
         result["first_s"] = once()
-        result["warm_s"] = once()
+        warm = [round(once(), 3) for _ in range(max(1, repeat))]
+        result["warm_s"], result["warm_runs_s"] = statistics.median(warm), warm
         result["transformers_s"] = once("--backend", "transformers")
+        result["warm_unforced_s"] = once(unforced=True)
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         result["error"] = str(exc)[-2000:]
     return result
@@ -357,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             parts.append(f"summary {result['summarise']['seconds']:.2f} s")
         _say(f"{variant.name:<22} {', '.join(parts)}  (process {time.perf_counter() - started:.0f} s)")
     if args.device == "cpu" and (not args.only or "startup" in args.only.split(",")):
-        run.startup = measure_startup(mt_dir, sum_dir, out, default_quant)
+        run.startup = measure_startup(mt_dir, sum_dir, out, default_quant, args.repeat)
         _say("startup, `summarise run` to its first output: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.startup.items() if isinstance(v, float)))
     if args.device == "cpu" and (not args.only or "oneshot" in args.only.split(",")):
         run.oneshot = measure_oneshot(mt_dir, sum_dir, out, default_quant, args.repeat)

@@ -123,6 +123,18 @@ main()
 '''
 
 
+# The registry's ``min_new_tokens``: a three-sentence article's summary is the shortest the model writes.
+STARTUP_SUMMARY_TOKENS = 56
+
+
+def forced_command(work: Path, summary_tokens: int = SUMMARY_TOKENS) -> tuple[list[str], Path]:
+    """The interpreter and ``FORCED_RUN`` (written into ``work``), to put before ``summarise``'s own arguments; and its stats file."""
+    forced_run = work / "forced_run.py"
+    forced_run.write_text(FORCED_RUN, encoding="utf-8")
+    stats = work / "forced-stats.json"
+    return [sys.executable, str(forced_run), str(stats), str(TARGET_RATIO), str(summary_tokens)], stats
+
+
 def write_registry(path: Path, mt_dir: Path, sum_dir: Path, default_quant: str | None) -> Path:
     """The registry of the whole-process runs: the benchmark's two models, the shipped precision."""
     quant = f'quantization = "{default_quant}"\n' if default_quant else ""
@@ -135,9 +147,9 @@ def write_registry(path: Path, mt_dir: Path, sum_dir: Path, default_quant: str |
     return path
 
 
-def article_text() -> str:
-    """The 25 sentences as a page holds them: capitalised, each ending with a period."""
-    return " ".join(f"{sentence[:1].upper()}{sentence[1:]}." for sentence in article()) + "\n"
+def article_text(sentences: int | None = None) -> str:
+    """The article's sentences (all 25, or the first ``sentences``) as a page holds them: capitalised, each ending with a period."""
+    return " ".join(f"{sentence[:1].upper()}{sentence[1:]}." for sentence in article()[:sentences]) + "\n"
 
 
 def _timed(command: list[str], env: dict[str, str], timeout: float = 1800) -> tuple[float, subprocess.CompletedProcess]:
@@ -182,14 +194,12 @@ def measure_oneshot(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     warm_home, cold_home = work / "home", work / "cold-home"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SUMMARISE_HOME": str(warm_home)}
 
-    forced_run = work / "forced_run.py"
-    forced_run.write_text(FORCED_RUN, encoding="utf-8")
-    stats = work / "forced-stats.json"
+    wrapper, stats = forced_command(work)
 
     def command(*extra: str, python: tuple[str, ...] = (), forced: bool = True) -> list[str]:
         arguments = ["run", str(text), "--models", str(registry), "-s", "fr", "--device", "cpu", "-q", *extra]
         if forced:
-            return [sys.executable, *python, str(forced_run), str(stats), str(TARGET_RATIO), str(SUMMARY_TOKENS), *arguments]
+            return [*wrapper, *arguments]
         return [sys.executable, *python, "-m", "summarise", *arguments]
 
     result: dict[str, Any] = {}

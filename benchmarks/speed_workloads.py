@@ -17,10 +17,11 @@ SUMMARY_TOKENS = 110
 ARTICLE_SENTENCES = 25
 SEED = 20240601
 TARGETS = {"default_x": 6.0, "ct2_int8_x": 12.0, "whole_x": 7.0, "rss_torch_mb": 1500, "rss_ct2_mb": 600,
-           # "Fast by default": what a default install runs, against the naive loop.
-           "translation_default_x": 12.0, "summary_default_x": 4.0, "article_default_x": 10.0, "int8_peak_share": 0.25,
-           # Instant start (issue 29): one article, whole processes timed from start to exit.
-           "oneshot_x": 12.0, "oneshot_seconds": 4.0}
+           # "Fast by default": what a default install runs, against the naive loop (the summary's and
+           # the article's as issue 29 raised them from 4 and 10).
+           "translation_default_x": 12.0, "summary_default_x": 6.0, "article_default_x": 12.0, "int8_peak_share": 0.25,
+           # Instant start (issue 29): whole processes timed from start to first output, and to exit.
+           "startup_seconds": 1.0, "oneshot_x": 12.0, "oneshot_seconds": 4.0}
 
 
 # -- workloads ---------------------------------------------------------------

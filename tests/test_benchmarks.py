@@ -31,6 +31,10 @@ def test_speed_benchmark_smoke(tmp_path):
     for name in ("naive", "ours-fp32", "ours-int8", "ours-bf16", "default", "archive:ours-default-greedy"):
         assert f'"{name}"' in text, name
     assert (tmp_path / "speed-smoke-cpu.md").read_text(encoding="utf-8").strip()
+    # Startup is timed at forced lengths too, with one run at the random weights' own lengths beside it.
+    startup = report["startup"]
+    assert "error" not in startup, startup.get("error")
+    assert startup["warm_s"] > 0 and startup["warm_unforced_s"] > 0
     # The one-article runs do equal work: ours forced per batch, the naive script per sentence, to the same lengths.
     oneshot = report["oneshot"]
     assert "error" not in oneshot, oneshot.get("error")
