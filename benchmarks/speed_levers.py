@@ -54,29 +54,35 @@ def _with_vmap(converted: Path, work: Path, frequent: int) -> Path:
     return folder
 
 
+class SummaryWorkload:
+    """The speed workload's summary input on a converted folder, and the keywords the product's engine
+    passes CTranslate2 for it (``ModelGeneration.ctranslate2_kwargs``), forced to a length."""
+
+    def __init__(self, converted: Path) -> None:
+        from summarise.models.engines._generation import ModelGeneration
+        from summarise.models.engines._tokenizing import load_tokenizer
+
+        self.tokenizer = load_tokenizer(converted)
+        self.source = self.tokenizer.source_tokens(self.tokenizer.encode([" ".join(summary_input())]))
+        self.generation = ModelGeneration.from_file(converted / "generation_config.json")
+        self.vocabulary = frozenset(json.loads((converted / "shared_vocabulary.json").read_text(encoding="utf-8")))
+
+    def kwargs(self, beams: int, tokens: int = SUMMARY_TOKENS) -> dict[str, Any]:
+        from summarise.models.engines import GenerationRequest
+
+        request = GenerationRequest(num_beams=beams, min_new_tokens=tokens, max_new_tokens=tokens)
+        options = self.generation.ctranslate2_kwargs(request, tokens, lambda index: self.tokenizer.ids_to_tokens([int(index)])[0], self.vocabulary)
+        prefix = options.pop("target_prefix")
+        options.update(min_decoding_length=tokens, max_decoding_length=tokens, max_input_length=0,
+                       return_end_token=True, target_prefix=[prefix] if prefix else None)
+        return options
+
+
 def measure_levers(converted: Path, work: Path, repeat: int, threads: int | None = None) -> dict[str, Any]:
     import ctranslate2
 
-    from summarise.models.engines import GenerationRequest
-    from summarise.models.engines._generation import ModelGeneration
-    from summarise.models.engines._tokenizing import load_tokenizer
-
-    tokenizer = load_tokenizer(converted)
-    encoded = tokenizer.encode([" ".join(summary_input())])
-    source = tokenizer.source_tokens(encoded)
-    generation = ModelGeneration.from_file(converted / "generation_config.json")
-    vocabulary = set(json.loads((converted / "shared_vocabulary.json").read_text(encoding="utf-8")))
-
-    def token(index: int) -> str:
-        return tokenizer.ids_to_tokens([int(index)])[0]
-
-    def kwargs(beams: int) -> dict[str, Any]:
-        request = GenerationRequest(num_beams=beams, min_new_tokens=SUMMARY_TOKENS, max_new_tokens=SUMMARY_TOKENS)
-        options = generation.ctranslate2_kwargs(request, SUMMARY_TOKENS, token, frozenset(vocabulary))
-        prefix = options.pop("target_prefix")
-        options.update(min_decoding_length=SUMMARY_TOKENS, max_decoding_length=SUMMARY_TOKENS, max_input_length=0,
-                       return_end_token=True, target_prefix=[prefix] if prefix else None)
-        return options
+    workload = SummaryWorkload(converted)
+    source, kwargs = workload.source, workload.kwargs
 
     threads = threads or os.cpu_count() or 1
     translators: dict[str, Any] = {}

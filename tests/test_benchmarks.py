@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from summarise.models.engines import cpu_int8, precision_for_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +64,20 @@ def test_benchmarks_import_their_own_package_before_a_shadowing_one(tmp_path):
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shadow.parent), str(ROOT)]), HF_HUB_OFFLINE="1")
-    for script in ("speed", "bulk", "serve", "warc", "extraction", "splitting", "facts"):
+    for script in ("speed", "bulk", "serve", "warc", "extraction", "splitting", "facts", "summary_floor"):
         done = subprocess.run([sys.executable, f"benchmarks/{script}.py", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, (script, done.stderr[-2000:])
+
+
+def test_summary_floor_benchmark_smoke(tmp_path):
+    _run("benchmarks/summary_floor.py", "--smoke", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "summary-floor-smoke.json").read_text(encoding="utf-8"))
+    assert report["memory_read_gbps"] > 0
+    sizes, beams = report["step_bytes"], report["beams"]
+    assert set(beams) == {"4", "1"} and all(row["summary_s"] > 0 for row in beams.values())
+    # Each beam reads its own cross-attention cache on top of the weights every beam shares.
+    assert (beams["4"]["step_read_mb"] - beams["1"]["step_read_mb"]) * 1e6 == pytest.approx(3 * sizes["cross_cache_per_beam"])
+    assert "| 4 |" in (tmp_path / "summary-floor-smoke.md").read_text(encoding="utf-8")
 
 
 def test_summary_settings_benchmark_smoke(tmp_path):
