@@ -54,15 +54,23 @@ def model_dirs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def attribution_models(tmp_path_factory, model_dirs) -> Path:
-    """The copy model and the first-sentence and marker summarisers that attribution is measured
-    with, in one folder: ``benchmarks/attribution.py --models-dir`` takes it."""
+    """The copy model and the first-sentence summariser that attribution is measured with, in one
+    folder: ``benchmarks/attribution.py --models-dir`` takes it."""
     from tests import factmodels
 
     root = tmp_path_factory.mktemp("attribution-models")
     shutil.copytree(model_dirs["copy"], root / "copy")
     factmodels.train_first_sentence_marian(root / "first", model_dirs["copy"])
-    factmodels.train_marker_marian(root / "marker")
     return root
+
+
+@pytest.fixture(scope="session")
+def marker_summariser(tmp_path_factory) -> Path:
+    """The marker summariser (``tests/factmodels.py``): minutes of training, so a fixture of its own,
+    built only for the tests that use it."""
+    from tests import factmodels
+
+    return factmodels.train_marker_marian(tmp_path_factory.mktemp("marker-summariser") / "marker")
 
 
 @pytest.fixture(scope="session")

@@ -181,7 +181,7 @@ MARKER_SHARE = 0.98
 
 
 def distinct_batch(generator: torch.Generator, size: int, width: int = 31) -> tuple[torch.Tensor, torch.Tensor]:
-    """Like :func:`random_batch` with stops, but no word twice in a row and a full stop before ``</s>``.
+    """Like :func:`random_batch` with stops, but no word twice in a sequence and a full stop before ``</s>``.
 
     The marker summariser follows the sentence it copies word by word (which source word comes after
     the one it just wrote): a word that came twice would make that ambiguous.  Articles end with a
@@ -237,5 +237,5 @@ def train_marker_marian(out_dir: Path, *, max_steps: int = 12000, seed: int = 4)
     optimiser = torch.optim.Adam(model.parameters(), lr=2e-3)
     decay = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: max(0.05, 1 - step / MARKER_SCHEDULE))
     tinymodels.train_to_margin(model, _marked, generator, optimiser, name="marker", max_steps=max_steps, schedule=decay,
-                               share=MARKER_SHARE, average=0.995)
+                               share=MARKER_SHARE, average=0.995, check_every=50)
     return tinymodels.save(model, out_dir)

@@ -114,10 +114,14 @@ def test_agreement_benchmark_smoke(tmp_path):
     assert "| copy | default: int8 with VNNI, float32 without |" in (tmp_path / "agreement-smoke.md").read_text(encoding="utf-8")
 
 
-def test_attribution_benchmark_quick(tmp_path, attribution_models):
+def test_attribution_benchmark_quick(tmp_path, attribution_models, marker_summariser):
     """Its quick mode on the session's trained summarisers: the first-sentence case is exact on both
     backends, and the marker summariser's sentence is the one named first wherever it sits."""
-    _run("benchmarks/attribution.py", "--quick", "--out", str(tmp_path), "--models-dir", str(attribution_models))
+    models = tmp_path / "models"
+    models.mkdir()
+    for name, folder in {"copy": attribution_models / "copy", "first": attribution_models / "first", "marker": marker_summariser}.items():
+        (models / name).symlink_to(folder)
+    _run("benchmarks/attribution.py", "--quick", "--out", str(tmp_path), "--models-dir", str(models))
     report = json.loads((tmp_path / "attribution.json").read_text(encoding="utf-8"))
     rows = {(row["summariser"], row["backend"]): row for row in report["rows"]}
     assert set(rows) == {(kind, backend) for kind in ("first", "marker") for backend in ("ctranslate2", "transformers")}

@@ -299,6 +299,7 @@ def train_to_margin(
     schedule: torch.optim.lr_scheduler.LRScheduler | None = None,
     share: float = 1.0,
     average: float | None = None,
+    check_every: int = _CHECK_EVERY,
 ) -> int:
     """Train on batches of 64 until every held-out position is right by ``margin``; returns the steps taken.
 
@@ -308,7 +309,8 @@ def train_to_margin(
     ``share`` below 1 asks that share of the held-out sequences to be right by the margin, for a
     task model that is measured rather than relied on exactly.  ``average`` judges (and keeps) an
     exponential moving average of the weights with that decay instead of the last step's, which
-    takes out the step-to-step noise of a small batch.
+    takes out the step-to-step noise of a small batch.  ``check_every``: steps between checks, for a
+    model whose training is long enough that the checks themselves cost.
     """
     batch = make(generator, held_out)
     judged = copy.deepcopy(model) if average is not None else model
@@ -320,7 +322,7 @@ def train_to_margin(
                 f"{share:.0%}, worst {worst_margin(judged, batch):.2f}, and beam 4 writing those labels); raise max_steps or try another seed"
             )
         model.train()
-        for _ in range(_CHECK_EVERY):
+        for _ in range(check_every):
             input_ids, attention_mask, labels = make(generator, 64)
             loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
             optimiser.zero_grad()
@@ -332,7 +334,7 @@ def train_to_margin(
                 with torch.no_grad():
                     for kept, current in zip(judged.parameters(), model.parameters()):
                         kept.lerp_(current, 1 - average)
-        step += _CHECK_EVERY
+        step += check_every
     if judged is not model:
         model.load_state_dict(judged.state_dict())
     model.eval()
