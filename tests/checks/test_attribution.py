@@ -166,6 +166,10 @@ def test_clicking_a_summary_sentence_highlights_its_sources_in_chromium(first_re
             page.click("h1")  # elsewhere: the highlight goes
             page.keyboard.press("Tab")  # keyboard: the first focusable thing is the summary sentence
             focused = page.evaluate("() => document.activeElement.id"), page.evaluate(backgrounds)
+            phone = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 400, "height": 800}).new_page()
+            phone.goto(report.as_uri())
+            phone.tap("#m1")  # touch: a tap, with no mouse to hover
+            tapped = phone.evaluate(backgrounds)
         finally:
             browser.close()
     highlight = "rgb(255, 226, 138)"
@@ -174,6 +178,7 @@ def test_clicking_a_summary_sentence_highlights_its_sources_in_chromium(first_re
     assert highlight not in before
     assert [i for i, colour in enumerate(clicked) if colour == highlight] == both
     assert focused[0] == "m1" and [i for i, colour in enumerate(focused[1]) if colour == highlight] == both
+    assert [i for i, colour in enumerate(tapped) if colour == highlight] == both
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium binary (.ci/run installs Debian's chromium)")
