@@ -123,7 +123,8 @@ main()
 '''
 
 
-# The registry's ``min_new_tokens``: a three-sentence article's summary is the shortest the model writes.
+# The registry's ``min_new_tokens`` (distilbart-cnn-12-6's own ``min_length``), and the startup run's
+# forced summary: a three-sentence article's summary is the shortest the model writes.
 STARTUP_SUMMARY_TOKENS = 56
 
 
@@ -141,7 +142,7 @@ def write_registry(path: Path, mt_dir: Path, sum_dir: Path, default_quant: str |
     path.write_text(
         f'[defaults]\nsummariser = "sum"\n\n[models.mt]\ntask = "translation"\nsource = "{mt_dir}"\nlanguages = ["fr"]\n'
         f'max_input_tokens = 512\n{quant}\n[models.sum]\ntask = "summarisation"\nsource = "{sum_dir}"\nmax_input_tokens = 1024\n'
-        f'min_new_tokens = 56\nmax_new_tokens = 142\n',
+        f'min_new_tokens = {STARTUP_SUMMARY_TOKENS}\nmax_new_tokens = 142\n',
         encoding="utf-8",
     )
     return path
@@ -199,7 +200,7 @@ def measure_oneshot(mt_dir: Path, sum_dir: Path, out: Path, default_quant: str |
     def command(*extra: str, python: tuple[str, ...] = (), forced: bool = True) -> list[str]:
         arguments = ["run", str(text), "--models", str(registry), "-s", "fr", "--device", "cpu", "-q", *extra]
         if forced:
-            return [*wrapper, *arguments]
+            return [wrapper[0], *python, *wrapper[1:], *arguments]
         return [sys.executable, *python, "-m", "summarise", *arguments]
 
     result: dict[str, Any] = {}
