@@ -19,7 +19,7 @@ from summarise import Summariser
 from summarise.checks._attribution import SUPPORT_FLOOR, attribute, choose_support, combine, lexical_scores
 from summarise.output import render
 from summarise.pipeline import Options
-from tests.support.registry import COPY_WINDOW, write_registry
+from tests.support.registry import window_summariser, write_registry
 from tests.tinymodels import normalise
 
 pytestmark = pytest.mark.numerics
@@ -81,16 +81,7 @@ ARTICLE = [
 @pytest.fixture(scope="module")
 def first_registry(tmp_path_factory, model_dirs, attribution_models):
     root = tmp_path_factory.mktemp("attribution-registry")
-    first = attribution_models / "first"
-    extra = f"""
-[models.first-sentence]
-task = "summarisation"
-source = "{first}"
-max_input_tokens = {COPY_WINDOW}
-num_beams = 1
-min_new_tokens = 0
-max_new_tokens = 30
-"""
+    extra = window_summariser("first-sentence", attribution_models / "first")
     return write_registry(root / "models.toml", model_dirs, extra=extra, summariser="first-sentence", fallback="tiny-copy")
 
 

@@ -17,22 +17,14 @@ import pytest
 from summarise import Summariser
 from summarise.pipeline import Options
 from tests.factmodels import MARKER
-from tests.support.registry import COPY_WINDOW, write_registry
+from tests.support.registry import window_summariser, write_registry
 from tests.tinymodels import VOCAB_WORDS, normalise
 
 
 @pytest.fixture(scope="module")
 def marker_registry(tmp_path_factory, model_dirs, marker_summariser):
     root = tmp_path_factory.mktemp("marker-registry")
-    extra = f"""
-[models.marker]
-task = "summarisation"
-source = "{marker_summariser}"
-max_input_tokens = {COPY_WINDOW}
-num_beams = 1
-min_new_tokens = 0
-max_new_tokens = 30
-"""
+    extra = window_summariser("marker", marker_summariser)
     return write_registry(root / "models.toml", model_dirs, extra=extra, summariser="marker", fallback="tiny-copy")
 
 

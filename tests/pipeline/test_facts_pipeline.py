@@ -21,7 +21,7 @@ from summarise.cli._common import ExitCode
 from summarise.pipeline import Options
 from summarise.checks import is_flagged
 from tests import factmodels
-from tests.support.registry import COPY_WINDOW
+from tests.support.registry import COPY_WINDOW, window_summariser
 from tests.tinymodels import normalise
 
 # Model outputs that depend on the int8 kernels: CI runs these again on the AVX2 ones (.ci/run).
@@ -83,23 +83,7 @@ source = "{model_dirs['marian']}"
 languages = ["*"]
 max_input_tokens = 64
 num_beams = 2
-
-[models.first-sentence]
-task = "summarisation"
-source = "{first}"
-max_input_tokens = {COPY_WINDOW}
-num_beams = 1  # greedy: what its training made exact (a beam may end a hypothesis early)
-min_new_tokens = 0
-max_new_tokens = 30
-
-[models.digit-summary]
-task = "summarisation"
-source = "{digit}"
-max_input_tokens = {COPY_WINDOW}
-num_beams = 1
-min_new_tokens = 0
-max_new_tokens = 30
-""",
+{window_summariser("first-sentence", first)}{window_summariser("digit-summary", digit)}""",
             encoding="utf-8",
         )
         return str(path)

@@ -46,6 +46,20 @@ max_new_tokens = 24
     return path
 
 
+def window_summariser(name: str, source: Path | str) -> str:
+    """A registry entry for a summariser trained on the copy model's window (tests/factmodels.py): greedy,
+    which its training made exact (a beam may end a hypothesis early), and up to 30 new tokens."""
+    return f"""
+[models.{name}]
+task = "summarisation"
+source = "{source}"
+max_input_tokens = {COPY_WINDOW}
+num_beams = 1
+min_new_tokens = 0
+max_new_tokens = 30
+"""
+
+
 def write_french_only_registry(path: Path, model_dirs: dict[str, Path]) -> Path:
     """A registry whose one translation model is French, with no fallback: other languages have no model."""
     path.write_text(
