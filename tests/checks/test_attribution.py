@@ -180,29 +180,38 @@ def test_server_page_highlights_the_sources_of_a_selected_summary_sentence(first
     from tests.support.browser import served
 
     backgrounds = "() => [...document.querySelectorAll('#result .sbs .s')].map(e => getComputedStyle(e).backgroundColor)"
+
+    def summarise_on(page) -> tuple[str, list[str]]:
+        """Send the article from the page; its first summary sentence's references and the highlights before any selection."""
+        page.goto(url)
+        for _ in range(600):  # CSP forbids wait_for_function's eval: poll
+            if page.evaluate("() => document.querySelectorAll('#source option').length > 1"):
+                break
+            page.wait_for_timeout(100)
+        page.fill("#text", " ".join(ARTICLE))
+        page.select_option("#source", "fr")
+        page.get_by_role("button", name="Translate and summarise").click()
+        for _ in range(1200):
+            if page.evaluate("() => document.querySelectorAll('#result .summary .ss').length"):
+                break
+            page.wait_for_timeout(100)
+        return page.evaluate("() => document.querySelector('#result .summary .ss .refs').textContent"), page.evaluate(backgrounds)
+
     with served(first_registry) as url, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
-            for _ in range(600):  # CSP forbids wait_for_function's eval: poll
-                if page.evaluate("() => document.querySelectorAll('#source option').length > 1"):
-                    break
-                page.wait_for_timeout(100)
-            page.fill("#text", " ".join(ARTICLE))
-            page.select_option("#source", "fr")
-            page.get_by_role("button", name="Translate and summarise").click()
-            for _ in range(1200):
-                if page.evaluate("() => document.querySelectorAll('#result .summary .ss').length"):
-                    break
-                page.wait_for_timeout(100)
-            refs = page.evaluate("() => document.querySelector('#result .summary .ss .refs').textContent")
-            before = page.evaluate(backgrounds)
+            refs, before = summarise_on(page)
             page.click("#result .summary .ss")
             clicked = page.evaluate(backgrounds)
+            phone = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 400, "height": 800}).new_page()
+            summarise_on(phone)
+            phone.tap("#result .summary .ss")  # touch: a tap, with no mouse to hover
+            tapped = phone.evaluate(backgrounds)
         finally:
             browser.close()
     highlight = "rgb(255, 226, 138)"
     assert refs == "[1]"
     assert highlight not in before
     assert [i for i, colour in enumerate(clicked) if colour == highlight] == [0, len(ARTICLE)]
+    assert [i for i, colour in enumerate(tapped) if colour == highlight] == [0, len(ARTICLE)]
