@@ -174,7 +174,8 @@ def test_clicking_a_summary_sentence_highlights_its_sources_in_chromium(first_re
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium binary (.ci/run installs Debian's chromium)")
 def test_server_page_highlights_the_sources_of_a_selected_summary_sentence(first_registry):
-    """The page shows the report's blocks (rendered from the result's JSON): the same highlight, by the page's own CSS."""
+    """The page shows the report's blocks (rendered from the result's JSON): the same highlight, by the
+    page's own CSS, for a click, the Tab key and a tap."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     pytest.importorskip("uvicorn", reason="the [serve] extra is not installed")
     from tests.support.browser import served
@@ -204,6 +205,14 @@ def test_server_page_highlights_the_sources_of_a_selected_summary_sentence(first
             refs, before = summarise_on(page)
             page.click("#result .summary .ss")
             clicked = page.evaluate(backgrounds)
+            page.mouse.move(0, 0)  # elsewhere, and the focus back in the form: the highlight goes
+            page.focus("#text")
+            away = page.evaluate(backgrounds)
+            for _ in range(40):  # keyboard: Tab from the form until the summary sentence has the focus
+                page.keyboard.press("Tab")
+                if page.evaluate("() => document.activeElement.matches('#result .summary .ss')"):
+                    break
+            focused = page.evaluate("() => document.activeElement.matches('#result .summary .ss')"), page.evaluate(backgrounds)
             phone = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 400, "height": 800}).new_page()
             summarise_on(phone)
             phone.tap("#result .summary .ss")  # touch: a tap, with no mouse to hover
@@ -214,4 +223,6 @@ def test_server_page_highlights_the_sources_of_a_selected_summary_sentence(first
     assert refs == "[1]"
     assert highlight not in before
     assert [i for i, colour in enumerate(clicked) if colour == highlight] == [0, len(ARTICLE)]
+    assert highlight not in away
+    assert focused[0] and [i for i, colour in enumerate(focused[1]) if colour == highlight] == [0, len(ARTICLE)]
     assert [i for i, colour in enumerate(tapped) if colour == highlight] == [0, len(ARTICLE)]
