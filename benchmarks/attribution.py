@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-WINDOW = 31  # the copy model's training length, and so the tiny summarisers' window
+from tests.support.registry import window_summariser  # noqa: E402
 
 
 def build_models(root: Path, kinds: list[str]) -> dict[str, Path]:
@@ -63,18 +63,7 @@ def build_models(root: Path, kinds: list[str]) -> dict[str, Path]:
 
 
 def write_registry(path: Path, models: dict[str, Path]) -> Path:
-    entries = "".join(
-        f"""
-[models.{name}]
-task = "summarisation"
-source = "{folder}"
-max_input_tokens = {WINDOW}
-num_beams = 1
-min_new_tokens = 0
-max_new_tokens = 30
-"""
-        for name, folder in models.items()
-    )
+    entries = "".join(window_summariser(name, folder) for name, folder in models.items())
     path.write_text(f'[defaults]\nsummariser = "{next(iter(models))}"\n{entries}', encoding="utf-8")
     return path
 
